@@ -107,7 +107,7 @@ void log_init_from_settings(const char *name)
 	log_parse_level(settings_str("LOG_LEVEL"), &l);
 	if (log_init(name, f, l, settings_str("LOG_FILE")) != 0) {
 		fprintf(stderr, "%s: setting LOG_FILE: cannot open %s: %s\n", name,
-			settings_str("LOG_FILE"), strerror(errno));
+		        settings_str("LOG_FILE"), strerror(errno));
 		exit(2);
 	}
 }
@@ -146,8 +146,8 @@ static void emit(enum log_level level, const char *msg, va_list kv)
 
 	if (lg.format == LOG_JSON) {
 		len = (size_t)snprintf(buf, sizeof buf,
-				       "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"pool\":\"", ts,
-				       now.tv_nsec / 1000000, level_names[level]);
+		                       "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"pool\":\"", ts,
+		                       now.tv_nsec / 1000000, level_names[level]);
 		put(buf, sizeof buf, &len, lg.name, 1);
 		put(buf, sizeof buf, &len, "\",\"pid\":", 0);
 		put(buf, sizeof buf, &len, pid, 0);
@@ -166,7 +166,7 @@ static void emit(enum log_level level, const char *msg, va_list kv)
 		put(buf, sizeof buf, &len, "}", 0);
 	} else {
 		len = (size_t)snprintf(buf, sizeof buf, "%sZ %s %s[%s]: ", ts, level_names[level],
-				       lg.name, pid);
+		                       lg.name, pid);
 		put(buf, sizeof buf, &len, msg, 0);
 		const char *k;
 		while ((k = va_arg(kv, const char *))) {

@@ -15,11 +15,14 @@
 #include "log.h"
 
 const struct setting_def pool_settings[] = {
-	{ "LISTEN", "", setting_check_listen, "unix:/path.sock or host:port; empty: socket on fd 0" },
+	{ "LISTEN", "", setting_check_listen,
+	  "unix:/path.sock or host:port; empty: socket on fd 0" },
 	{ "LISTEN_BACKLOG", "511", setting_check_positive, "listen(2) backlog" },
 	{ "WORKERS", "4", setting_check_positive, "number of worker processes" },
-	{ "MAX_REQUESTS", "0", setting_check_uint, "recycle a worker after this many requests; 0: never" },
-	{ "REQUEST_TIMEOUT", "0", setting_check_uint, "seconds before a stuck worker is killed; 0: never" },
+	{ "MAX_REQUESTS", "0", setting_check_uint,
+	  "recycle a worker after this many requests; 0: never" },
+	{ "REQUEST_TIMEOUT", "0", setting_check_uint,
+	  "seconds before a stuck worker is killed; 0: never" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -69,14 +69,14 @@ static _Noreturn void die(const char *prog, const char *name, const char *why)
 	exit(2);
 }
 
-int settings_load(const char *prog, const struct setting_def *const tables[], int argc,
-		  char **argv)
+int settings_load(const char *prog, const struct setting_def *const tables[], int argc, char **argv)
 {
 	settings_reset();
 	for (size_t t = 0; tables[t]; t++) {
 		for (const struct setting_def *d = tables[t]; d->name; d++) {
 			if (find(d->name))
-				continue; /* first table wins: a service may override a common default */
+				continue; /* first table wins: a service may override a common
+				             default */
 			if (nloaded == MAX_SETTINGS)
 				die(prog, d->name, "too many settings declared");
 			loaded[nloaded].def = d;
@@ -169,7 +169,7 @@ char *settings_secret(const char *prog, const char *name)
 	FILE *f = fopen(path, "r");
 	if (!f) {
 		fprintf(stderr, "%s: setting %s: cannot read %s: %s\n", prog, fname, path,
-			strerror(errno));
+		        strerror(errno));
 		return NULL;
 	}
 	char *line = NULL;
@@ -192,7 +192,7 @@ static int parse_uint(const char *value, long min, char *why, size_t whylen)
 	long v = strtol(value, &end, 10);
 	if (!*value || *end || errno || v < min || v > INT_MAX) {
 		snprintf(why, whylen, "'%s' is not a whole number from %ld to %d", value, min,
-			 INT_MAX);
+		         INT_MAX);
 		return -1;
 	}
 	return 0;

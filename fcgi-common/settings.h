@@ -14,16 +14,16 @@
 typedef int (*setting_check_fn)(const char *value, char *why, size_t whylen);
 
 struct setting_def {
-	const char *name;     /* environment name, e.g. "WORKERS" */
-	const char *fallback; /* default; NULL means required */
+	const char *name;       /* environment name, e.g. "WORKERS" */
+	const char *fallback;   /* default; NULL means required */
 	setting_check_fn check; /* NULL accepts any value */
-	const char *help;     /* one line for --help */
+	const char *help;       /* one line for --help */
 };
 
 /* Validators for common shapes. */
 int setting_check_uint(const char *value, char *why, size_t whylen);     /* 0 .. INT_MAX */
 int setting_check_positive(const char *value, char *why, size_t whylen); /* 1 .. INT_MAX */
-int setting_check_listen(const char *value, char *why, size_t whylen);   /* unix:/p, host:port, "" */
+int setting_check_listen(const char *value, char *why, size_t whylen); /* unix:/p, host:port, "" */
 int setting_check_log_format(const char *value, char *why, size_t whylen);
 int setting_check_log_level(const char *value, char *why, size_t whylen);
 
@@ -34,7 +34,7 @@ int setting_check_log_level(const char *value, char *why, size_t whylen);
  * positional argument in argv (a subcommand such as "migrate"), or argc.
  */
 int settings_load(const char *prog, const struct setting_def *const tables[], int argc,
-		  char **argv);
+                  char **argv);
 
 /* Lookups after settings_load. Unknown names abort: that is a programming error. */
 const char *settings_str(const char *name); /* never NULL; "" when unset and optional */
