@@ -1,0 +1,12 @@
+# make lint: formatting (clang-format, check mode), static analysis (cppcheck) and
+# shell scripts (shellcheck). Part of `make test`.
+C_FILES = $(wildcard fcgi-common/*.[ch] fcgi-backend/*.[ch] fcgi-frontend/*.[ch] tests/*/*.[ch] bench/*/*.c fuzz/*.c)
+SH_FILES = $(shell git ls-files '*.sh' 2>/dev/null) .ci/run
+
+.PHONY: lint
+lint: ## clang-format --dry-run, cppcheck, shellcheck
+	clang-format --dry-run --Werror $(C_FILES)
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem -Ifcgi-common $(filter %.c,$(C_FILES))
+	shellcheck -x $(SH_FILES)
+TEST_STEPS += lint
