@@ -5,7 +5,7 @@
 # skipped, never as passed. Check suites' own counts are added up; any other check
 # counts as one test.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 logs=.run/test-logs
 mkdir -p "$logs"
 
