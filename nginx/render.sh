@@ -1,0 +1,412 @@
+#!/usr/bin/env bash
+# render.sh: renders the one nginx configuration of fcgi-users for a place (local
+# stack, test VM, Helm chart). The routes, headers, FastCGI settings and http-level
+# settings live in the shared files next to this script and are inlined unchanged;
+# only what differs per place is rendered here: listen address, upstream addresses,
+# paths (pid, temp, logs, static files, error pages), the nginx worker count, the
+# upstream keep-alive (derived from pool sizes, see keepalive_for), and the options.
+# Run `render.sh --help` for the options; nginx/README.md for the rule and the chart.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+usage() {
+	cat <<'EOF'
+usage: nginx/render.sh local|vm|chart [options]
+
+Prints the nginx configuration for a place on stdout (or writes it with -o).
+Every option can also be given as the environment variable in brackets.
+
+  --listen ADDR            where nginx listens: host:port or unix:/path [NGINX_LISTEN]
+                           (local 127.0.0.1:8080, vm 0.0.0.0:80, chart 0.0.0.0:8080)
+  --backend ADDR           backend pool address: unix:/path.sock or host:port;
+                           repeat for several servers [NGINX_BACKEND, space-separated]
+  --frontend ADDR          frontend pool address, same forms [NGINX_FRONTEND]
+  --static-root DIR        directory served at /static/ [NGINX_STATIC_ROOT]
+  --errors-root DIR        directory with the error pages (nginx/errors)
+                           [NGINX_ERRORS_ROOT]
+  --prefix DIR             put pid, temp, cache and log paths under DIR (required
+                           for local; vm and chart have system defaults)
+                           [NGINX_PREFIX]
+  --backend-workers N      workers in ONE backend pool server (WORKERS) [BACKEND_WORKERS]
+  --frontend-workers N     workers in ONE frontend pool server [FRONTEND_WORKERS]
+  --nginx-workers W        nginx worker_processes (a number: the keep-alive rule
+                           needs it) [NGINX_WORKERS] (default 2)
+  --keepalive N            override the derived upstream keep-alive for both pools;
+                           0 turns keep-alive off [KEEPALIVE]
+  --backend-keepalive N    override for the backend upstream only [BACKEND_KEEPALIVE]
+  --frontend-keepalive N   override for the frontend upstream only [FRONTEND_KEEPALIVE]
+  --log-format text|json   access log format [NGINX_LOG_FORMAT] (default text)
+  --access-log PATH|off    access log destination (default under the prefix; chart:
+                           /dev/stdout) [NGINX_ACCESS_LOG]
+  --error-log PATH         error log destination [NGINX_ERROR_LOG]
+  --rate-limit RATE        limit writes (POST/PUT/PATCH/DELETE) per client address,
+                           e.g. 10r/s; "off" (default) [NGINX_RATE_LIMIT]
+  --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1]
+  --status-allow CIDRS     addresses allowed to read status and ping pages, comma
+                           or space separated (default 127.0.0.1,::1)
+                           [NGINX_STATUS_ALLOW]
+  --real-ip-from CIDRS     trusted proxies/ingress: take the client address from
+                           their X-Forwarded-For [NGINX_REAL_IP_FROM]
+  --user USER              the "user" directive (vm: www-data; local as root: root)
+                           [NGINX_USER]
+  -o, --output FILE        write the configuration to FILE instead of stdout
+  -h, --help               this text
+
+Keep-alive rule (per upstream, see nginx/README.md):
+  keepalive = floor((P - 1) / W), where P = pool workers reachable through the
+  upstream and W = nginx workers; 0 means no "keepalive" line at all.
+EOF
+}
+
+die() {
+	echo "render.sh: $*" >&2
+	exit 2
+}
+
+# keepalive_for P W: the idle connections one nginx worker may cache towards a
+# pool of P workers when there are W nginx workers. Each cached idle connection pins
+# one libfcgi worker (it blocks reading that connection and accepts nobody else), so
+# all W workers together must leave at least one pool worker free to accept new
+# connections: W * N <= P - 1.
+keepalive_for() {
+	local p=$1 w=$2
+	echo $(((p - 1) / w))
+}
+
+is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
+is_posint() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
+
+check_addr() { # name value
+	local v=$2
+	if [[ $v == unix:* ]]; then
+		[[ ${v#unix:} == /* ]] || die "$1: unix socket path must be absolute: $v"
+	elif [[ ! $v =~ ^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):[0-9]+$ ]]; then
+		die "$1: expected unix:/path.sock or host:port, got '$v'"
+	fi
+}
+
+place=${1:-}
+case $place in
+-h | --help) usage; exit 0 ;;
+local | vm | chart) shift ;;
+'') usage >&2; exit 2 ;;
+*) die "unknown place '$place' (local, vm or chart)" ;;
+esac
+
+listen=${NGINX_LISTEN:-}
+read -r -a backends <<<"${NGINX_BACKEND:-}"
+read -r -a frontends <<<"${NGINX_FRONTEND:-}"
+static_root=${NGINX_STATIC_ROOT:-}
+errors_root=${NGINX_ERRORS_ROOT:-}
+prefix=${NGINX_PREFIX:-}
+backend_workers=${BACKEND_WORKERS:-4}
+frontend_workers=${FRONTEND_WORKERS:-4}
+nginx_workers=${NGINX_WORKERS:-2}
+keepalive=${KEEPALIVE:-}
+backend_keepalive=${BACKEND_KEEPALIVE:-}
+frontend_keepalive=${FRONTEND_KEEPALIVE:-}
+log_format=${NGINX_LOG_FORMAT:-text}
+access_log=${NGINX_ACCESS_LOG:-}
+error_log=${NGINX_ERROR_LOG:-}
+rate_limit=${NGINX_RATE_LIMIT:-off}
+micro_cache=${NGINX_MICRO_CACHE:-0}
+status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
+real_ip_from=${NGINX_REAL_IP_FROM:-}
+user=${NGINX_USER:-}
+output=
+cli_backends=() cli_frontends=()
+
+need() { (($# >= 2)) || die "$1 needs a value"; }
+while (($#)); do
+	case $1 in
+	--listen) need "$@"; listen=$2; shift ;;
+	--backend) need "$@"; cli_backends+=("$2"); shift ;;
+	--frontend) need "$@"; cli_frontends+=("$2"); shift ;;
+	--static-root) need "$@"; static_root=$2; shift ;;
+	--errors-root) need "$@"; errors_root=$2; shift ;;
+	--prefix) need "$@"; prefix=$2; shift ;;
+	--backend-workers) need "$@"; backend_workers=$2; shift ;;
+	--frontend-workers) need "$@"; frontend_workers=$2; shift ;;
+	--nginx-workers) need "$@"; nginx_workers=$2; shift ;;
+	--keepalive) need "$@"; keepalive=$2; shift ;;
+	--backend-keepalive) need "$@"; backend_keepalive=$2; shift ;;
+	--frontend-keepalive) need "$@"; frontend_keepalive=$2; shift ;;
+	--log-format) need "$@"; log_format=$2; shift ;;
+	--access-log) need "$@"; access_log=$2; shift ;;
+	--error-log) need "$@"; error_log=$2; shift ;;
+	--rate-limit) need "$@"; rate_limit=$2; shift ;;
+	--micro-cache) micro_cache=1 ;;
+	--no-micro-cache) micro_cache=0 ;;
+	--status-allow) need "$@"; status_allow=$2; shift ;;
+	--real-ip-from) need "$@"; real_ip_from=$2; shift ;;
+	--user) need "$@"; user=$2; shift ;;
+	-o | --output) need "$@"; output=$2; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) die "unknown option '$1' (see --help)" ;;
+	esac
+	shift
+done
+((${#cli_backends[@]})) && backends=("${cli_backends[@]}")
+((${#cli_frontends[@]})) && frontends=("${cli_frontends[@]}")
+
+# ---- per-place defaults -------------------------------------------------------------
+if [[ -n $prefix ]]; then
+	[[ $prefix == /* ]] || prefix=$(pwd)/$prefix
+	prefix=${prefix%/}
+fi
+case $place in
+local)
+	: "${listen:=127.0.0.1:8080}"
+	[[ -n $prefix ]] || die "local needs --prefix RUN_DIR (pid, temp and log paths)"
+	((${#backends[@]})) || backends=("unix:$prefix/backend.sock")
+	((${#frontends[@]})) || frontends=("unix:$prefix/frontend.sock")
+	: "${static_root:=$(cd "$here/.." && pwd)/fcgi-frontend/static}"
+	: "${errors_root:=$here/errors}"
+	# As root, workers would become "nobody" and could not open the pools' sockets
+	# or the work tree; a local stack keeps the caller's identity.
+	[[ -z $user && $(id -u) == 0 ]] && user=root
+	;;
+vm)
+	: "${listen:=0.0.0.0:80}"
+	((${#backends[@]})) || backends=("unix:/run/fcgi-users/backend.sock")
+	((${#frontends[@]})) || frontends=("unix:/run/fcgi-users/frontend.sock")
+	: "${static_root:=/usr/local/share/fcgi-users/static}"
+	: "${errors_root:=/usr/local/share/fcgi-users/nginx/errors}"
+	: "${user:=www-data}"
+	;;
+chart)
+	: "${listen:=0.0.0.0:8080}"
+	((${#backends[@]})) || backends=("fcgi-users-backend:9000")
+	((${#frontends[@]})) || frontends=("127.0.0.1:9001")
+	: "${static_root:=/usr/share/fcgi-users/static}"
+	: "${errors_root:=/etc/nginx/fcgi-users/errors}"
+	: "${prefix:=/tmp/nginx}"
+	: "${access_log:=/dev/stdout}"
+	: "${error_log:=/dev/stderr}"
+	;;
+esac
+
+if [[ -n $prefix ]]; then
+	pid_path=$prefix/nginx.pid
+	temp_dir=$prefix/nginx-temp
+	log_dir=$prefix/logs
+else # vm: Debian's locations
+	pid_path=/run/nginx.pid
+	temp_dir=/var/lib/nginx
+	log_dir=/var/log/nginx
+fi
+: "${access_log:=$log_dir/nginx-access.log}"
+: "${error_log:=$log_dir/nginx-error.log}"
+
+# ---- validation -----------------------------------------------------------------------
+[[ $listen =~ ^(unix:/.+|(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):[0-9]+)$ ]] ||
+	die "--listen: expected host:port or unix:/path, got '$listen'"
+for a in "${backends[@]}"; do check_addr --backend "$a"; done
+for a in "${frontends[@]}"; do check_addr --frontend "$a"; done
+is_posint "$backend_workers" || die "--backend-workers: expected a positive number, got '$backend_workers'"
+is_posint "$frontend_workers" || die "--frontend-workers: expected a positive number, got '$frontend_workers'"
+is_posint "$nginx_workers" || die "--nginx-workers: expected a positive number, got '$nginx_workers'"
+for v in keepalive backend_keepalive frontend_keepalive; do
+	[[ -z ${!v} ]] || is_uint "${!v}" || die "--${v//_/-}: expected a number >= 0, got '${!v}'"
+done
+[[ $log_format == text || $log_format == json ]] || die "--log-format: text or json, got '$log_format'"
+[[ $rate_limit == off || $rate_limit =~ ^[1-9][0-9]*r/[sm]$ ]] ||
+	die "--rate-limit: expected a rate such as 10r/s or 600r/m, or off; got '$rate_limit'"
+[[ $micro_cache == 0 || $micro_cache == 1 ]] || die "NGINX_MICRO_CACHE: 0 or 1, got '$micro_cache'"
+[[ $static_root == /* ]] || die "--static-root must be an absolute path: '$static_root'"
+[[ $errors_root == /* ]] || die "--errors-root must be an absolute path: '$errors_root'"
+[[ -z $user || $user =~ ^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$ ]] || die "--user: bad user name '$user'"
+cidr_list() { # "a,b c" -> one per line, each checked
+	local c
+	for c in ${1//,/ }; do
+		[[ $c =~ ^[0-9a-fA-F:.]+(/[0-9]{1,3})?$ ]] || die "$2: not an address or CIDR: '$c'"
+		echo "$c"
+	done
+}
+mapfile -t allow < <(cidr_list "$status_allow" --status-allow)
+mapfile -t trusted < <(cidr_list "$real_ip_from" --real-ip-from)
+
+# ---- keep-alive per upstream ----------------------------------------------------------
+# P counts the pool workers behind the upstream: WORKERS of one server times servers.
+backend_pool=$((backend_workers * ${#backends[@]}))
+frontend_pool=$((frontend_workers * ${#frontends[@]}))
+ka_backend=${backend_keepalive:-${keepalive:-$(keepalive_for "$backend_pool" "$nginx_workers")}}
+ka_frontend=${frontend_keepalive:-${keepalive:-$(keepalive_for "$frontend_pool" "$nginx_workers")}}
+
+# ---- output -----------------------------------------------------------------------
+# inline FILE INDENT: a shared file with its own "include NAME;" lines of shared
+# files replaced by their content, so the result needs no include path at all.
+inline() {
+	local file=$1 ind=$2 line name
+	[[ -r $here/$file ]] || die "missing shared file nginx/$file"
+	echo "${ind}# ---- nginx/$file (shared, inlined unchanged) ----"
+	while IFS= read -r line || [[ -n $line ]]; do
+		if [[ $line =~ ^([[:space:]]*)include[[:space:]]+([A-Za-z0-9._-]+)\;[[:space:]]*$ && -r $here/${BASH_REMATCH[2]} ]]; then
+			name=${BASH_REMATCH[2]}
+			inline "$name" "$ind${BASH_REMATCH[1]}"
+		elif [[ -z $line ]]; then
+			echo
+		else
+			echo "$ind$line"
+		fi
+	done <"$here/$file"
+	echo "${ind}# ---- end of nginx/$file ----"
+}
+
+upstream() { # name keepalive pool_size nginx_workers addr...
+	local name=$1 ka=$2 p=$3 w=$4
+	shift 4
+	echo "    upstream $name {"
+	local a
+	for a in "$@"; do
+		# max_fails/fail_timeout: after 3 failures within 10s a server is skipped for
+		# 10s (only meaningful with several servers; a lone server is never skipped).
+		echo "        server $a max_fails=3 fail_timeout=10s;"
+	done
+	if ((ka > 0)); then
+		cat <<EOF
+        # Idle connections cached PER nginx worker; each pins one pool worker.
+        # Rule: W * keepalive <= P - 1 (W=$w nginx workers, P=$p pool workers).
+        keepalive $ka;
+        # Close idle connections soon: a pinned pool worker serves no one else.
+        keepalive_timeout 10s;
+        # Recycle a connection now and then (set below the pool's MAX_REQUESTS).
+        keepalive_requests 500;
+EOF
+	else
+		echo "        # keep-alive off: P=$p pool workers cannot spare one idle connection"
+		echo "        # per nginx worker (W=$w; rule W * keepalive <= P - 1), or overridden."
+	fi
+	echo "    }"
+}
+
+render() {
+	local a
+	cat <<EOF
+# fcgi-users nginx configuration for place "$place", rendered by nginx/render.sh.
+# Do not edit: change nginx/*.conf or the render options and render again.
+# backend: ${backends[*]} (P=$backend_pool, keepalive $ka_backend)
+# frontend: ${frontends[*]} (P=$frontend_pool, keepalive $ka_frontend)
+# nginx workers: $nginx_workers
+EOF
+	[[ -n $user ]] && echo "user $user;"
+	cat <<EOF
+worker_processes $nginx_workers;
+pid $pid_path;
+error_log $error_log warn;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    client_body_temp_path $temp_dir/body;
+    fastcgi_temp_path $temp_dir/fastcgi;
+    proxy_temp_path $temp_dir/proxy;
+    scgi_temp_path $temp_dir/scgi;
+    uwsgi_temp_path $temp_dir/uwsgi;
+
+EOF
+	inline http.conf "    "
+	echo
+	if [[ $access_log == off ]]; then
+		echo "    access_log off;"
+	else
+		echo "    access_log $access_log fcgi_$log_format;"
+	fi
+	echo
+	echo "    # Addresses allowed to read the status and ping pages."
+	echo "    geo \$fcgi_internal {"
+	echo "        default 0;"
+	for a in "${allow[@]}"; do echo "        $a 1;"; done
+	echo "    }"
+	if ((${#trusted[@]})); then
+		echo "    # Trusted proxies: the client address comes from their X-Forwarded-For."
+		for a in "${trusted[@]}"; do echo "    set_real_ip_from $a;"; done
+		echo "    real_ip_header X-Forwarded-For;"
+		echo "    real_ip_recursive on;"
+	fi
+	echo
+	if [[ $rate_limit == off ]]; then
+		cat <<'EOF'
+    # Write rate limit: off (an empty key is never limited).
+    map $request_method $fcgi_write_key {
+        default "";
+    }
+    limit_req_zone $fcgi_write_key zone=fcgi_writes:1m rate=10r/s;
+EOF
+	else
+		cat <<EOF
+    # Write rate limit: $rate_limit per client address, for writes from outside.
+    map "\$request_method:\$fcgi_internal" \$fcgi_write_key {
+        default "";
+        ~^(POST|PUT|PATCH|DELETE):0\$ \$binary_remote_addr;
+    }
+    limit_req_zone \$fcgi_write_key zone=fcgi_writes:10m rate=$rate_limit;
+EOF
+	fi
+	echo
+	if ((micro_cache)); then
+		cat <<EOF
+    # Micro-cache for anonymous GET pages (routes.conf "location /").
+    fastcgi_cache_path $temp_dir/microcache levels=1:2 keys_zone=fcgi_micro:10m
+        max_size=64m inactive=1m use_temp_path=off;
+    map \$request_method \$fcgi_microcache {
+        default fcgi_micro;
+    }
+    # The "just wrote" cookie: set on every write's answer; while the browser holds it
+    # (10 s, longer than a cached page lives) its requests bypass the cache.
+    map \$request_method \$fcgi_wrote_cookie {
+        default "";
+        ~^(POST|PUT|PATCH|DELETE)\$ "fcgi_users_wrote=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax";
+    }
+EOF
+	else
+		cat <<'EOF'
+    # Micro-cache: off.
+    map $request_method $fcgi_microcache {
+        default off;
+    }
+    map $request_method $fcgi_wrote_cookie {
+        default "";
+    }
+EOF
+	fi
+	cat <<EOF
+    map \$request_method \$fcgi_errors_root {
+        default "$errors_root";
+    }
+
+EOF
+	upstream fcgi_backend "$ka_backend" "$backend_pool" "$nginx_workers" "${backends[@]}"
+	echo
+	upstream fcgi_frontend "$ka_frontend" "$frontend_pool" "$nginx_workers" "${frontends[@]}"
+	cat <<EOF
+
+    server {
+        listen ${listen#http://} default_server;
+        server_name _;
+
+        location ^~ /static/ {
+            alias $static_root/;
+EOF
+	inline static.conf "            "
+	echo "        }"
+	echo
+	inline routes.conf "        "
+	echo "    }"
+	echo "}"
+}
+
+if [[ $place == local ]]; then
+	mkdir -p "$log_dir" "$temp_dir"
+fi
+if [[ -n $output ]]; then
+	tmp=$(mktemp "$output.XXXXXX")
+	trap 'rm -f "$tmp"' EXIT
+	render >"$tmp"
+	mv "$tmp" "$output"
+else
+	render
+fi
