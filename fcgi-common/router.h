@@ -1,0 +1,47 @@
+/*
+ * router: the route table. A route is {method(s), pattern, handler, inputs}; a pattern
+ * is a path with {name} segments ("/api/v1/users/{id}") that match one non-empty
+ * segment each. Matching answers the route, or tells 404 from 405 (with the Allow
+ * list). GET routes also answer HEAD.
+ */
+#ifndef FCGI_ROUTER_H
+#define FCGI_ROUTER_H
+
+#include "request.h"
+#include "validate.h"
+
+/* A handler gets the request (validated inputs in r->in) and the worker's context
+ * (the service's per-worker state: DB connection, curl handle…). It must send a
+ * response (response.h); if it does not, the dispatcher answers 500. */
+typedef void (*handler_fn)(struct request *r, void *ctx);
+
+/* Route flags. */
+#define ROUTE_HANDLE_INVALID                                                                       \
+	1u /* call the handler even when inputs fail validation:                                   \
+	      it sees r->errors/r->nerrors (HTML forms re-rendered                                 \
+	      with messages) */
+
+struct route {
+	unsigned methods; /* METHOD_GET | … */
+	const char *pattern;
+	handler_fn handler;
+	const struct input_def *inputs; /* terminated by {NULL}; NULL: none */
+	unsigned flags;
+};
+
+enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };
+
+/*
+ * Find the route for method and path among routes[0..n). On ROUTE_FOUND sets *found
+ * and appends the decoded {name} segments to params; on ROUTE_BAD_METHOD sets *allowed
+ * to the methods the path accepts (HEAD included with GET). A segment whose
+ * percent-encoding is malformed does not match.
+ */
+enum route_result router_match(const struct route *routes, size_t n, enum http_method method,
+                               const char *path, const struct route **found, struct params *params,
+                               unsigned *allowed);
+
+/* "GET, HEAD, POST" for a method set, into buf. */
+void router_allow_header(unsigned methods, char *buf, size_t len);
+
+#endif
