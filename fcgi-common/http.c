@@ -78,7 +78,8 @@ static int parse_body(struct request *r, unsigned kinds)
 			http_error(r, 400, "JSON strings must not contain \\u0000");
 			return -1;
 		}
-		r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len, NULL, 1);
+		/* The length includes the NUL: cJSON's require_null_terminated looks at it. */
+		r->json = cJSON_ParseWithLengthOpts(r->body, r->body_len + 1, NULL, 1);
 		if (!r->json) {
 			http_error(r, 400, "the body is not valid JSON");
 			return -1;
