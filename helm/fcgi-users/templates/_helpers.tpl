@@ -1,0 +1,271 @@
+{{/*
+Helpers shared by the templates: names, labels, images, secrets and the pool
+environment. A component is one of "nginx", "frontend", "backend".
+*/}}
+
+{{- define "fcgi-users.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "fcgi-users.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Object name of a component: <fullname>-<component>. Call with (dict "ctx" $ "component" "backend"). */}}
+{{- define "fcgi-users.componentName" -}}
+{{- printf "%s-%s" (include "fcgi-users.fullname" .ctx | trunc 54 | trimSuffix "-") .component -}}
+{{- end -}}
+
+{{- define "fcgi-users.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "fcgi-users.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: fcgi-users
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels of a component's objects: (dict "ctx" $ "component" "backend"). */}}
+{{- define "fcgi-users.componentLabels" -}}
+{{ include "fcgi-users.labels" .ctx }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "fcgi-users.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "fcgi-users.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "fcgi-users.annotations" -}}
+{{- with .Values.commonAnnotations }}
+annotations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Image reference: (dict "image" .Values.backend.image "ctx" $). Digest wins over tag; tag defaults to appVersion. */}}
+{{- define "fcgi-users.image" -}}
+{{- $registry := .image.registry -}}
+{{- if .ctx.Values.global.imageRegistry -}}{{- $registry = .ctx.Values.global.imageRegistry -}}{{- end -}}
+{{- $repo := .image.repository -}}
+{{- if $registry -}}{{- $repo = printf "%s/%s" $registry .image.repository -}}{{- end -}}
+{{- if .image.digest -}}
+{{- printf "%s@%s" $repo .image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo (default .ctx.Chart.AppVersion .image.tag | toString) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* imagePullSecrets of a pod: (dict "images" (list ...) "ctx" $). */}}
+{{- define "fcgi-users.imagePullSecrets" -}}
+{{- $names := list -}}
+{{- range .ctx.Values.global.imagePullSecrets -}}{{- $names = append $names . -}}{{- end -}}
+{{- range .images -}}{{- range .pullSecrets -}}{{- $names = append $names . -}}{{- end -}}{{- end -}}
+{{- if $names }}
+imagePullSecrets:
+{{- range $names | uniq }}
+  - name: {{ . }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{- define "fcgi-users.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "fcgi-users.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Security context without the chart's "enabled" switch. */}}
+{{- define "fcgi-users.securityContext" -}}
+{{- if .enabled -}}
+{{- toYaml (omit . "enabled") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Affinity: explicit affinity wins, else the anti-affinity preset. (dict "ctx" $ "component" "backend" "values" .Values.backend) */}}
+{{- define "fcgi-users.affinity" -}}
+{{- if .values.affinity -}}
+{{- toYaml .values.affinity -}}
+{{- else if eq .values.podAntiAffinityPreset "soft" -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "fcgi-users.selectorLabels" . | nindent 12 }}
+{{- else if eq .values.podAntiAffinityPreset "hard" -}}
+podAntiAffinity:
+  requiredDuringSchedulingIgnoredDuringExecution:
+    - topologyKey: kubernetes.io/hostname
+      labelSelector:
+        matchLabels:
+          {{- include "fcgi-users.selectorLabels" . | nindent 10 }}
+{{- end -}}
+{{- end -}}
+
+{{/* Pods a component runs at least (HPA minimum when autoscaling). */}}
+{{- define "fcgi-users.minPods" -}}
+{{- if .autoscaling.enabled -}}{{- .autoscaling.minReplicas -}}{{- else -}}{{- .replicaCount -}}{{- end -}}
+{{- end -}}
+
+{{/*
+Upstream keepalive per nginx worker for a pool, by nginx/README.md's rule
+keepalive = floor((P - 1) / W): every idle kept-alive FastCGI connection pins one
+pool worker, and all nginx workers together must leave one pool worker free to
+accept. In the cluster P = pool workers per pod * pool pods and W = nginx workers
+per pod * nginx pods (every nginx pod caches its own connections to the same
+pools), with the minimum pod counts when autoscaling. 0: no keepalive line.
+(dict "ctx" $ "component" "backend")
+*/}}
+{{- define "fcgi-users.keepalive" -}}
+{{- $v := .ctx.Values -}}
+{{- if eq (toString $v.nginx.upstreamKeepalive) "auto" -}}
+{{- $pool := index $v .component -}}
+{{- $p := mul (int $pool.pool.workers) (int (include "fcgi-users.minPods" $pool)) -}}
+{{- $w := mul (int $v.nginx.workerProcesses) (int (include "fcgi-users.minPods" $v.nginx)) -}}
+{{- max 0 (div (sub $p 1) $w) -}}
+{{- else -}}
+{{- int $v.nginx.upstreamKeepalive -}}
+{{- end -}}
+{{- end -}}
+
+{{/* P of the rule above, for the comment in nginx.conf. */}}
+{{- define "fcgi-users.poolWorkersTotal" -}}
+{{- $pool := index .ctx.Values .component -}}
+{{- mul (int $pool.pool.workers) (int (include "fcgi-users.minPods" $pool)) -}}
+{{- end -}}
+
+{{/* Upstream address of a pool: override or its Service's DNS name. */}}
+{{- define "fcgi-users.upstream" -}}
+{{- $v := .ctx.Values -}}
+{{- $override := index $v.nginx.upstreams .component -}}
+{{- if $override -}}
+{{- $override -}}
+{{- else -}}
+{{- printf "%s.%s.svc.%s:%d" (include "fcgi-users.componentName" .) .ctx.Release.Namespace $v.clusterDomain (int (index $v .component).service.ports.fastcgi) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "fcgi-users.databaseSecretName" -}}
+{{- default (printf "%s-database" (include "fcgi-users.fullname" .)) .Values.database.existingSecret -}}
+{{- end -}}
+{{- define "fcgi-users.databaseSecretKey" -}}
+{{- if .Values.database.existingSecret -}}{{- .Values.database.existingSecretPasswordKey -}}{{- else -}}password{{- end -}}
+{{- end -}}
+{{- define "fcgi-users.secretKeySecretName" -}}
+{{- default (printf "%s-secret-key" (include "fcgi-users.fullname" .)) .Values.secretKey.existingSecret -}}
+{{- end -}}
+{{- define "fcgi-users.secretKeySecretKey" -}}
+{{- if .Values.secretKey.existingSecret -}}{{- .Values.secretKey.existingSecretKey -}}{{- else -}}secret-key{{- end -}}
+{{- end -}}
+
+{{/* DATABASE_URI without the password (it comes from DATABASE_PASSWORD_FILE). */}}
+{{- define "fcgi-users.databaseURI" -}}
+{{- $d := .Values.database -}}
+{{- $q := list (printf "ssl-mode=%s" $d.sslMode) -}}
+{{- if $d.caCert.existingSecret -}}{{- $q = append $q "ssl-ca=/etc/fcgi-users/database-ca/ca.pem" -}}{{- end -}}
+{{- printf "mysql://%s@%s:%d/%s?%s" (urlquery $d.user) $d.host (int $d.port) $d.name (join "&" $q) -}}
+{{- end -}}
+
+{{/* Environment of the backend that talks to MySQL (the pool and the migration Job). */}}
+{{- define "fcgi-users.databaseEnv" -}}
+- name: DATABASE_URI
+  value: {{ include "fcgi-users.databaseURI" . | quote }}
+- name: DATABASE_PASSWORD_FILE
+  value: /etc/fcgi-users/database/password
+{{- end -}}
+
+{{- define "fcgi-users.databaseVolumes" -}}
+- name: database-password
+  secret:
+    secretName: {{ include "fcgi-users.databaseSecretName" . }}
+    defaultMode: 0440
+    items:
+      - key: {{ include "fcgi-users.databaseSecretKey" . }}
+        path: password
+{{- if .Values.database.caCert.existingSecret }}
+- name: database-ca
+  secret:
+    secretName: {{ .Values.database.caCert.existingSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ .Values.database.caCert.key }}
+        path: ca.pem
+{{- end }}
+{{- end -}}
+
+{{- define "fcgi-users.databaseVolumeMounts" -}}
+- name: database-password
+  mountPath: /etc/fcgi-users/database
+  readOnly: true
+{{- if .Values.database.caCert.existingSecret }}
+- name: database-ca
+  mountPath: /etc/fcgi-users/database-ca
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Pool settings (fcgi-common/pool.h) from a component's values. */}}
+{{- define "fcgi-users.poolEnv" -}}
+{{- $p := .values.pool -}}
+- name: LISTEN
+  value: {{ printf "0.0.0.0:%d" (int .values.containerPorts.fastcgi) | quote }}
+- name: LISTEN_BACKLOG
+  value: {{ $p.listenBacklog | quote }}
+- name: PM
+  value: {{ $p.pm | quote }}
+- name: WORKERS
+  value: {{ $p.workers | quote }}
+{{- if eq $p.pm "dynamic" }}
+- name: PM_START_SERVERS
+  value: {{ $p.startServers | quote }}
+- name: PM_MIN_SPARE_SERVERS
+  value: {{ $p.minSpareServers | quote }}
+- name: PM_MAX_SPARE_SERVERS
+  value: {{ $p.maxSpareServers | quote }}
+{{- end }}
+- name: MAX_REQUESTS
+  value: {{ $p.maxRequests | quote }}
+- name: REQUEST_TIMEOUT
+  value: {{ $p.requestTimeout | quote }}
+- name: SLOW_REQUEST_TIMEOUT
+  value: {{ $p.slowRequestTimeout | quote }}
+- name: STATUS_PATH
+  value: {{ printf "/-/status/%s" .component | quote }}
+- name: PING_PATH
+  value: "/-/ping"
+- name: LOG_FORMAT
+  value: {{ .values.logFormat | quote }}
+- name: LOG_LEVEL
+  value: {{ .values.logLevel | quote }}
+{{- end -}}
+
+{{/* A probe from values plus its action: (dict "probe" .Values.x.readinessProbe "action" (dict ...)). */}}
+{{- define "fcgi-users.probe" -}}
+{{- $p := omit .probe "enabled" -}}
+{{- toYaml (merge $p .action) -}}
+{{- end -}}
+
+{{/* FastCGI probe action: the image's fcgi-probe sends one GET to the pool over FastCGI. */}}
+{{- define "fcgi-users.fcgiProbe" -}}
+{{- $_ := . -}}
+exec:
+  command: ["/usr/local/bin/fcgi-probe", {{ printf "127.0.0.1:%d" (int .port) | quote }}, {{ .path | quote }}]
+{{- end -}}
