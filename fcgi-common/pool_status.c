@@ -1,0 +1,264 @@
+/*
+ * pool_status: the status and ping pages (php-fpm's fpm_status.c), answered by the
+ * worker that received the request, from the scoreboard, before the application
+ * sees it. Field names and formats are php-fpm's, so its tools and habits carry
+ * over: plain text by default, ?json, ?openmetrics, and ?full for one block per
+ * worker (combinable: ?json&full). The request path is DOCUMENT_URI, or REQUEST_URI
+ * without its query.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "pool_internal.h"
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS };
+
+static const char *const state_names[] = { "Free",    "Starting", "Idle", "Reading headers",
+	                                   "Running", "Finishing" };
+
+struct totals {
+	int idle, active, total;
+	int queue;
+	unsigned backlog;
+	long since;
+};
+
+static int path_is(FCGX_Request *req, const char *want)
+{
+	if (!*want)
+		return 0;
+	const char *p = FCGX_GetParam("DOCUMENT_URI", req->envp);
+	if (p)
+		return strcmp(p, want) == 0;
+	p = FCGX_GetParam("REQUEST_URI", req->envp);
+	if (!p)
+		return 0;
+	size_t n = strcspn(p, "?");
+	return strlen(want) == n && strncmp(p, want, n) == 0;
+}
+
+/* ?json&full, ?full, ?openmetrics: words separated by & (values ignored). */
+static int has_word(const char *query, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = query; p && *p;) {
+		size_t len = strcspn(p, "&");
+		size_t key = strcspn(p, "=&");
+		if (key == n && strncmp(p, word, n) == 0)
+			return 1;
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+	return 0;
+}
+
+static void no_cache_headers(FCGX_Request *req, const char *type)
+{
+	FCGX_FPrintF(req->out,
+	             "Status: 200 OK\r\nContent-Type: %s\r\n"
+	             "Expires: Thu, 01 Jan 1970 00:00:00 GMT\r\n"
+	             "Cache-Control: no-cache, no-store, must-revalidate, max-age=0\r\n\r\n",
+	             type);
+}
+
+static void fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%d/%b/%Y:%H:%M:%S %z", &tm);
+}
+
+static long slot_duration_us(const struct sb_slot *s, int st)
+{
+	if (st == SLOT_IDLE || st == SLOT_STARTING)
+		return s->last_duration_us;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - s->req_start.tv_sec) * 1000000 +
+	       (now.tv_nsec - s->req_start.tv_nsec) / 1000;
+}
+
+static void text(FCGX_Request *req, struct scoreboard *sb, const struct totals *t, int full)
+{
+	no_cache_headers(req, "text/plain; charset=utf-8");
+	char st[64];
+	fmt_time(sb->start_time, st, sizeof st);
+	FCGX_FPrintF(req->out,
+	             "pool:                 %s\n"
+	             "process manager:      %s\n"
+	             "start time:           %s\n"
+	             "start since:          %ld\n"
+	             "accepted conn:        %lu\n"
+	             "listen queue:         %d\n"
+	             "max listen queue:     %u\n"
+	             "listen queue len:     %u\n"
+	             "idle processes:       %d\n"
+	             "active processes:     %d\n"
+	             "total processes:      %d\n"
+	             "max active processes: %u\n"
+	             "max children reached: %lu\n"
+	             "slow requests:        %lu\n"
+	             "respawned processes:  %lu\n",
+	             sb->pool, sb->pm == PM_STATIC ? "static" : "dynamic", st, t->since,
+	             atomic_load(&sb->accepted_conn), t->queue, atomic_load(&sb->max_listen_queue),
+	             t->backlog, t->idle, t->active, t->total, atomic_load(&sb->max_active),
+	             atomic_load(&sb->max_children_reached), atomic_load(&sb->slow_requests),
+	             atomic_load(&sb->respawned));
+	if (!full)
+		return;
+	time_t now = time(NULL);
+	for (int i = 0; i < sb->nslots; i++) {
+		int state = atomic_load(&sb->slots[i].state);
+		if (state == SLOT_FREE)
+			continue;
+		struct sb_slot s;
+		pool_sb_read_slot(&sb->slots[i], &s);
+		fmt_time(s.spawned.tv_sec, st, sizeof st);
+		FCGX_FPrintF(req->out,
+		             "\n************************\n"
+		             "pid:                  %d\n"
+		             "state:                %s\n"
+		             "start time:           %s\n"
+		             "start since:          %ld\n"
+		             "requests:             %lu\n"
+		             "request duration:     %ld\n"
+		             "request method:       %s\n"
+		             "request URI:          %s\n"
+		             "content length:       %ld\n"
+		             "user:                 -\n"
+		             "script:               -\n",
+		             (int)s.pid, state_names[state], st, (long)(now - s.spawned.tv_sec),
+		             atomic_load(&sb->slots[i].requests), slot_duration_us(&s, state),
+		             s.method[0] ? s.method : "-", s.uri[0] ? s.uri : "-",
+		             s.content_length);
+	}
+}
+
+static void json(FCGX_Request *req, struct scoreboard *sb, const struct totals *t, int full)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "pool", sb->pool);
+	cJSON_AddStringToObject(o, "process manager", sb->pm == PM_STATIC ? "static" : "dynamic");
+	cJSON_AddNumberToObject(o, "start time", (double)sb->start_time);
+	cJSON_AddNumberToObject(o, "start since", (double)t->since);
+	cJSON_AddNumberToObject(o, "accepted conn", (double)atomic_load(&sb->accepted_conn));
+	cJSON_AddNumberToObject(o, "listen queue", t->queue);
+	cJSON_AddNumberToObject(o, "max listen queue", atomic_load(&sb->max_listen_queue));
+	cJSON_AddNumberToObject(o, "listen queue len", t->backlog);
+	cJSON_AddNumberToObject(o, "idle processes", t->idle);
+	cJSON_AddNumberToObject(o, "active processes", t->active);
+	cJSON_AddNumberToObject(o, "total processes", t->total);
+	cJSON_AddNumberToObject(o, "max active processes", atomic_load(&sb->max_active));
+	cJSON_AddNumberToObject(o, "max children reached",
+	                        (double)atomic_load(&sb->max_children_reached));
+	cJSON_AddNumberToObject(o, "slow requests", (double)atomic_load(&sb->slow_requests));
+	cJSON_AddNumberToObject(o, "respawned processes", (double)atomic_load(&sb->respawned));
+	if (full) {
+		cJSON *procs = cJSON_AddArrayToObject(o, "processes");
+		time_t now = time(NULL);
+		for (int i = 0; i < sb->nslots; i++) {
+			int state = atomic_load(&sb->slots[i].state);
+			if (state == SLOT_FREE)
+				continue;
+			struct sb_slot s;
+			pool_sb_read_slot(&sb->slots[i], &s);
+			cJSON *p = cJSON_CreateObject();
+			cJSON_AddNumberToObject(p, "pid", s.pid);
+			cJSON_AddStringToObject(p, "state", state_names[state]);
+			cJSON_AddNumberToObject(p, "start time", (double)s.spawned.tv_sec);
+			cJSON_AddNumberToObject(p, "start since", (double)(now - s.spawned.tv_sec));
+			cJSON_AddNumberToObject(p, "requests",
+			                        (double)atomic_load(&sb->slots[i].requests));
+			cJSON_AddNumberToObject(p, "request duration",
+			                        (double)slot_duration_us(&s, state));
+			cJSON_AddStringToObject(p, "request method", s.method[0] ? s.method : "-");
+			cJSON_AddStringToObject(p, "request uri", s.uri[0] ? s.uri : "-");
+			cJSON_AddNumberToObject(p, "content length", (double)s.content_length);
+			cJSON_AddStringToObject(p, "user", "-");
+			cJSON_AddStringToObject(p, "script", "-");
+			cJSON_AddItemToArray(procs, p);
+		}
+	}
+	char *body = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	no_cache_headers(req, "application/json");
+	if (body) {
+		FCGX_PutS(body, req->out);
+		cJSON_free(body);
+	}
+}
+
+static void metric(FCGX_Request *req, const char *pool, const char *name, const char *type,
+                   const char *help, double v)
+{
+	int counter = strcmp(type, "counter") == 0;
+	FCGX_FPrintF(req->out,
+	             "# HELP fcgi_pool_%s %s\n# TYPE fcgi_pool_%s %s\n"
+	             "fcgi_pool_%s%s{pool=\"%s\"} %.0f\n",
+	             name, help, name, type, name, counter ? "_total" : "", pool, v);
+}
+
+static void openmetrics(FCGX_Request *req, struct scoreboard *sb, const struct totals *t)
+{
+	no_cache_headers(req, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+	const char *p = sb->pool; /* a pool name is a program constant: no escaping needed */
+	metric(req, p, "up", "gauge", "Whether the pool answers.", 1);
+	metric(req, p, "start_since", "gauge", "Seconds since the pool started.", (double)t->since);
+	metric(req, p, "accepted_connections", "counter", "Requests accepted by the pool.",
+	       (double)atomic_load(&sb->accepted_conn));
+	metric(req, p, "listen_queue", "gauge", "Connections waiting in the listen queue.",
+	       t->queue);
+	metric(req, p, "max_listen_queue", "gauge",
+	       "The most connections seen waiting in the listen queue.",
+	       atomic_load(&sb->max_listen_queue));
+	metric(req, p, "listen_queue_length", "gauge", "Size of the listen queue (backlog).",
+	       t->backlog);
+	metric(req, p, "idle_processes", "gauge", "Idle workers.", t->idle);
+	metric(req, p, "active_processes", "gauge", "Workers serving a request.", t->active);
+	metric(req, p, "total_processes", "gauge", "Workers, idle and active.", t->total);
+	metric(req, p, "max_active_processes", "gauge", "The most workers seen active at once.",
+	       atomic_load(&sb->max_active));
+	metric(req, p, "max_children_reached", "counter",
+	       "Times the pool ran out of workers (WORKERS reached).",
+	       (double)atomic_load(&sb->max_children_reached));
+	metric(req, p, "slow_requests", "counter", "Requests over SLOW_REQUEST_TIMEOUT.",
+	       (double)atomic_load(&sb->slow_requests));
+	metric(req, p, "respawned_processes", "counter",
+	       "Workers that died unexpectedly and were replaced.",
+	       (double)atomic_load(&sb->respawned));
+	FCGX_PutS("# EOF\n", req->out);
+}
+
+int pool_status_handle(FCGX_Request *req, const struct pool_config *cfg, struct scoreboard *sb,
+                       const struct pool_listener *l)
+{
+	if (path_is(req, cfg->ping_path)) {
+		no_cache_headers(req, "text/plain; charset=utf-8");
+		FCGX_PutS("pong\n", req->out);
+		return 1;
+	}
+	if (!path_is(req, cfg->status_path))
+		return 0;
+	const char *q = FCGX_GetParam("QUERY_STRING", req->envp);
+	struct totals t;
+	pool_sb_counts(sb, &t.idle, &t.active, &t.total);
+	t.backlog = atomic_load(&sb->listen_queue_len);
+	t.queue = pool_listen_queue(l, &t.backlog);
+	if (t.queue < 0)
+		t.queue = 0;
+	else
+		pool_sb_note_max(&sb->max_listen_queue, (unsigned)t.queue);
+	t.since = pool_ms_since(&sb->start_mono) / 1000;
+	int full = has_word(q, "full");
+	if (has_word(q, "json"))
+		json(req, sb, &t, full);
+	else if (has_word(q, "openmetrics"))
+		openmetrics(req, sb, &t);
+	else
+		text(req, sb, &t, full);
+	return 1;
+}
