@@ -1,0 +1,70 @@
+/*
+ * layout: see layout.h. The frame is one template; the content is a fragment built
+ * by html.c, so everything in it was escaped on the way in.
+ */
+#include "layout.h"
+
+#include "log.h"
+#include "response.h"
+
+#define CSP                                                                                        \
+	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "               \
+	"base-uri 'none'; frame-ancestors 'none'"
+
+void page_security_headers(struct request *r)
+{
+	resp_header(r, "Content-Security-Policy", CSP);
+	resp_header(r, "X-Content-Type-Options", "nosniff");
+	resp_header(r, "Referrer-Policy", "same-origin");
+	resp_header(r, "X-Frame-Options", "DENY");
+	resp_header(r, "Cache-Control", "no-store");
+}
+
+static void frame(struct html *h, const char *title, const char *flash, const struct html *content)
+{
+	HTML(h,
+	     "<!DOCTYPE html>\n"
+	     "<html lang=\"en\">\n"
+	     "<head>\n"
+	     "<meta charset=\"utf-8\">\n"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	     "<title>{{title}} · Users directory</title>\n"
+	     "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	     "</head>\n"
+	     "<body>\n"
+	     "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
+	     "<header class=\"site\"><div class=\"wrap\">"
+	     "<a class=\"brand\" href=\"/\">Users directory</a>"
+	     "<nav aria-label=\"Main\"><a href=\"/users/new\">Add a user</a></nav>"
+	     "</div></header>\n"
+	     "<main id=\"main\" class=\"wrap\">\n",
+	     "title", title);
+	if (flash && *flash)
+		HTML(h, "<p class=\"flash\" role=\"status\">{{flash}}</p>\n", "flash", flash);
+	html_append(h, content);
+	HTML_LIT(h, "\n</main>\n"
+	            "<footer class=\"site\"><div class=\"wrap\">fcgi-users · a small users "
+	            "directory</div></footer>\n"
+	            "</body>\n"
+	            "</html>\n");
+}
+
+void page_send(struct request *r, int status, const char *title, const char *flash,
+               const struct html *content)
+{
+	struct html h = { 0 };
+	frame(&h, title, flash, content);
+	if (h.failed) {
+		log_kv(LOG_ERROR, "page could not be built", "title", title, NULL);
+		html_free(&h);
+		struct html oops = { 0 };
+		HTML_LIT(&oops, "<h1>Something went wrong</h1>"
+		                "<p>This page could not be shown. Please try again.</p>");
+		frame(&h, "Something went wrong", NULL, &oops);
+		html_free(&oops);
+		status = 500;
+	}
+	page_security_headers(r);
+	resp_send(r, status, "text/html; charset=utf-8", html_str(&h), h.len);
+	html_free(&h);
+}

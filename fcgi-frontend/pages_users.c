@@ -1,0 +1,413 @@
+/*
+ * pages_users: the pages people use — the list with search and paging, a user's page
+ * with the rename form, the add form, the delete confirmation — and the form posts
+ * behind them. Each write checks the CSRF token first (403, nothing written), then
+ * the validated input (422 with the message beside the field), then asks the backend
+ * (409 when the name is taken) and answers 303 with a one-time confirmation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_client.h"
+#include "browser.h"
+#include "error_pages.h"
+#include "frontend.h"
+#include "html.h"
+#include "layout.h"
+#include "log.h"
+#include "response.h"
+#include "urlencoded.h"
+
+#define NAME_FIELD "userName"
+
+/* The first validation message for field, or NULL. */
+static const char *error_for(const struct request *r, const char *field)
+{
+	for (size_t i = 0; i < r->nerrors; i++)
+		if (strcmp(r->errors[i].field, field) == 0)
+			return r->errors[i].message;
+	return NULL;
+}
+
+/* "2026-01-02T03:04:05Z" -> "2026-01-02 03:04 UTC"; anything else is shown as is. */
+static void human_time(const char *iso, char *out, size_t cap)
+{
+	if (strlen(iso) >= 16 && iso[10] == 'T')
+		snprintf(out, cap, "%.10s %.5s UTC", iso, iso + 11);
+	else
+		snprintf(out, cap, "%s", iso);
+}
+
+static void csrf_field(struct html *h, const char *token)
+{
+	HTML(h, "<input type=\"hidden\" name=\"csrf_token\" value=\"{{token}}\">", "token", token);
+}
+
+/* The labelled name input, with its hint and, when error is set, the message. */
+static void name_field(struct html *h, const char *label, const char *value, const char *error)
+{
+	HTML(h,
+	     "<div class=\"field\">"
+	     "<label for=\"userName\">{{label}}</label>"
+	     "<span class=\"hint\" id=\"userName-hint\">1 to 30 characters.</span>",
+	     "label", label);
+	if (error) {
+		/* Validators say "must be 1 to 30 characters": make it a sentence. */
+		int fragment = *error >= 'a' && *error <= 'z';
+		HTML(h,
+		     "<p class=\"error\" id=\"userName-error\"><span class=\"visually-hidden\">"
+		     "Error: </span>{{pre}}{{error}}{{post}}</p>",
+		     "pre", fragment ? "The name " : "", "error", error, "post",
+		     fragment ? "." : "");
+		HTML(h,
+		     ""
+		     "<input id=\"userName\" name=\"userName\" type=\"text\" value=\"{{value}}\" "
+		     "required maxlength=\"30\" autocomplete=\"off\" spellcheck=\"false\" "
+		     "aria-invalid=\"true\" aria-describedby=\"userName-hint userName-error\">",
+		     "value", value ? value : "");
+	} else {
+		HTML(h,
+		     "<input id=\"userName\" name=\"userName\" type=\"text\" value=\"{{value}}\" "
+		     "required maxlength=\"30\" autocomplete=\"off\" spellcheck=\"false\" "
+		     "aria-describedby=\"userName-hint\">",
+		     "value", value ? value : "");
+	}
+	HTML_LIT(h, "</div>");
+}
+
+static void redirect_with_flash(struct request *r, const struct frontend *fe, const char *location,
+                                const char *flash)
+{
+	browser_flash_set(r, fe, flash);
+	page_security_headers(r);
+	resp_redirect(r, 303, location);
+}
+
+/* ---- the list ---- */
+
+static void pager_link(struct html *h, const char *q_enc, long long page, const char *rel,
+                       const char *text)
+{
+	char n[24];
+	snprintf(n, sizeof n, "%lld", page);
+	if (*q_enc)
+		HTML(h, "<a rel=\"{{rel}}\" href=\"/?q={{q}}&amp;page={{n}}\">{{text}}</a>", "rel",
+		     rel, "q", q_enc, "n", n, "text", text);
+	else
+		HTML(h, "<a rel=\"{{rel}}\" href=\"/?page={{n}}\">{{text}}</a>", "rel", rel, "n", n,
+		     "text", text);
+}
+
+void page_list(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
+	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
+	struct api_user_page users;
+	struct api_error e;
+	if (api_list_users(q, fe->page_size, (page - 1) * fe->page_size, &users, &e) != API_OK) {
+		page_api_error(r, &e);
+		return;
+	}
+	char flash[FLASH_MAX + 1];
+	browser_flash_take(r, fe, flash, sizeof flash);
+
+	struct html h = { 0 };
+	HTML(&h,
+	     "<h1>Home Page</h1>\n"
+	     "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">"
+	     "<div class=\"field\"><label for=\"q\">Find users whose name starts with</label>"
+	     "<input id=\"q\" name=\"q\" type=\"search\" value=\"{{q}}\" maxlength=\"30\" "
+	     "autocomplete=\"off\" spellcheck=\"false\"></div>"
+	     "<button type=\"submit\">Search</button></form>\n"
+	     "<p>Here are our users:</p>\n",
+	     "q", q);
+
+	long long pages = users.total > 0 ? (users.total + fe->page_size - 1) / fe->page_size : 1;
+	char total[24];
+	snprintf(total, sizeof total, "%lld", users.total);
+	if (*q)
+		HTML(&h,
+		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “{{q}}” · "
+		     "<a href=\"/\">show all</a></span>"
+		     "<a href=\"/users/new\">Add a user</a></div>\n",
+		     "total", total, "noun", users.total == 1 ? "name" : "names", "q", q);
+	else
+		HTML(&h,
+		     "<div class=\"toolbar\"><span>{{total}} {{noun}}</span>"
+		     "<a href=\"/users/new\">Add a user</a></div>\n",
+		     "total", total, "noun", users.total == 1 ? "user" : "users");
+
+	if (users.count == 0) {
+		if (users.total > 0)
+			HTML_LIT(&h, "<p class=\"empty\">There are no users on this page. "
+			             "<a href=\"/\">Go to the first page</a>.</p>\n");
+		else if (*q)
+			HTML(&h, "<p class=\"empty\">No user’s name starts with “{{q}}”.</p>\n",
+			     "q", q);
+		else
+			HTML_LIT(&h, "<p class=\"empty\">There are no users yet. "
+			             "<a href=\"/users/new\">Add the first one</a>.</p>\n");
+	} else {
+		HTML_LIT(&h, "<ul class=\"users\">\n");
+		for (size_t i = 0; i < users.count; i++) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", users.items[i].id);
+			HTML(&h,
+			     "<li><a href=\"/users/{{id}}\"><span class=\"name\">{{name}}</span>"
+			     "<span class=\"go\" aria-hidden=\"true\">View ›</span></a></li>\n",
+			     "id", id, "name", users.items[i].name);
+		}
+		HTML_LIT(&h, "</ul>\n");
+	}
+
+	if (pages > 1) {
+		char *q_enc = url_encode(q);
+		char cur[64];
+		snprintf(cur, sizeof cur, "Page %lld of %lld", page, pages);
+		HTML_LIT(&h, "<nav class=\"pager\" aria-label=\"Pages\">");
+		if (page > 1 && q_enc)
+			pager_link(&h, q_enc, page - 1 <= pages ? page - 1 : pages, "prev",
+			           "‹ Previous");
+		else
+			HTML_LIT(&h, "<span></span>");
+		HTML(&h, "<span class=\"current\">{{cur}}</span>", "cur", cur);
+		if (page < pages && q_enc)
+			pager_link(&h, q_enc, page + 1, "next", "Next ›");
+		else
+			HTML_LIT(&h, "<span></span>");
+		HTML_LIT(&h, "</nav>\n");
+		if (!q_enc)
+			h.failed = 1;
+		free(q_enc);
+	}
+	api_user_page_free(&users);
+	page_send(r, 200, *q ? "Search" : "Home Page", flash, &h);
+	html_free(&h);
+}
+
+/* ---- add ---- */
+
+static void render_new(struct request *r, const struct frontend *fe, int status, const char *value,
+                       const char *error)
+{
+	char token[CSRF_TOKEN_MAX];
+	if (browser_csrf_token(r, fe, token) != 0) {
+		frontend_error(r, 500, "cannot make a CSRF token");
+		return;
+	}
+	struct html h = { 0 };
+	HTML_LIT(&h, "<p><a href=\"/\">‹ All users</a></p>"
+	             "<h1>Add a user</h1>\n"
+	             "<form class=\"card\" method=\"post\" action=\"/users\">");
+	csrf_field(&h, token);
+	name_field(&h, "Name", value, error);
+	HTML_LIT(&h, "<div class=\"actions\"><button type=\"submit\">Add user</button>"
+	             "<a class=\"button secondary\" href=\"/\">Cancel</a></div></form>\n");
+	page_send(r, status, "Add a user", NULL, &h);
+	html_free(&h);
+}
+
+void page_new(struct request *r, void *ctx)
+{
+	render_new(r, ctx, 200, "", NULL);
+}
+
+void page_create(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	const struct input *tok = &r->in[NEW_CSRF];
+	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
+	if (c != CSRF_OK) {
+		page_csrf_refused(r, c);
+		return;
+	}
+	/* The raw value only goes back into the field (escaped) for the person to fix. */
+	const char *raw = params_get(&r->form, NAME_FIELD);
+	const char *problem = error_for(r, NAME_FIELD);
+	if (problem || !r->in[NEW_USER_NAME].present) {
+		render_new(r, fe, 422, raw, problem ? problem : "Enter a name.");
+		return;
+	}
+	struct api_user u;
+	struct api_error e;
+	switch (api_create_user(r->in[NEW_USER_NAME].str, &u, &e)) {
+	case API_OK: {
+		char msg[FLASH_MAX + 1];
+		snprintf(msg, sizeof msg, "Added %s.", u.name);
+		redirect_with_flash(r, fe, "/", msg);
+		return;
+	}
+	case API_CONFLICT:
+		render_new(r, fe, 409, raw, "That name is taken. Choose another.");
+		return;
+	case API_INVALID:
+		render_new(r, fe, 422, raw, *e.field_message ? e.field_message : e.detail);
+		return;
+	default:
+		page_api_error(r, &e);
+		return;
+	}
+}
+
+/* ---- a user's page and rename ---- */
+
+static void render_user(struct request *r, const struct frontend *fe, int status,
+                        const struct api_user *u, const char *flash, const char *value,
+                        const char *error)
+{
+	char token[CSRF_TOKEN_MAX];
+	if (browser_csrf_token(r, fe, token) != 0) {
+		frontend_error(r, 500, "cannot make a CSRF token");
+		return;
+	}
+	char id[24], when[64];
+	snprintf(id, sizeof id, "%lld", u->id);
+	human_time(u->created_at, when, sizeof when);
+	struct html h = { 0 };
+	HTML(&h,
+	     "<p><a href=\"/\">‹ All users</a></p>"
+	     "<h1>{{name}}</h1>\n"
+	     "<dl class=\"facts\"><dt>User number</dt><dd>{{id}}</dd>",
+	     "name", u->name, "id", id);
+	if (*u->created_at)
+		HTML(&h, "<dt>Added</dt><dd><time datetime=\"{{iso}}\">{{when}}</time></dd>", "iso",
+		     u->created_at, "when", when);
+	HTML(&h,
+	     "</dl>\n"
+	     "<form class=\"card\" method=\"post\" action=\"/users/{{id}}\">"
+	     "<h2>Rename</h2>",
+	     "id", id);
+	csrf_field(&h, token);
+	name_field(&h, "New name", value ? value : u->name, error);
+	HTML(&h,
+	     "<div class=\"actions\"><button type=\"submit\">Rename</button></div></form>\n"
+	     "<section class=\"card\"><h2>Delete</h2>"
+	     "<p>Remove this user from the directory.</p>"
+	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete {{name}}…"
+	     "</a></p></section>\n",
+	     "id", id, "name", u->name);
+	page_send(r, status, u->name, flash, &h);
+	html_free(&h);
+}
+
+void page_show(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	struct api_user u;
+	struct api_error e;
+	if (api_get_user(r->in[SHOW_ID].num, &u, &e) != API_OK) {
+		page_api_error(r, &e);
+		return;
+	}
+	char flash[FLASH_MAX + 1];
+	browser_flash_take(r, fe, flash, sizeof flash);
+	render_user(r, fe, 200, &u, flash, NULL, NULL);
+}
+
+void page_rename(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	const struct input *tok = &r->in[RENAME_CSRF];
+	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
+	if (c != CSRF_OK) {
+		page_csrf_refused(r, c);
+		return;
+	}
+	long long id = r->in[RENAME_ID].num;
+	const char *raw = params_get(&r->form, NAME_FIELD);
+	const char *problem = error_for(r, NAME_FIELD);
+	if (!problem && !r->in[RENAME_USER_NAME].present)
+		problem = "Enter a name.";
+	struct api_user u;
+	struct api_error e;
+	int status = 422;
+	if (!problem) {
+		switch (api_rename_user(id, r->in[RENAME_USER_NAME].str, &u, &e)) {
+		case API_OK: {
+			char msg[FLASH_MAX + 1], loc[64];
+			snprintf(msg, sizeof msg, "Renamed to %s.", u.name);
+			snprintf(loc, sizeof loc, "/users/%lld", id);
+			redirect_with_flash(r, fe, loc, msg);
+			return;
+		}
+		case API_CONFLICT:
+			status = 409;
+			problem = "That name is taken. Choose another.";
+			break;
+		case API_INVALID:
+			problem = *e.field_message ? e.field_message : e.detail;
+			break;
+		default:
+			page_api_error(r, &e);
+			return;
+		}
+	}
+	/* Show the form again with the message; the page needs the user as stored. */
+	char message[256];
+	snprintf(message, sizeof message, "%s", problem);
+	struct api_error ge;
+	if (api_get_user(id, &u, &ge) != API_OK) {
+		page_api_error(r, &ge);
+		return;
+	}
+	render_user(r, fe, status, &u, NULL, raw ? raw : "", message);
+}
+
+/* ---- delete ---- */
+
+void page_confirm_delete(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	struct api_user u;
+	struct api_error e;
+	if (api_get_user(r->in[DELETE_ID].num, &u, &e) != API_OK) {
+		page_api_error(r, &e);
+		return;
+	}
+	char token[CSRF_TOKEN_MAX];
+	if (browser_csrf_token(r, fe, token) != 0) {
+		frontend_error(r, 500, "cannot make a CSRF token");
+		return;
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", u.id);
+	struct html h = { 0 };
+	HTML(&h,
+	     "<p><a href=\"/users/{{id}}\">‹ Back to {{name}}</a></p>"
+	     "<h1>Delete {{name}}?</h1>\n"
+	     "<p class=\"lead\">This removes {{name}} from the directory. It cannot be "
+	     "undone.</p>\n"
+	     "<form method=\"post\" action=\"/users/{{id}}/delete\">",
+	     "id", id, "name", u.name);
+	csrf_field(&h, token);
+	HTML(&h,
+	     "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete {{name}}"
+	     "</button><a class=\"button secondary\" href=\"/users/{{id}}\">Cancel</a></div>"
+	     "</form>\n",
+	     "name", u.name, "id", id);
+	page_send(r, 200, "Delete user", NULL, &h);
+	html_free(&h);
+}
+
+void page_delete(struct request *r, void *ctx)
+{
+	const struct frontend *fe = ctx;
+	const struct input *tok = &r->in[DELETE_CSRF];
+	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
+	if (c != CSRF_OK) {
+		page_csrf_refused(r, c);
+		return;
+	}
+	long long id = r->in[DELETE_ID].num;
+	struct api_user u;
+	struct api_error e;
+	if (api_get_user(id, &u, &e) != API_OK || api_delete_user(id, &e) != API_OK) {
+		page_api_error(r, &e);
+		return;
+	}
+	char msg[FLASH_MAX + 1];
+	snprintf(msg, sizeof msg, "Deleted %s.", u.name);
+	redirect_with_flash(r, fe, "/", msg);
+}
