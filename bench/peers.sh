@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# peers.sh: start and stop what `make bench` compares the project with: the ceiling
+# (nginx serving the same bytes from a file, and nginx in front of the minimal FastCGI
+# program bench/ceiling/fcgi_static) and the peers (the same two services in Flask under
+# gunicorn and in PHP under a private php-fpm), all behind one private nginx.
+# Everything lives under $PEERS_RUN; every process is stopped by its pid file.
+#
+# Usage: bench/peers.sh start|stop
+# Environment (bench/run.sh sets it): PEERS_RUN, WORKERS, NGINX_WORKERS, KEEPALIVE (upstream
+#   keep-alive connections per nginx worker, sized as the project's nginx sizes its own; 0 = off),
+#   PORT_STATIC PORT_FCGI PORT_PHP PORT_FLASK, DB_SOCKET DB_USER DB_PASSWORD DB_NAME,
+#   CEILING_BIN (the built fcgi_static), CEILING_DIR (the bytes it serves).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+run=${PEERS_RUN:?PEERS_RUN is not set}
+case $run in /*) ;; *) run=$root/$run ;; esac
+peers=$root/bench/peers
+
+stop_pidfile() { # stop the process in a pid file and wait for it (at most 10 s)
+	local f=$1 pid
+	[[ -s $f ]] || return 0
+	pid=$(cat "$f")
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	fi
+	rm -f "$f"
+}
+
+wait_socket() { # wait until a unix socket exists (at most 15 s)
+	for _ in $(seq 150); do
+		[[ -S $1 ]] && return 0
+		sleep 0.1
+	done
+	echo "peers.sh: $2 did not come up (no $1); see $run/logs/" >&2
+	return 1
+}
+
+fill() { # render a @VAR@ template
+	local ka_line="" keep_conn=off
+	if ((KEEPALIVE > 0)); then
+		ka_line="keepalive $KEEPALIVE; keepalive_timeout 10s; keepalive_requests 500;" keep_conn=on
+	fi
+	sed -e "s|@KEEPALIVE_LINE@|$ka_line|" -e "s|@KEEP_CONN@|$keep_conn|" \
+		 -e "s|@RUN@|$run|g" -e "s|@PEERS@|$peers|g" -e "s|@WORKERS@|$WORKERS|g" \
+		-e "s|@NGINX_WORKERS@|${NGINX_WORKERS:-auto}|g" \
+		-e "s|@PORT_STATIC@|$PORT_STATIC|g" -e "s|@PORT_FCGI@|$PORT_FCGI|g" \
+		-e "s|@PORT_PHP@|$PORT_PHP|g" -e "s|@PORT_FLASK@|$PORT_FLASK|g" \
+		-e "s|@DB_SOCKET@|$DB_SOCKET|g" -e "s|@DB_USER@|$DB_USER|g" \
+		-e "s|@DB_PASSWORD@|$DB_PASSWORD|g" -e "s|@DB_NAME@|$DB_NAME|g" \
+		-e "s|@BACKEND_URL@|http://127.0.0.1:$PORT_PHP|g" "$1"
+}
+
+start() {
+	stop
+	mkdir -p "$run"/{logs,tmp,ceiling}
+	cp "$CEILING_DIR"/* "$run/ceiling/"
+
+	"$CEILING_BIN" "$run/ceiling.sock" "$WORKERS" "$run/ceiling" \
+		>>"$run/logs/ceiling.log" 2>&1 &
+	echo $! >"$run/ceiling.pid"
+
+	fill bench/peers/php/pool.conf.in >"$run/php-fpm.conf"
+	php-fpm8.2 --nodaemonize --allow-to-run-as-root --fpm-config "$run/php-fpm.conf" \
+		>>"$run/logs/php-fpm.log" 2>&1 &
+
+	local uri="mysql+pymysql://$DB_USER:$DB_PASSWORD@localhost/$DB_NAME"
+	uri+="?unix_socket=$DB_SOCKET&charset=utf8mb4"
+	(cd "$peers/flask" && DATABASE_URI=$uri BIND=unix:$run/flask-backend.sock \
+		PIDFILE=$run/flask-backend.pid ERRORLOG=$run/logs/flask-backend.log \
+		WORKERS=$WORKERS /usr/bin/gunicorn -c gunicorn.conf.py backend:app \
+		>>"$run/logs/flask-backend.log" 2>&1 &)
+	(cd "$peers/flask" && BACKEND_URL=http://127.0.0.1:$PORT_FLASK \
+		BIND=unix:$run/flask-frontend.sock PIDFILE=$run/flask-frontend.pid \
+		ERRORLOG=$run/logs/flask-frontend.log WORKERS=$WORKERS \
+		/usr/bin/gunicorn -c gunicorn.conf.py frontend:app \
+		>>"$run/logs/flask-frontend.log" 2>&1 &)
+
+	fill bench/nginx.conf.in >"$run/nginx.conf"
+	nginx -e "$run/logs/nginx-error.log" -p "$run" -c "$run/nginx.conf"
+
+	wait_socket "$run/ceiling.sock" fcgi_static
+	wait_socket "$run/php-backend.sock" php-fpm
+	wait_socket "$run/flask-backend.sock" "gunicorn (backend)"
+	wait_socket "$run/flask-frontend.sock" "gunicorn (frontend)"
+	[[ -s $run/nginx.pid ]] || {
+		echo "peers.sh: nginx did not start; see $run/logs/nginx-error.log" >&2
+		return 1
+	}
+}
+
+stop() {
+	[[ -d $run ]] || return 0
+	stop_pidfile "$run/nginx.pid"
+	stop_pidfile "$run/flask-frontend.pid"
+	stop_pidfile "$run/flask-backend.pid"
+	stop_pidfile "$run/php-fpm.pid"
+	stop_pidfile "$run/ceiling.pid"
+}
+
+case ${1:-} in
+start) start ;;
+stop) stop ;;
+*)
+	echo "usage: bench/peers.sh start|stop" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,125 @@
+"""Flask peer, backend: the data service the way the old Flask system would write it
+(Flask, SQLAlchemy ORM on PyMySQL), with the same routes, rows and JSON bytes as
+fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users (limit,
+offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/<id>.
+Settings: DATABASE_URI (mysql+pymysql://...?unix_socket=...). Run under gunicorn."""
+import json
+import os
+import unicodedata
+
+from flask import Flask, Response, request
+from sqlalchemy import Column, DateTime, Integer, String, create_engine, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
+
+engine = create_engine(os.environ["DATABASE_URI"], pool_recycle=3600)
+Session = scoped_session(sessionmaker(bind=engine))
+Base = declarative_base()
+
+
+class User(Base):
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    userName = Column(String(30), nullable=False, unique=True)
+    createdAt = Column(DateTime, nullable=False, server_default=func.now())
+
+    def as_dict(self):
+        return {
+            "id": self.id,
+            "userName": self.userName,
+            "createdAt": self.createdAt.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
+
+app = Flask(__name__)
+
+
+@app.teardown_appcontext
+def remove_session(_exc):
+    Session.remove()
+
+
+def as_json(obj, status=200, headers=None):
+    body = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status, headers, mimetype="application/json")
+
+
+def problem(status, title, detail, errors=None):
+    obj = {"title": title, "status": status, "detail": detail}
+    if errors:
+        obj["errors"] = errors
+    return Response(json.dumps(obj), status, mimetype="application/problem+json")
+
+
+def int_arg(name, default, low, high):
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default, None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        return None, {"field": name, "message": f"must be an integer from {low} to {high}"}
+    return int(raw), None
+
+
+@app.get("/backend")
+def compat_list():
+    names = Session.scalars(select(User.userName).order_by(User.id)).all()
+    return as_json([{"userName": n} for n in names])
+
+
+@app.get("/api/v1/users")
+def user_list():
+    limit, e1 = int_arg("limit", 50, 1, 100)
+    offset, e2 = int_arg("offset", 0, 0, 2**31 - 1)
+    errors = [e for e in (e1, e2) if e]
+    if errors:
+        return problem(422, "Invalid input", "query parameters are invalid", errors)
+    q = request.args.get("q", "")
+    where = []
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(User.userName.like(escaped + "%"))
+    total = Session.scalar(select(func.count()).select_from(User).where(*where))
+    users = Session.scalars(
+        select(User).where(*where).order_by(User.id).limit(limit).offset(offset)
+    ).all()
+    return as_json(
+        {"items": [u.as_dict() for u in users], "total": total, "limit": limit,
+         "offset": offset}
+    )
+
+
+def valid_name(name):
+    return (isinstance(name, str) and 1 <= len(name) <= 30
+            and not any(unicodedata.category(c) == "Cc" for c in name))
+
+
+@app.post("/api/v1/users")
+def user_create():
+    if not request.is_json:
+        return problem(415, "Unsupported Media Type", "send application/json")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return problem(400, "Bad Request", "the body is not a JSON object")
+    name = data.get("userName")
+    if not valid_name(name):
+        return problem(422, "Invalid input", "userName is invalid",
+                       [{"field": "userName", "message": "1 to 30 characters"}])
+    user = User(userName=name)
+    Session.add(user)
+    try:
+        Session.commit()
+    except IntegrityError:
+        Session.rollback()
+        return problem(409, "Conflict", "userName is taken")
+    Session.refresh(user)
+    return as_json(user.as_dict(), 201, {"Location": f"/api/v1/users/{user.id}"})
+
+
+@app.delete("/api/v1/users/<int:user_id>")
+def user_delete(user_id):
+    user = Session.get(User, user_id)
+    if user is None:
+        return problem(404, "Not Found", "no such user")
+    Session.delete(user)
+    Session.commit()
+    return Response(status=204)

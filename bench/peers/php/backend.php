@@ -1,0 +1,126 @@
+<?php
+// PHP peer, backend: the data service the way a PHP shop would write it (mysqli with
+// persistent connections and prepared statements), with the same routes, rows and JSON
+// bytes as fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users
+// (limit, offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/{id}.
+// Settings (pool env): DB_SOCKET, DB_USER, DB_PASSWORD, DB_NAME.
+mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+
+function answer(int $status, $obj, string $type = 'application/json', array $headers = []): void
+{
+	http_response_code($status);
+	header("Content-Type: $type");
+	foreach ($headers as $h) {
+		header($h);
+	}
+	echo json_encode($obj, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+}
+
+function problem(int $status, string $title, string $detail, array $errors = []): void
+{
+	$p = ['title' => $title, 'status' => $status, 'detail' => $detail];
+	if ($errors) {
+		$p['errors'] = $errors;
+	}
+	answer($status, $p, 'application/problem+json');
+}
+
+function int_arg(string $name, int $default, int $low, int $high, array &$errors): int
+{
+	$raw = $_GET[$name] ?? '';
+	if ($raw === '') {
+		return $default;
+	}
+	if (!ctype_digit($raw) || (int)$raw < $low || (int)$raw > $high) {
+		$errors[] = ['field' => $name, 'message' => "must be an integer from $low to $high"];
+		return $default;
+	}
+	return (int)$raw;
+}
+
+function iso(string $dt): string
+{
+	return str_replace(' ', 'T', $dt) . 'Z';
+}
+
+$db = new mysqli('p:localhost', getenv('DB_USER') ?: 'root', getenv('DB_PASSWORD') ?: '',
+	getenv('DB_NAME') ?: 'users', 0, getenv('DB_SOCKET'));
+$db->set_charset('utf8mb4');
+
+$method = $_SERVER['REQUEST_METHOD'];
+$path = $_SERVER['DOCUMENT_URI'] ?? parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);
+
+if ($path === '/backend' && $method === 'GET') {
+	$rows = $db->query('SELECT userName FROM users ORDER BY id')->fetch_all(MYSQLI_ASSOC);
+	answer(200, $rows);
+} elseif ($path === '/api/v1/users' && $method === 'GET') {
+	$errors = [];
+	$limit = int_arg('limit', 50, 1, 100, $errors);
+	$offset = int_arg('offset', 0, 0, 2147483647, $errors);
+	if ($errors) {
+		problem(422, 'Invalid input', 'query parameters are invalid', $errors);
+		exit;
+	}
+	$q = (string)($_GET['q'] ?? '');
+	$like = addcslashes($q, '\\%_') . '%';
+	$st = $db->prepare('SELECT COUNT(*) FROM users WHERE userName LIKE ?');
+	$st->bind_param('s', $like);
+	$st->execute();
+	$total = $st->get_result()->fetch_row()[0];
+	$st = $db->prepare('SELECT id, userName, createdAt FROM users WHERE userName LIKE ?'
+		. ' ORDER BY id LIMIT ? OFFSET ?');
+	$st->bind_param('sii', $like, $limit, $offset);
+	$st->execute();
+	$items = [];
+	foreach ($st->get_result() as $r) {
+		$items[] = ['id' => $r['id'], 'userName' => $r['userName'], 'createdAt' => iso($r['createdAt'])];
+	}
+	answer(200, ['items' => $items, 'total' => $total, 'limit' => $limit, 'offset' => $offset]);
+} elseif ($path === '/api/v1/users' && $method === 'POST') {
+	if (!str_starts_with($_SERVER['CONTENT_TYPE'] ?? '', 'application/json')) {
+		problem(415, 'Unsupported Media Type', 'send application/json');
+		exit;
+	}
+	$data = json_decode(file_get_contents('php://input'), true);
+	if (!is_array($data)) {
+		problem(400, 'Bad Request', 'the body is not a JSON object');
+		exit;
+	}
+	$name = $data['userName'] ?? null;
+	// /u: valid UTF-8 only, and {1,30} counts characters, not bytes.
+	if (!is_string($name) || !preg_match('/^[^\x00-\x1f\x7f]{1,30}$/u', $name)) {
+		problem(422, 'Invalid input', 'userName is invalid',
+			[['field' => 'userName', 'message' => '1 to 30 characters']]);
+		exit;
+	}
+	try {
+		$st = $db->prepare('INSERT INTO users (userName) VALUES (?)');
+		$st->bind_param('s', $name);
+		$st->execute();
+	} catch (mysqli_sql_exception $e) {
+		if ($e->getCode() === 1062) {
+			problem(409, 'Conflict', 'userName is taken');
+			exit;
+		}
+		throw $e;
+	}
+	$id = $db->insert_id;
+	$st = $db->prepare('SELECT id, userName, createdAt FROM users WHERE id = ?');
+	$st->bind_param('i', $id);
+	$st->execute();
+	$r = $st->get_result()->fetch_assoc();
+	answer(201, ['id' => $r['id'], 'userName' => $r['userName'], 'createdAt' => iso($r['createdAt'])],
+		'application/json', ["Location: /api/v1/users/$id"]);
+} elseif (preg_match('#^/api/v1/users/([0-9]+)$#', $path, $m) && $method === 'DELETE') {
+	$id = (int)$m[1];
+	$st = $db->prepare('DELETE FROM users WHERE id = ?');
+	$st->bind_param('i', $id);
+	$st->execute();
+	if ($st->affected_rows === 0) {
+		problem(404, 'Not Found', 'no such user');
+		exit;
+	}
+	http_response_code(204);
+} else {
+	problem(404, 'Not Found', 'no such route');
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""report.py: turn one `make bench` run (bench/results/<stamp>/raw.txt, written by
+bench/run.sh) into the Markdown report: each target's figures and its ratio to the
+ceiling and to each peer, the project's goals marked met or missed (and by how much),
+memory (PSS) per worker, the byte-equality check, the keep-alive row, the scaling run
+and the perf profile. Usage: bench/report.py RESULTS_DIR > bench/report.md"""
+import os
+import sys
+from collections import defaultdict
+
+# The goals the project sets itself (issue 6), checked against the same run.
+API_TARGETS = ("backend", "list", "search")
+GOAL_API_VS_PHP = 2.0
+GOAL_API_VS_FLASK = 6.0
+GOAL_PAGE_VS_FLASK = 15.0
+GOAL_P99_PAGE_MS = 10.0
+GOAL_P99_API_MS = 5.0
+GOAL_WORKER_PSS_KIB = 1.5 * 1024
+
+STACK_NAMES = {
+    "ours": "ours (C/FastCGI)",
+    "php": "PHP (php-fpm)",
+    "flask": "Flask (gunicorn)",
+    "static": "ceiling: nginx static file",
+    "fcgi": "ceiling: nginx + libfcgi",
+}
+TARGET_NAMES = {
+    "page": "GET / (page: nginx, frontend, backend, MySQL)",
+    "backend": "GET /backend",
+    "list": "GET /api/v1/users",
+    "search": "GET /api/v1/users?q=Mo (prefix)",
+    "search-narrow": "GET /api/v1/users?q=Mo1234 (prefix)",
+    "mix": "write mix (90% list, 5% POST, 5% DELETE)",
+}
+
+
+def parse(path):
+    recs = defaultdict(list)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if not parts:
+                continue
+            kv = {}
+            for p in parts[1:]:
+                k, _, v = p.partition("=")
+                kv[k] = v
+            recs[parts[0]].append(kv)
+    return recs
+
+
+def num(v, default=0.0):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return default
+
+
+def ms(us):
+    return f"{num(us) / 1000:.2f}"
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}x" if a and b else "n/a"
+
+
+def main():
+    results = sys.argv[1]
+    recs = parse(os.path.join(results, "raw.txt"))
+    meta = {}
+    for m in recs["META"]:
+        meta.update(m)
+    runs = {}
+    for r in recs["RUN"]:
+        key = (r["kind"], r["stack"], r["target"], int(r["clients"]), r.get("users", ""))
+        runs[key] = r
+    out = []
+    w = out.append
+    w("# Benchmark report\n")
+    w(f"Run {meta.get('date', '?')} at commit {meta.get('commit', '?')} on {meta.get('cpus', '?')} "
+      f"CPUs (load average at the end: {meta.get('load', '?')}); "
+      f"{'QUICK run, ' if meta.get('quick') == '1' else ''}{meta.get('duration')} s per "
+      f"measurement after {meta.get('warmup')} s warm-up; wrk with {meta.get('threads')} "
+      f"threads on the same machine. Every stack: {meta.get('workers')} workers per pool, "
+      f"nginx with {meta.get('nginx_workers')} workers and upstream keep-alive "
+      f"{meta.get('keepalive')} (the project's rule). All stacks measured back to back in "
+      f"this one run: compare ratios, not absolute figures.\n")
+
+    clients = sorted({k[3] for k in runs if k[0] == "main"})
+    targets = [t for t in TARGET_NAMES if any(k[2] == t and k[0] == "main" for k in runs)]
+
+    w("## Ours against the ceiling and the peers\n")
+    w("req/s and latency are ours; `÷ ceiling` is ours as a share of what nginx alone "
+      "(static file) and nginx + a do-nothing libfcgi program answer; `× PHP` and "
+      "`× Flask` are how many times the peer's req/s ours serves.\n")
+    w("| target | clients | req/s | p50 ms | p99 ms | max ms | non-2xx | errors "
+      "| ÷ static | ÷ libfcgi | × PHP | × Flask |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for t in targets:
+        for c in clients:
+            o = runs.get(("main", "ours", t, c, ""))
+            if not o:
+                continue
+            rps = num(o["rps"])
+            peer = {s: num(runs.get(("main", s, t, c, ""), {}).get("rps")) for s in STACK_NAMES}
+            w(f"| {TARGET_NAMES[t]} | {c} | {rps:.0f} | {ms(o['p50_us'])} | {ms(o['p99_us'])} "
+              f"| {ms(o['max_us'])} | {o['non2xx']} | {o['errors']} "
+              f"| {ratio(rps, peer['static'])} | {ratio(rps, peer['fcgi'])} "
+              f"| {ratio(rps, peer['php'])} | {ratio(rps, peer['flask'])} |")
+    w("")
+
+    w("## Every stack\n")
+    w("| target | clients | stack | req/s | p50 ms | p99 ms | max ms | non-2xx | errors |")
+    w("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for t in targets:
+        for c in clients:
+            for s in STACK_NAMES:
+                r = runs.get(("main", s, t, c, ""))
+                if r:
+                    w(f"| {t} | {c} | {STACK_NAMES[s]} | {num(r['rps']):.0f} | {ms(r['p50_us'])} "
+                      f"| {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['non2xx']} | {r['errors']} |")
+    w("")
+
+    # Memory: the largest PSS seen per pool, over every sample.
+    pools = {}
+    for p in recs["PSS"]:
+        if p.get("users"):
+            continue
+        name = p["pool"]
+        cur = pools.setdefault(name, {"stack": p["stack"], "workers": 0, "mean": 0, "max": 0,
+                                      "master": 0, "total": 0})
+        for k, src in (("workers", "workers"), ("mean", "mean_kib"), ("max", "max_kib"),
+                       ("master", "master_kib"), ("total", "total_kib")):
+            cur[k] = max(cur[k], int(num(p.get(src))))
+
+    w("## Goals\n")
+    w("| goal | measured | verdict |")
+    w("|---|---|---|")
+    goals = []
+
+    def rps_of(s, t, c):
+        return num(runs.get(("main", s, t, c, ""), {}).get("rps"))
+
+    for c in clients:
+        for t in API_TARGETS:
+            o = rps_of("ours", t, c)
+            for peer, goal in (("php", GOAL_API_VS_PHP), ("flask", GOAL_API_VS_FLASK)):
+                p = rps_of(peer, t, c)
+                if o and p:
+                    goals.append((f"{t} at {c} clients ≥ {goal:g}x {STACK_NAMES[peer]}",
+                                  o / p, goal, "x", True))
+        o, p = rps_of("ours", "page", c), rps_of("flask", "page", c)
+        if o and p:
+            goals.append((f"page at {c} clients ≥ {GOAL_PAGE_VS_FLASK:g}x Flask", o / p,
+                          GOAL_PAGE_VS_FLASK, "x", True))
+    for t in targets:
+        r = runs.get(("main", "ours", t, 32, ""))
+        if not r or t == "mix":
+            continue
+        limit = GOAL_P99_PAGE_MS if t == "page" else GOAL_P99_API_MS
+        goals.append((f"{t} p99 at 32 clients < {limit:g} ms", num(r["p99_us"]) / 1000, limit,
+                      " ms", False))
+    for name, p in sorted(pools.items()):
+        if p["stack"] == "ours" and name != "ours-nginx":
+            goals.append((f"{name} worker PSS < 1.5 MiB", p["max"] / 1024,
+                          GOAL_WORKER_PSS_KIB / 1024, " MiB", False))
+    for kind, stack, t, c, _ in sorted(runs):
+        if kind == "main" and stack == "ours":
+            r = runs[(kind, stack, t, c, "")]
+            bad = int(num(r["non2xx"])) + max(0, int(num(r["errors"])))
+            if bad:
+                goals.append((f"zero non-2xx/errors: {t} at {c} clients", bad, 0, "", False))
+    nbad = sum(1 for g in goals if g[0].startswith("zero"))
+    for label, val, goal, unit, higher in goals:
+        if label.startswith("zero"):
+            w(f"| {label} | {int(val)} | MISSED |")
+            continue
+        met = val >= goal if higher else val < goal
+        if met:
+            verdict = "met"
+        elif higher:
+            verdict = f"MISSED by {(goal - val) / goal * 100:.0f}% (needs {goal / val:.2f}x more)"
+        else:
+            verdict = f"MISSED by {val - goal:.2f}{unit} ({val / goal:.1f}x the limit)"
+        w(f"| {label} | {val:.2f}{unit} | {verdict} |")
+    if not nbad:
+        w("| zero non-2xx and socket errors on every run of ours | 0 | met |")
+    w("\nWhere a goal is missed, docs/benchmarks.md says where the time goes and what "
+      "would close the gap.\n")
+
+    w("## Memory per worker (PSS, /proc/PID/smaps_rollup, largest sample under load)\n")
+    w("| pool | stack | workers | mean KiB | max KiB | master KiB | total KiB |")
+    w("|---|---|---:|---:|---:|---:|---:|")
+    for name, p in sorted(pools.items(), key=lambda kv: (kv[1]["stack"], kv[0])):
+        w(f"| {name} | {STACK_NAMES.get(p['stack'], p['stack'])} | {p['workers']} | "
+          f"{p['mean']} | {p['max']} | {p['master']} | {p['total']} |")
+    w("")
+
+    w("## Same bytes?\n")
+    w("The peers and the ceiling are checked against our response body before measuring.\n")
+    w("| target | stack | equal | bytes | ours |")
+    w("|---|---|---|---:|---:|")
+    for s in recs["SAME"]:
+        w(f"| {s['target']} | {STACK_NAMES.get(s['stack'], s['stack'])} | "
+          f"{'yes' if s['equal'] == '1' else 'no'} | {s['bytes']} | {s['ours_bytes']} |")
+    w("")
+
+    ka = {k: v for k, v in runs.items() if k[0].startswith("ka-")}
+    if ka:
+        w("## nginx upstream keep-alive: the rule vs off (ours, 64 clients)\n")
+        conf = {k["mode"]: " ".join(v for kk, v in k.items() if kk != "mode")
+                for k in recs["KEEPALIVE_CONF"]}
+        w("| target | keep-alive | req/s | p50 ms | p99 ms | max ms | non-2xx | errors |")
+        w("|---|---|---:|---:|---:|---:|---:|---:|")
+        for (kind, _, t, c, _), r in sorted(ka.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+            mode = kind[3:]
+            w(f"| {t} | {mode} | {num(r['rps']):.0f} | {ms(r['p50_us'])} | {ms(r['p99_us'])} "
+              f"| {ms(r['max_us'])} | {r['non2xx']} | {r['errors']} |")
+        w("")
+
+    sc = {k: v for k, v in runs.items() if k[0] == "scale"}
+    if sc:
+        w("## Scaling: latency as the table grows (32 clients)\n")
+        w("| users | target | stack | req/s | p50 ms | p99 ms | non-2xx | errors |")
+        w("|---:|---|---|---:|---:|---:|---:|---:|")
+        for (_, s, t, c, users), r in sorted(
+                sc.items(), key=lambda kv: (int(kv[0][4]), kv[0][2], list(STACK_NAMES).index(kv[0][1]))):
+            w(f"| {int(users):,} | {TARGET_NAMES.get(t, t)} | {STACK_NAMES[s]} | {num(r['rps']):.0f} "
+              f"| {ms(r['p50_us'])} | {ms(r['p99_us'])} | {r['non2xx']} | {r['errors']} |")
+        w("")
+
+    prof = [("perf-comm.txt", "CPU by process during GET / at 32 clients (whole machine)"),
+            ("perf-fcgi-frontend.txt", "fcgi-frontend: hottest symbols"),
+            ("perf-fcgi-backend.txt", "fcgi-backend: hottest symbols")]
+    shown = False
+    for fname, title in prof:
+        path = os.path.join(results, fname)
+        if os.path.exists(path) and os.path.getsize(path):
+            if not shown:
+                w("## Where the time goes (perf record -a -g, GET / at 32 clients)\n")
+                shown = True
+            w(f"{title}:\n\n```")
+            with open(path, encoding="utf-8", errors="replace") as f:
+                w(f.read().rstrip())
+            w("```\n")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# run.sh: `make bench`. Starts the project's local stack and, beside it, the ceiling and
+# the peers (bench/peers.sh), checks that they all answer the same bytes, then measures
+# every target on every stack back to back in one run (so the ratios hold on a noisy
+# machine) with wrk at each client count: requests/s, p50/p99/max latency, non-2xx,
+# socket errors, and the workers' PSS. Then the nginx upstream keep-alive row, the
+# scaling run (5, 10,000 and 1,000,000 users) and, in a full run, a perf profile of the
+# page. bench/report.py turns the results into bench/report.md (git-ignored).
+#
+# Settings (environment): QUICK=1 (short runs), DURATION, WARMUP (seconds per run),
+#   CLIENTS ("32 64"), THREADS (wrk threads, 2), WORKERS (workers per pool, every stack),
+#   SCALE ("5 10000 1000000"), PROFILE (1 in a full run: perf), BENCH_RUN_DIR (.run/bench),
+#   BENCH_PORT (18500: ours; +10, +11 ceiling, +20 PHP, +30 Flask).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+QUICK=${QUICK:-0}
+if [[ $QUICK == 1 ]]; then
+	DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} SCALE=${SCALE:-5 10000} PROFILE=${PROFILE:-0}
+else
+	DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} SCALE=${SCALE:-5 10000 1000000}
+	PROFILE=${PROFILE:-1}
+fi
+CLIENTS=${CLIENTS:-32 64}
+THREADS=${THREADS:-2}
+WORKERS=${WORKERS:-4}
+NGINX_WORKERS=${NGINX_WORKERS:-2}
+export RUN_DIR=${BENCH_RUN_DIR:-.run/bench}
+export PORT=${BENCH_PORT:-18500}
+export PEERS_RUN=$RUN_DIR/peers
+export PORT_STATIC=$((PORT + 10)) PORT_FCGI=$((PORT + 11)) PORT_PHP=$((PORT + 20))
+export PORT_FLASK=$((PORT + 30))
+export WORKERS NGINX_WORKERS
+# The same keep-alive rule as nginx/render.sh: floor((pool workers - 1) / nginx workers).
+export KEEPALIVE=$(((WORKERS - 1) / NGINX_WORKERS))
+export CEILING_BIN=$root/build/bench/fcgi_static
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+results=bench/results/$stamp
+raw=$results/raw.txt
+mkdir -p "$results"
+log() { printf '[bench %s] %s\n' "$(date -u +%T)" "$*" >&2; }
+die() {
+	log "ERROR: $*"
+	exit 1
+}
+
+# --- pre-flight -------------------------------------------------------------------
+for tool in wrk nginx php-fpm8.2 /usr/bin/gunicorn mariadb curl python3; do
+	command -v "$tool" >/dev/null || die "$tool is missing: run 'make deps' (scripts/deps/60-bench.apt)"
+done
+[[ -x scripts/stack.sh ]] || die "scripts/stack.sh (the local stack) is missing"
+[[ -x $CEILING_BIN ]] || die "$CEILING_BIN is not built: run 'make bench' (it builds it)"
+[[ $(id -u) == 0 ]] || log "not root: PSS of other users' processes cannot be read"
+
+stack() { scripts/stack.sh "$@"; }
+cleanup() {
+	log "stopping the peers and the stack"
+	bench/peers.sh stop || true
+	stack stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# --- our stack, fresh ----------------------------------------------------------------
+log "starting the local stack in $RUN_DIR on 127.0.0.1:$PORT (WORKERS=$WORKERS per pool)"
+stack stop >/dev/null 2>&1 || true
+bench/peers.sh stop || true
+rm -rf "$RUN_DIR"
+BACKEND_WORKERS=$WORKERS FRONTEND_WORKERS=$WORKERS stack start >"$results/stack.log" 2>&1 ||
+	die "the stack did not start: $(tail -5 "$results/stack.log")"
+# shellcheck disable=SC1091
+source "$RUN_DIR/env"
+base=http://127.0.0.1:$PORT
+
+sql() { mariadb --socket="$MYSQL_SOCKET" -uroot -N -B users -e "$1"; }
+
+# The peers log in as our backend does: the account in DATABASE_URI.
+read -r DB_USER DB_PASSWORD DB_NAME < <(python3 - "$DATABASE_URI" <<'PY'
+import sys, urllib.parse as u
+p = u.urlsplit(sys.argv[1])
+print(u.unquote(p.username or "root"), u.unquote(p.password or "") or "-", p.path.lstrip("/") or "users")
+PY
+)
+[[ $DB_PASSWORD == - ]] && DB_PASSWORD=
+export DB_USER DB_PASSWORD DB_NAME DB_SOCKET=$MYSQL_SOCKET
+
+# --- the targets -----------------------------------------------------------------------
+# name|path|ceiling file (none: no ceiling)|wrk script
+targets=(
+	"page|/|page.html|report.lua"
+	"backend|/backend|backend.json|report.lua"
+	"list|/api/v1/users|users.json|report.lua"
+	"search|/api/v1/users?q=Mo|search.json|report.lua"
+	"mix|/api/v1/users||mix.lua"
+)
+url_of() { # stack target-path ceiling-file -> URL
+	case $1 in
+	ours) echo "$base$2" ;;
+	php) echo "http://127.0.0.1:$PORT_PHP$2" ;;
+	flask) echo "http://127.0.0.1:$PORT_FLASK$2" ;;
+	static) echo "http://127.0.0.1:$PORT_STATIC/$3" ;;
+	fcgi) echo "http://127.0.0.1:$PORT_FCGI/$3" ;;
+	esac
+}
+
+# The ceiling serves our exact bytes.
+export CEILING_DIR=$results/ceiling
+mkdir -p "$CEILING_DIR"
+for t in "${targets[@]}"; do
+	IFS='|' read -r name path file _ <<<"$t"
+	[[ -n $file ]] || continue
+	code=$(curl -s -o "$CEILING_DIR/$file" -w '%{http_code}' "$base$path")
+	[[ $code == 200 ]] || die "ours: GET $path answered $code, not 200"
+done
+
+log "starting the ceiling and the peers (WORKERS=$WORKERS, upstream keepalive=$KEEPALIVE)"
+bench/peers.sh start || die "the peers did not start (see $PEERS_RUN/logs/)"
+
+# --- same bytes? -----------------------------------------------------------------------
+for t in "${targets[@]}"; do
+	IFS='|' read -r name path file _ <<<"$t"
+	[[ -n $file ]] || continue
+	for s in php flask static fcgi; do
+		out=$results/$s-$file
+		code=$(curl -s -o "$out" -w '%{http_code}' "$(url_of "$s" "$path" "$file")")
+		[[ $code == 200 ]] || die "$s: GET $path answered $code, not 200"
+		eq=0
+		cmp -s "$out" "$CEILING_DIR/$file" && eq=1
+		echo "SAME stack=$s target=$name equal=$eq bytes=$(stat -c %s "$out") ours_bytes=$(stat -c %s "$CEILING_DIR/$file")" >>"$raw"
+	done
+done
+
+# --- measuring -------------------------------------------------------------------------
+pool_masters() { # stack -> "name pid" lines for its pools (masters)
+	local f
+	case $1 in
+	ours)
+		for p in backend frontend; do
+			for f in "$RUN_DIR/$p.pid" "$RUN_DIR/fcgi-$p.pid"; do
+				[[ -s $f ]] && echo "ours-$p $(cat "$f")" && break
+			done
+		done
+		[[ -s $RUN_DIR/nginx.pid ]] && echo "ours-nginx $(cat "$RUN_DIR/nginx.pid")"
+		;;
+	php) echo "php-fpm $(cat "$PEERS_RUN/php-fpm.pid")" ;;
+	flask)
+		echo "gunicorn-backend $(cat "$PEERS_RUN/flask-backend.pid")"
+		echo "gunicorn-frontend $(cat "$PEERS_RUN/flask-frontend.pid")"
+		;;
+	fcgi) echo "fcgi_static $(cat "$PEERS_RUN/ceiling.pid")" ;;
+	static) echo "peers-nginx $(cat "$PEERS_RUN/nginx.pid")" ;;
+	esac
+}
+
+# measure LABEL STACK TARGET CLIENTS URL SCRIPT [extra key=value fields]
+measure() {
+	local label=$1 s=$2 target=$3 c=$4 url=$5 script=$6
+	shift 6
+	local out=$results/wrk-$label-$s-$target-c$c.txt
+	wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "bench/wrk/$script" "$url" -- "w$RANDOM" >/dev/null 2>&1 || true
+	wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency -s "bench/wrk/$script" \
+		"$url" -- "m$RANDOM" >"$out" 2>&1 &
+	local wpid=$!
+	sleep "$(awk "BEGIN {print $DURATION / 2}")"
+	pool_masters "$s" | while read -r pool pid; do
+		line=$(bench/pss.sh "$pool" "$pid" 2>/dev/null) || continue
+		echo "${line/PSS /PSS stack=$s target=$target clients=$c $* }" >>"$raw"
+	done
+	wait "$wpid" || true
+	local res
+	res=$(grep '^BENCH ' "$out" | tail -1) || true
+	[[ -n $res ]] || {
+		log "wrk gave no result for $s $target c=$c (see $out)"
+		res="BENCH requests=0 duration_us=0 rps=0 p50_us=0 p99_us=0 max_us=0 non2xx=0 errors=-1"
+	}
+	echo "${res/BENCH /RUN kind=$label stack=$s target=$target clients=$c $* }" >>"$raw"
+	log "$label $s $target c=$c: $(sed 's/ duration_us=[0-9]*//; s/^BENCH //' <<<"$res")"
+}
+
+forget_bench_rows() { sql "DELETE FROM users WHERE userName LIKE 'bench%'"; }
+
+for c in $CLIENTS; do
+	for t in "${targets[@]}"; do
+		IFS='|' read -r name path file script <<<"$t"
+		stacks="ours php flask"
+		[[ -n $file ]] && stacks+=" static fcgi"
+		for s in $stacks; do
+			measure main "$s" "$name" "$c" "$(url_of "$s" "$path" "$file")" "$script"
+			[[ $name == mix ]] && forget_bench_rows
+		done
+	done
+done
+
+# --- nginx upstream keep-alive: the rule vs off (p99 of the page at 64 clients) ---------
+if [[ -x nginx/render.sh && ${KA_ROW:-1} == 1 ]]; then
+	for ka in rule off; do
+		if [[ $ka == off ]]; then
+			KEEPALIVE_OVERRIDE=0 stack reload-nginx >/dev/null 2>&1 ||
+				KEEPALIVE=0 stack restart >/dev/null 2>&1 || {
+				log "cannot re-render the stack's nginx with keep-alive off: row skipped"
+				break
+			}
+		fi
+		grep -E '^\s*keepalive [0-9]+;' "$RUN_DIR/nginx.conf" | sort | uniq -c |
+			sed "s/^/KEEPALIVE_CONF mode=$ka /" >>"$raw" || echo "KEEPALIVE_CONF mode=$ka none" >>"$raw"
+		for tg in "page|/" "list|/api/v1/users"; do
+			IFS='|' read -r name path <<<"$tg"
+			measure "ka-$ka" ours "$name" 64 "$base$path" report.lua
+		done
+	done
+fi
+
+# --- scaling: list and search latency at more users -------------------------------------
+for n in $SCALE; do
+	have=$(sql "SELECT COUNT(*) FROM users")
+	if ((n > have)); then
+		log "scaling: loading $((n - have)) users (INSERT ... SELECT FROM seq_1_to_N)"
+		sql "INSERT INTO users (userName) SELECT CONCAT(ELT(1 + seq % 5, 'Bob', 'Jay', 'Matt', 'Ferg', 'Mo'), seq) FROM seq_1_to_$((n - have))"
+	fi
+	have=$(sql "SELECT COUNT(*) FROM users")
+	for tg in "list|/api/v1/users" "search|/api/v1/users?q=Mo" "search-narrow|/api/v1/users?q=Mo1234"; do
+		IFS='|' read -r name path <<<"$tg"
+		for s in ours php flask; do
+			measure scale "$s" "$name" 32 "$(url_of "$s" "$path" "")" report.lua "users=$have"
+		done
+	done
+done
+
+# --- where the time goes ---------------------------------------------------------------
+if [[ $PROFILE == 1 ]] && command -v perf >/dev/null; then
+	log "profiling GET / at 32 clients (perf, whole machine)"
+	wrk -t"$THREADS" -c32 -d"$((DURATION + 2))s" "$base/" >/dev/null 2>&1 &
+	wpid=$!
+	sleep 1
+	if perf record -a -g -F 499 -o "$results/perf.data" -- sleep "$DURATION" >/dev/null 2>&1; then
+		perf report -i "$results/perf.data" --stdio --no-children --sort comm 2>/dev/null |
+			grep -E '^ +[0-9.]+%' | head -12 >"$results/perf-comm.txt" || true
+		for comm in fcgi-frontend fcgi-backend; do
+			perf report -i "$results/perf.data" --stdio --no-children --comm "$comm" \
+				--sort dso,symbol -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 \
+				>"$results/perf-$comm.txt" || true
+		done
+	else
+		log "perf record failed (no permission in this container?): no profile"
+	fi
+	wait "$wpid" || true
+fi
+
+# --- the report ------------------------------------------------------------------------
+{
+	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$KEEPALIVE"
+	echo "META cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
+} >>"$raw"
+python3 bench/report.py "$results" >bench/report.md
+cp bench/report.md "$results/report.md"
+cat bench/report.md
+log "results in $results/, report in bench/report.md"
