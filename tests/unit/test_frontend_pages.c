@@ -1,0 +1,321 @@
+/*
+ * Unit tests for the page service's routes and handlers, driven from memory through
+ * http_serve (no FastCGI, no nginx). The backend client points at a loopback port
+ * nobody listens on, so these check what the pages do by themselves: the add form
+ * and its cookie, CSRF refusals (403, no backend call), validation messages (422),
+ * the friendly page when the backend is down (503), 404s, security headers, and
+ * that a tampered flash cookie is ignored. The pages against the real backend are
+ * tested in tests/integration/test_pages.c.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api_client.h"
+#include "browser.h"
+#include "frontend.h"
+
+struct mem {
+	const char *in;
+	size_t inlen, inpos;
+	char out[131072];
+	size_t outlen;
+};
+
+static int mem_read(void *h, char *buf, int n)
+{
+	struct mem *m = h;
+	size_t left = m->inlen - m->inpos;
+	size_t k = (size_t)n < left ? (size_t)n : left;
+	memcpy(buf, m->in + m->inpos, k);
+	m->inpos += k;
+	return (int)k;
+}
+
+static int mem_write(void *h, const char *buf, int n)
+{
+	struct mem *m = h;
+	if (m->outlen + (size_t)n >= sizeof m->out)
+		return -1;
+	memcpy(m->out + m->outlen, buf, (size_t)n);
+	m->outlen += (size_t)n;
+	m->out[m->outlen] = '\0';
+	return n;
+}
+
+static struct frontend fe;
+static struct mem m;
+
+static void setup(void)
+{
+	ck_assert_int_eq(sign_key_set(&fe.key, "unit-test-key-unit-test-key-0123456789"), 0);
+	fe.csrf_ttl = 3600;
+	fe.page_size = 20;
+	/* A port that was free a moment ago: connections are refused. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	socklen_t len = sizeof a;
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	close(fd);
+	char url[64];
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+	ck_assert_int_eq(api_init(url, 500, 1000), 0);
+}
+
+static void teardown(void)
+{
+	api_cleanup();
+}
+
+/* Serve one request; cookie and body may be NULL. Returns the status. */
+static int serve(const char *method, const char *uri, const char *cookie, const char *body)
+{
+	char e_method[64], e_uri[512], e_ct[128], e_cl[64], e_cookie[1024];
+	snprintf(e_method, sizeof e_method, "REQUEST_METHOD=%s", method);
+	snprintf(e_uri, sizeof e_uri, "REQUEST_URI=%s", uri);
+	snprintf(e_ct, sizeof e_ct, "CONTENT_TYPE=%s",
+	         body ? "application/x-www-form-urlencoded" : "");
+	snprintf(e_cl, sizeof e_cl, "CONTENT_LENGTH=%zu", body ? strlen(body) : 0);
+	snprintf(e_cookie, sizeof e_cookie, "HTTP_COOKIE=%s", cookie ? cookie : "");
+	char *envp[] = { e_method, e_uri, e_ct, e_cl, e_cookie, NULL };
+	memset(&m, 0, sizeof m);
+	m.in = body ? body : "";
+	m.inlen = body ? strlen(body) : 0;
+	struct http_io io = { &m, mem_read, mem_write };
+	http_serve(&frontend_app, envp, &io, &fe);
+	int status = 0;
+	sscanf(m.out, "Status: %d", &status);
+	return status;
+}
+
+static const char *body_of(void)
+{
+	const char *b = strstr(m.out, "\r\n\r\n");
+	return b ? b + 4 : "";
+}
+
+/* The value of the first "name=value" cookie the response sets, into out. */
+static int set_cookie_value(const char *name, char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
+	const char *p = strstr(m.out, pat);
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	size_t n = strcspn(p, ";\r");
+	if (n >= cap)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The csrf_token value in the page's form. */
+static void form_token(char *out, size_t cap)
+{
+	const char *p = strstr(body_of(), "name=\"csrf_token\" value=\"");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("name=\"csrf_token\" value=\"");
+	size_t n = strcspn(p, "\"");
+	ck_assert_uint_lt(n, cap);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+START_TEST(new_form_sets_cookie_and_token)
+{
+	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
+	char cookie[128], token[CSRF_TOKEN_MAX];
+	ck_assert_int_eq(set_cookie_value("csrf", cookie, sizeof cookie), 0);
+	ck_assert_ptr_nonnull(strstr(m.out, "HttpOnly; SameSite=Lax"));
+	form_token(token, sizeof token);
+	ck_assert_int_eq(csrf_check(&fe.key, cookie, token, time(NULL)), CSRF_OK);
+	/* Labelled input, lang, security headers. */
+	ck_assert_ptr_nonnull(strstr(body_of(), "<label for=\"userName\">"));
+	ck_assert_ptr_nonnull(strstr(body_of(), "<html lang=\"en\">"));
+	ck_assert_ptr_nonnull(strstr(m.out, "Content-Security-Policy: default-src 'none'"));
+	ck_assert_ptr_nonnull(strstr(m.out, "frame-ancestors 'none'"));
+	ck_assert_ptr_null(strstr(m.out, "unsafe-inline"));
+	ck_assert_ptr_nonnull(strstr(m.out, "X-Content-Type-Options: nosniff"));
+	ck_assert_ptr_nonnull(strstr(m.out, "Referrer-Policy: same-origin"));
+	/* A browser that has a cookie keeps it. */
+	char with[160];
+	snprintf(with, sizeof with, "csrf=%s", cookie);
+	ck_assert_int_eq(serve("GET", "/users/new", with, NULL), 200);
+	ck_assert_ptr_null(strstr(m.out, "Set-Cookie: csrf="));
+}
+END_TEST
+
+START_TEST(https_cookie_is_secure)
+{
+	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/users/new", "HTTPS=on", NULL };
+	memset(&m, 0, sizeof m);
+	struct http_io io = { &m, mem_read, mem_write };
+	http_serve(&frontend_app, envp, &io, &fe);
+	ck_assert_ptr_nonnull(strstr(m.out, "SameSite=Lax; Secure"));
+}
+END_TEST
+
+/* A cookie and a matching token, as a browser would hold them. */
+static void browser(char *cookie_hdr, size_t cap, char token[CSRF_TOKEN_MAX])
+{
+	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
+	char cookie[128];
+	ck_assert_int_eq(set_cookie_value("csrf", cookie, sizeof cookie), 0);
+	form_token(token, CSRF_TOKEN_MAX);
+	snprintf(cookie_hdr, cap, "csrf=%s", cookie);
+}
+
+START_TEST(post_without_or_with_forged_token_is_403)
+{
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, "userName=Eve"), 403);
+	ck_assert_ptr_nonnull(strstr(body_of(), "Nothing was changed"));
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%sx", token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 403);
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users", NULL, body), 403); /* no cookie */
+	ck_assert_int_eq(serve("POST", "/users",
+	                       "csrf=" /* other browser */
+	                       "0000000000000000000000000000000000000000000000"
+	                       "000000000000000000",
+	                       body),
+	                 403);
+	/* Rename and delete are guarded the same way. */
+	ck_assert_int_eq(serve("POST", "/users/1", cookie, "userName=Eve"), 403);
+	ck_assert_int_eq(serve("POST", "/users/1/delete", cookie, "csrf_token=1.abc"), 403);
+	/* An invalid name with a forged token is still 403, not 422. */
+	ck_assert_int_eq(serve("POST", "/users", cookie, "userName=&csrf_token=x"), 403);
+}
+END_TEST
+
+START_TEST(expired_token_is_403)
+{
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	char old[CSRF_TOKEN_MAX];
+	ck_assert_int_eq(csrf_token(&fe.key, cookie + 5, time(NULL) - 100, 10, old), 0);
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", old);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 403);
+	ck_assert_ptr_nonnull(strstr(body_of(), "expired"));
+}
+END_TEST
+
+START_TEST(invalid_name_is_422_beside_the_field)
+{
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	snprintf(body, sizeof body, "userName=&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
+	ck_assert_ptr_nonnull(strstr(body_of(), "id=\"userName-error\""));
+	ck_assert_ptr_nonnull(strstr(body_of(), "aria-invalid=\"true\""));
+	snprintf(
+	        body, sizeof body,
+	        "userName=%%22%%3E%%3Cimg%%20src%%3Dx%%20onerror%%3Dalert(1)%%3E%%20&csrf_token=%s",
+	        token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
+	/* The typed value comes back escaped, never as markup. */
+	ck_assert_ptr_null(strstr(body_of(), "<img"));
+	ck_assert_ptr_nonnull(
+	        strstr(body_of(), "value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt; \""));
+	snprintf(body, sizeof body, "userName=0123456789012345678901234567890&csrf_token=%s",
+	         token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
+	ck_assert_ptr_nonnull(strstr(body_of(), "1 to 30 characters"));
+}
+END_TEST
+
+START_TEST(backend_down_gives_friendly_page)
+{
+	ck_assert_int_eq(serve("GET", "/", NULL, NULL), 503);
+	ck_assert_ptr_nonnull(strstr(body_of(), "The directory is unavailable"));
+	ck_assert_ptr_nonnull(strstr(m.out, "Retry-After: 30"));
+	ck_assert_int_eq(serve("GET", "/users/3", NULL, NULL), 503);
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	snprintf(body, sizeof body, "userName=Ann&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 503);
+	ck_assert_ptr_nonnull(strstr(body_of(), "nothing could be shown or changed"));
+}
+END_TEST
+
+START_TEST(not_found_pages)
+{
+	ck_assert_int_eq(serve("GET", "/nope", NULL, NULL), 404);
+	ck_assert_ptr_nonnull(strstr(body_of(), "Page not found"));
+	ck_assert_int_eq(serve("GET", "/users/abc", NULL, NULL), 404);
+	ck_assert_int_eq(serve("GET", "/users/0", NULL, NULL), 404);
+	ck_assert_int_eq(serve("DELETE", "/users/1", NULL, NULL), 405);
+	ck_assert_int_eq(serve("GET", "/?page=0", NULL, NULL), 400);
+}
+END_TEST
+
+START_TEST(flash_is_signed)
+{
+	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
+	/* Make a genuine flash through the module, then tamper with it. */
+	struct request r;
+	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	struct http_io io = { &m, mem_read, mem_write };
+	memset(&m, 0, sizeof m);
+	ck_assert_int_eq(request_init(&r, envp, &io), 0);
+	browser_flash_set(&r, &fe, "Added <Ann>.");
+	ck_assert_ptr_nonnull(r.resp_headers);
+	const char *p = strstr(r.resp_headers, "flash=");
+	ck_assert_ptr_nonnull(p);
+	char value[700];
+	size_t n = strcspn(p + 6, ";");
+	memcpy(value, p + 6, n);
+	value[n] = '\0';
+	request_free(&r);
+
+	char hdr[800], out[FLASH_MAX + 1];
+	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=flash=%s", value);
+	char *env2[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", hdr, NULL };
+	ck_assert_int_eq(request_init(&r, env2, &io), 0);
+	ck_assert_int_eq(browser_flash_take(&r, &fe, out, sizeof out), 1);
+	ck_assert_str_eq(out, "Added <Ann>.");
+	ck_assert_ptr_nonnull(strstr(r.resp_headers, "flash=; Path=/; Max-Age=0"));
+	request_free(&r);
+
+	value[0] = value[0] == '4' ? '5' : '4'; /* change the text, keep the signature */
+	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=flash=%s", value);
+	ck_assert_int_eq(request_init(&r, env2, &io), 0);
+	ck_assert_int_eq(browser_flash_take(&r, &fe, out, sizeof out), 0);
+	ck_assert_str_eq(out, "");
+	request_free(&r);
+}
+END_TEST
+
+int main(void)
+{
+	api_global_init();
+	Suite *s = suite_create("frontend_pages");
+	TCase *tc = tcase_create("pages");
+	tcase_set_timeout(tc, 20);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, new_form_sets_cookie_and_token);
+	tcase_add_test(tc, https_cookie_is_secure);
+	tcase_add_test(tc, post_without_or_with_forged_token_is_403);
+	tcase_add_test(tc, expired_token_is_403);
+	tcase_add_test(tc, invalid_name_is_422_beside_the_field);
+	tcase_add_test(tc, backend_down_gives_friendly_page);
+	tcase_add_test(tc, not_found_pages);
+	tcase_add_test(tc, flash_is_signed);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
