@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# scripts/vm/db.sh start|stop RUN_DIR: the test VM's "managed database", a throwaway
+# MariaDB under RUN_DIR/db listening on 127.0.0.1:$VM_DB_PORT only (the VM reaches it
+# at qemu's gateway, 10.0.2.2). `start` creates the empty `users` database and the
+# application user (fcgi_users, password $FCGI_USERS_DB_PASSWORD), like RDS hands over
+# an empty schema; the playbook's migration does the rest. `stop` stops it by its pid
+# file and removes its data.
+set -euo pipefail
+
+cmd=${1:?usage: db.sh start|stop RUN_DIR}
+run=${2:?usage: db.sh start|stop RUN_DIR}
+VM_DB_PORT=${VM_DB_PORT:-18633}
+dir=$run/db
+die() { echo "vm db: $*" >&2; exit 1; }
+
+stop() {
+	local pid
+	if [[ -s $dir/mariadbd.pid ]]; then
+		pid=$(cat "$dir/mariadbd.pid")
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -TERM "$pid"
+			for _ in $(seq 1 30); do
+				kill -0 "$pid" 2>/dev/null || break
+				sleep 0.5
+			done
+			kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+		fi
+	fi
+	rm -rf "$dir"
+}
+
+case $cmd in
+start)
+	: "${FCGI_USERS_DB_PASSWORD:?set FCGI_USERS_DB_PASSWORD}"
+	for tool in mariadbd mariadb-install-db mariadb; do
+		command -v "$tool" >/dev/null || die "$tool not found: run 'make deps'"
+	done
+	if (exec 3<>"/dev/tcp/127.0.0.1/$VM_DB_PORT") 2>/dev/null; then
+		die "127.0.0.1:$VM_DB_PORT is already in use"
+	fi
+	stop
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+		--auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
+		{ cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
+	mariadbd --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+		--bind-address=127.0.0.1 --port="$VM_DB_PORT" --socket="$dir/mysql.sock" \
+		--pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" \
+		--skip-name-resolve --innodb-buffer-pool-size=64M --character-set-server=utf8mb4 \
+		--collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
+	for _ in $(seq 1 60); do
+		mariadb --no-defaults --socket="$dir/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	mariadb --no-defaults --socket="$dir/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 ||
+		{ tail -n 20 "$dir/error.log" >&2; die "mariadbd did not start"; }
+	pw=${FCGI_USERS_DB_PASSWORD//\\/\\\\}
+	pw=${pw//\'/\\\'}
+	mariadb --no-defaults --socket="$dir/mysql.sock" <<SQL
+CREATE DATABASE users CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER 'fcgi_users'@'%' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON users.* TO 'fcgi_users'@'%';
+SQL
+	echo "vm db: MariaDB on 127.0.0.1:$VM_DB_PORT (pid $(cat "$dir/mariadbd.pid"))" >&2
+	;;
+stop) stop ;;
+*) die "unknown command '$cmd' (start|stop)" ;;
+esac

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# scripts/vm/test.sh (make vm-test): deploy the Debian package to a throwaway Debian 12
+# VM with the Ansible playbook, for real, and prove it:
+#   1. the VM image (built once, cached outside the repo: scripts/vm/image.sh)
+#   2. a throwaway MariaDB on 127.0.0.1 as the VM's "managed" database (db.sh)
+#   3. boot the VM under qemu (boot.sh) and generate the inventory from
+#      Terraform-shaped outputs (playbooks/inventories/from-terraform.py)
+#   4. the playbook's first run (installs, migrates, ends with its smoke test)
+#   5. / and /backend from the host through the VM's nginx (forwarded port)
+#   6. the playbook's second run must report changed=0
+#   7. power the VM off
+# Nothing outlives it: an EXIT trap stops qemu and MariaDB by their pid files.
+# Expects the .deb in dist/ (make vm-test runs make deb first).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+RUN_DIR=${RUN_DIR:-.run/dev-vm}
+export VM_SSH_PORT=${VM_SSH_PORT:-18622} VM_HTTP_PORT=${VM_HTTP_PORT:-18680} VM_DB_PORT=${VM_DB_PORT:-18633}
+die() { echo "vm-test: FAILED: $*" >&2; exit 1; }
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "SKIPPED: make vm-test needs root (debootstrap builds the VM image)"
+	exit 0
+fi
+for tool in qemu-system-x86_64 ansible-playbook ssh curl mariadbd; do
+	command -v "$tool" >/dev/null || die "$tool not found: run 'make deps'"
+done
+shopt -s nullglob
+debs=(dist/fcgi-users_*.deb)
+((${#debs[@]} == 1)) || die "expected one dist/fcgi-users_*.deb, found ${#debs[@]}: run 'make deb'"
+
+mkdir -p "$RUN_DIR"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+vm=$RUN_DIR/vm
+cleanup() {
+	local rc=$?
+	scripts/vm/stop.sh "$vm" 2>/dev/null || true
+	scripts/vm/db.sh stop "$RUN_DIR" || true
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+declare -a timings=()
+t_all=$SECONDS
+step() { t_step=$SECONDS; echo; echo "==> vm-test: $*"; }
+done_step() { timings+=("$(printf '%-28s %5ss' "$1" $((SECONDS - t_step)))"); }
+
+step "VM image"
+image=$(scripts/vm/image.sh)
+done_step "image (build or cache)"
+
+step "throwaway database on 127.0.0.1:$VM_DB_PORT"
+FCGI_USERS_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
+export FCGI_USERS_DB_PASSWORD
+scripts/vm/db.sh start "$RUN_DIR"
+done_step "database start"
+
+step "boot the VM"
+scripts/vm/boot.sh "$image" "$vm"
+done_step "boot to ssh"
+
+# Terraform's outputs as `terraform output -json` gives them, for this VM: the same
+# generator makes the cloud inventory.
+cat >"$RUN_DIR/terraform-outputs.json" <<JSON
+{
+  "vm_public_ip": {"value": "127.0.0.1"},
+  "vm_ssh_user": {"value": "${VM_USER:-deploy}"},
+  "db_endpoint": {"value": "10.0.2.2:$VM_DB_PORT"},
+  "db_name": {"value": "users"}
+}
+JSON
+# The local database speaks no TLS; time comes from qemu's gateway (no internet NTP).
+playbooks/inventories/from-terraform.py "$RUN_DIR/terraform-outputs.json" \
+	--host-name fcgi-vm --ssh-port "$VM_SSH_PORT" --ssh-key "$image/id_ed25519" \
+	--known-hosts "$vm/known_hosts" \
+	--var fcgi_users_db_ssl_mode=DISABLED --var 'base_ntp_servers=["10.0.2.2"]' \
+	>"$RUN_DIR/inventory.yml"
+
+export ANSIBLE_CONFIG=$PWD/playbooks/ansible.cfg ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
+export ANSIBLE_LOCAL_TEMP=$RUN_DIR/ansible-tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$RUN_DIR/cp
+play() {
+	ansible-playbook -i "$RUN_DIR/inventory.yml" playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"
+	return "${PIPESTATUS[0]}"
+}
+recap() { grep -A2 '^PLAY RECAP' "$RUN_DIR/$1.log" | grep -E 'ok=' || true; }
+
+step "playbook, first run"
+play play-1 || die "the first playbook run failed (log: $RUN_DIR/play-1.log)"
+done_step "playbook run 1"
+
+step "from the host through the VM's nginx (127.0.0.1:$VM_HTTP_PORT)"
+base=http://127.0.0.1:$VM_HTTP_PORT
+home=$(curl -fsS --max-time 20 "$base/") || die "GET / through the VM failed"
+grep -q 'Here are our users' <<<"$home" || die "GET / does not list the users: ${home:0:300}"
+api=$(curl -fsS --max-time 20 "$base/backend") || die "GET /backend through the VM failed"
+grep -q '"userName":"Bob"' <<<"${api// /}" || die "GET /backend has no Bob: ${api:0:300}"
+echo "host: GET / 200 lists the users; GET /backend 200: ${api:0:120}"
+done_step "host checks"
+
+step "playbook, second run (must change nothing)"
+play play-2 || die "the second playbook run failed (log: $RUN_DIR/play-2.log)"
+second=$(recap play-2)
+grep -q 'changed=0 ' <<<"$second" || die "the second run changed something: $second"
+done_step "playbook run 2"
+
+step "power off"
+scripts/vm/stop.sh "$vm"
+done_step "power off"
+
+echo
+echo "==> vm-test: timings"
+printf '  %s\n' "${timings[@]}"
+printf '  %-28s %5ss\n' "total" $((SECONDS - t_all))
+echo "first run:  $(recap play-1)"
+echo "smoke test: $(grep -o 'SMOKE OK[^"]*' "$RUN_DIR/play-1.log" | tail -n 1)"
+echo "second run: $second"
+echo "vm-test: PASSED (second run changed=0)"
