@@ -30,6 +30,7 @@ static void frame(struct html *h, const char *title, const char *flash, const st
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	     "<title>{{title}} · Users directory</title>\n"
 	     "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+	     "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
 	     "</head>\n"
 	     "<body>\n"
 	     "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"

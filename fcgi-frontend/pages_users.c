@@ -346,7 +346,7 @@ void page_rename(struct request *r, void *ctx)
 	}
 	/* Show the form again with the message; the page needs the user as stored. */
 	char message[256];
-	snprintf(message, sizeof message, "%s", problem);
+	snprintf(message, sizeof message, "%s", problem ? problem : "Check the name.");
 	struct api_error ge;
 	if (api_get_user(id, &u, &ge) != API_OK) {
 		page_api_error(r, &ge);
