@@ -51,6 +51,9 @@ Every option can also be given as the environment variable in brackets.
   --user USER              the "user" directive (vm: www-data; local as root: root)
                            [NGINX_USER]
   -o, --output FILE        write the configuration to FILE instead of stdout
+  --chart-files DIR        (chart) write the files the chart must ship next to its
+                           nginx.conf into DIR (the shared files, errors/ below
+                           them), and print no configuration unless -o is given
   -h, --help               this text
 
 Keep-alive rule (per upstream, see nginx/README.md):
@@ -115,6 +118,7 @@ status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
 real_ip_from=${NGINX_REAL_IP_FROM:-}
 user=${NGINX_USER:-}
 output=
+chart_files=
 cli_backends=() cli_frontends=()
 
 need() { (($# >= 2)) || die "$1 needs a value"; }
@@ -142,6 +146,7 @@ while (($#)); do
 	--real-ip-from) need "$@"; real_ip_from=$2; shift ;;
 	--user) need "$@"; user=$2; shift ;;
 	-o | --output) need "$@"; output=$2; shift ;;
+	--chart-files) need "$@"; chart_files=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown option '$1' (see --help)" ;;
 	esac
@@ -189,6 +194,8 @@ esac
 
 if [[ -n $prefix ]]; then
 	pid_path=$prefix/nginx.pid
+	# nginx creates only the last part of a temp path: nginx-temp must exist (local:
+	# created below; chart: runDir is an emptyDir, nginx-temp made at start).
 	temp_dir=$prefix/nginx-temp
 	log_dir=$prefix/logs
 else # vm: Debian's locations
@@ -224,6 +231,8 @@ cidr_list() { # "a,b c" -> one per line, each checked
 		echo "$c"
 	done
 }
+cidr_list "$status_allow" --status-allow >/dev/null
+cidr_list "$real_ip_from" --real-ip-from >/dev/null
 mapfile -t allow < <(cidr_list "$status_allow" --status-allow)
 mapfile -t trusted < <(cidr_list "$real_ip_from" --real-ip-from)
 
@@ -235,11 +244,21 @@ ka_backend=${backend_keepalive:-${keepalive:-$(keepalive_for "$backend_pool" "$n
 ka_frontend=${frontend_keepalive:-${keepalive:-$(keepalive_for "$frontend_pool" "$nginx_workers")}}
 
 # ---- output -----------------------------------------------------------------------
+# The files the chart mounts next to its nginx.conf (see nginx/README.md).
+shared_files=(http.conf routes.conf fastcgi.conf fastcgi_params security-headers.conf
+	static.conf mime.types)
+
 # inline FILE INDENT: a shared file with its own "include NAME;" lines of shared
-# files replaced by their content, so the result needs no include path at all.
+# files replaced by their content, so the result needs no include path at all. The
+# chart instead mounts the shared files next to nginx.conf and includes them by name
+# (nginx resolves a relative include against the main file's directory).
 inline() {
 	local file=$1 ind=$2 line name
 	[[ -r $here/$file ]] || die "missing shared file nginx/$file"
+	if [[ $place == chart ]]; then
+		echo "${ind}include $file; # nginx/$file, shipped unchanged by the chart"
+		return
+	fi
 	echo "${ind}# ---- nginx/$file (shared, inlined unchanged) ----"
 	while IFS= read -r line || [[ -n $line ]]; do
 		if [[ $line =~ ^([[:space:]]*)include[[:space:]]+([A-Za-z0-9._-]+)\;[[:space:]]*$ && -r $here/${BASH_REMATCH[2]} ]]; then
@@ -401,6 +420,17 @@ EOF
 
 if [[ $place == local ]]; then
 	mkdir -p "$log_dir" "$temp_dir"
+fi
+if [[ -n $chart_files ]]; then
+	[[ $place == chart ]] || die "--chart-files is for the chart only"
+	mkdir -p "$chart_files" || die "--chart-files: cannot create $chart_files"
+	# Remove what an earlier run wrote (only files of these kinds), then copy.
+	find "$chart_files" -maxdepth 2 -type f \( -name '*.conf' -o -name '*.html' -o -name '*.json' \
+		-o -name fastcgi_params -o -name mime.types \) -delete
+	mkdir -p "$chart_files/errors"
+	for f in "${shared_files[@]}"; do cp "$here/$f" "$chart_files/$f"; done
+	cp "$here"/errors/*.html "$here"/errors/*.json "$chart_files/errors/"
+	[[ -n $output ]] || exit 0
 fi
 if [[ -n $output ]]; then
 	tmp=$(mktemp "$output.XXXXXX")

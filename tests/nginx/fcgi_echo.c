@@ -8,6 +8,8 @@
  *
  * usage: fcgi_echo NAME unix:/path.sock|host:port WORKERS [WORK_US]
  *   WORK_US: microseconds of simulated work per request (default 0)
+ * The query string may ask for "html" (text/html instead of JSON) and "pad=N" (N
+ * more bytes of body, up to 65536), to test gzip and buffering.
  * Stops (with its workers) on SIGTERM/SIGINT.
  */
 #include <errno.h>
@@ -61,11 +63,14 @@ static void serve(FCGX_Request *req, const char *name, long work_us)
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 	}
+	const char *query = param(req, "QUERY_STRING");
+	const char *pad_at = strstr(query, "pad=");
+	long pad = pad_at ? strtol(pad_at + 4, NULL, 10) : 0;
+	if (pad < 0 || pad > 65536)
+		pad = 0;
 	FCGX_Stream *out = req->out;
-	FCGX_FPrintF(out,
-	             "Status: 200 OK\r\nContent-Type: application/json\r\n"
-	             "X-Pool: %s\r\n\r\n",
-	             name);
+	FCGX_FPrintF(out, "Status: 200 OK\r\nContent-Type: %s\r\nX-Pool: %s\r\n\r\n",
+	             strstr(query, "html") ? "text/html" : "application/json", name);
 	FCGX_FPrintF(out, "{\"pool\":\"%s\",\"pid\":%ld,\"method\":\"", name, (long)getpid());
 	put_json(out, param(req, "REQUEST_METHOD"));
 	FCGX_FPrintF(out, "\",\"document_uri\":\"");
@@ -74,7 +79,10 @@ static void serve(FCGX_Request *req, const char *name, long work_us)
 	put_json(out, param(req, "REQUEST_URI"));
 	FCGX_FPrintF(out, "\",\"remote_addr\":\"");
 	put_json(out, param(req, "REMOTE_ADDR"));
-	FCGX_FPrintF(out, "\",\"body_bytes\":%ld}\n", body);
+	FCGX_FPrintF(out, "\",\"body_bytes\":%ld,\"pad\":\"", body);
+	for (long i = 0; i < pad; i++)
+		FCGX_PutChar('x', out);
+	FCGX_FPrintF(out, "\"}\n");
 }
 
 static _Noreturn void worker(int fd, const char *name, long work_us)

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# check-render.sh (make nginx-check): every configuration nginx/render.sh produces must
+# pass `nginx -t`: local, VM and chart, with each option that changes the output
+# (JSON log, rate limit, micro-cache, keep-alive off, several servers, real IP). Paths
+# are pointed into a temporary directory so it runs as any user without touching
+# /var. It also checks the keep-alive rule's numbers, that bad options are refused
+# with exit 2 and one line naming them, and that the chart ships byte-identical
+# copies of the shared files (make nginx-chart-files writes them).
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+
+if ! command -v nginx >/dev/null; then
+	echo "SKIPPED: nginx-check: nginx is not installed (make deps installs it)"
+	exit 0
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); echo "ok   $*"; }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $*"; }
+
+# nginx_t NAME PLACE [render options]: render into its own dir, then nginx -t.
+nginx_t() {
+	local name=$1 place=$2 dir=$tmp/$1
+	shift 2
+	mkdir -p "$dir/logs" "$dir/nginx-temp"
+	if ! nginx/render.sh "$place" --prefix "$dir" --errors-root "$PWD/nginx/errors" \
+		--static-root "$PWD/fcgi-frontend/static" "$@" -o "$dir/nginx.conf" 2>"$dir/render.err"; then
+		bad "$name: render.sh $place $* failed: $(cat "$dir/render.err")"
+		return
+	fi
+	if [[ $place == chart ]]; then
+		# The chart mounts the shared files next to its nginx.conf.
+		cp -r nginx/*.conf nginx/fastcgi_params nginx/mime.types nginx/errors "$dir/"
+	fi
+	if out=$(nginx -t -q -p "$dir" -c "$dir/nginx.conf" 2>&1) && [[ -z $out || $out != *emerg* ]]; then
+		ok "$name: nginx -t ($place $*)"
+	else
+		bad "$name: nginx -t ($place $*):"
+		printf '     %s\n' "${out//$'\n'/$'\n'     }"
+	fi
+}
+
+uid=$(id -u)
+user_opt=()
+((uid == 0)) || user_opt=(--user "$(id -un)")
+
+nginx_t local local
+nginx_t local-json local --log-format json --rate-limit 10r/s --micro-cache
+nginx_t local-ka0 local --keepalive 0
+nginx_t local-tcp local --backend 127.0.0.1:19001 --backend 127.0.0.1:19002 --frontend 127.0.0.1:19003 \
+	--backend-workers 8 --nginx-workers 1
+nginx_t vm vm "${user_opt[@]}"
+nginx_t vm-options vm "${user_opt[@]}" --log-format json --rate-limit 600r/m --micro-cache \
+	--status-allow 127.0.0.1,::1,10.0.0.0/8 --backend-workers 8 --frontend-workers 8 --nginx-workers 2
+# Service names do not resolve here: the chart variants use addresses.
+nginx_t chart chart --backend 127.0.0.1:9000 --frontend 127.0.0.1:9001 --access-log "$tmp/chart/logs/access.log" --error-log "$tmp/chart/logs/error.log"
+nginx_t chart-options chart --access-log "$tmp/chart-options/logs/access.log" \
+	--error-log "$tmp/chart-options/logs/error.log" --log-format json --micro-cache --rate-limit 5r/s \
+	--status-allow 127.0.0.1,10.0.0.0/8,fd00::/8 --real-ip-from 10.0.0.0/8 \
+	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001
+
+# ---- the keep-alive rule: keepalive = floor((P - 1) / W), no line when 0 -----------
+# kept PLACE OPTIONS...: the keepalive of both upstreams ("backend frontend").
+kept() {
+	nginx/render.sh local --prefix "$tmp/ka" "$@" | awk '
+		/upstream fcgi_/ { name = $2; n[name] = 0 }
+		name && /^ *keepalive [0-9]+;/ { n[name] = $2 + 0 }
+		name && /^ *}/ { name = "" }
+		END { print n["fcgi_backend"] + 0, n["fcgi_frontend"] + 0 }'
+}
+expect_kept() { # WANT OPTIONS...
+	local want=$1 got
+	shift
+	got=$(kept "$@")
+	if [[ $got == "$want" ]]; then ok "keepalive $want for $*"; else bad "keepalive for $*: want '$want', got '$got'"; fi
+}
+expect_kept "0 0" --backend-workers 2 --frontend-workers 2 --nginx-workers 2
+expect_kept "1 0" --backend-workers 4 --frontend-workers 2 --nginx-workers 2
+expect_kept "3 7" --backend-workers 8 --frontend-workers 8 --nginx-workers 2 --frontend-workers 15
+expect_kept "7 3" --backend-workers 8 --frontend-workers 4 --nginx-workers 1
+expect_kept "0 0" --backend-workers 64 --frontend-workers 64 --keepalive 0
+expect_kept "5 2" --backend-workers 64 --frontend-workers 5 --nginx-workers 2 --backend-keepalive 5
+# Two backend servers of 4 workers each: P = 8.
+expect_kept "3 1" --backend unix:/a.sock --backend unix:/b.sock --backend-workers 4 --nginx-workers 2
+
+# ---- bad options: exit 2, one line naming the option -----------------------------
+refuse() { # WHAT OPTIONS...
+	local what=$1 out rc
+	shift
+	out=$(nginx/render.sh "$@" 2>&1 >/dev/null)
+	rc=$?
+	if ((rc == 2)) && [[ $out == *"$what"* ]] && (($(wc -l <<<"$out") == 1)); then
+		ok "refuses $what: $out"
+	else
+		bad "render.sh $* should exit 2 naming $what; rc=$rc: $out"
+	fi
+}
+refuse "unknown place" nowhere
+refuse "--prefix" local
+refuse "--listen" local --prefix "$tmp/x" --listen "8080"
+refuse "--backend" local --prefix "$tmp/x" --backend "tcp://x"
+refuse "--backend" local --prefix "$tmp/x" --backend "unix:relative.sock"
+refuse "--nginx-workers" local --prefix "$tmp/x" --nginx-workers 0
+refuse "--backend-workers" local --prefix "$tmp/x" --backend-workers many
+refuse "--keepalive" local --prefix "$tmp/x" --keepalive -1
+refuse "--log-format" local --prefix "$tmp/x" --log-format xml
+refuse "--rate-limit" local --prefix "$tmp/x" --rate-limit fast
+refuse "--status-allow" local --prefix "$tmp/x" --status-allow "everyone"
+refuse "unknown option" local --prefix "$tmp/x" --bogus
+if nginx/render.sh --help | grep -q -- '--keepalive'; then ok "--help documents the options"; else bad "--help"; fi
+
+# ---- the chart ships the shared files unchanged -----------------------------------
+chart=helm/fcgi-users
+if [[ ! -f $chart/Chart.yaml ]]; then
+	echo "SKIPPED: chart copy check: $chart/Chart.yaml does not exist yet"
+elif [[ ! -d $chart/files/nginx ]]; then
+	bad "$chart/files/nginx is missing: run 'make nginx-chart-files' and commit it"
+elif diff_out=$(nginx/render.sh chart --chart-files "$tmp/chart-files" >/dev/null &&
+	diff -r "$tmp/chart-files" "$chart/files/nginx" 2>&1); then
+	ok "$chart/files/nginx is identical to nginx/"
+else
+	bad "$chart/files/nginx differs from nginx/ (run 'make nginx-chart-files'):"
+	echo "$diff_out" | head -20 | sed 's/^/     /'
+fi
+
+echo "nginx-check: $checks checks, $fails failed"
+((fails == 0))

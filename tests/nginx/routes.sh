@@ -1,0 +1,362 @@
+#!/usr/bin/env bash
+# routes.sh (make nginx-routes): nginx's routes, headers and limits, checked over
+# HTTP the way a browser or an admin would see them.
+#
+#   tests/nginx/routes.sh echo    nginx (render.sh local) in front of two fcgi_echo
+#                                 pools that name themselves: every route must reach
+#                                 the right pool with the right FastCGI params; also
+#                                 the options (JSON log, rate limit, micro-cache).
+#   tests/nginx/routes.sh stack   the integration stack (scripts/stack.sh: MariaDB,
+#                                 the real pools, nginx): routes, headers, 403, 413,
+#                                 and 502 with the friendly page while one pool is
+#                                 stopped, the other still serving.
+#
+# Env: RUN_DIR (default .run/test-nginx), PORT (default 18095), FCGI_ECHO (the
+# responder binary; built here when unset). Everything started is stopped on exit.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+mode=${1:-echo}
+run=${RUN_DIR:-.run/test-nginx}
+port=${PORT:-18095}
+base=http://127.0.0.1:$port
+
+for tool in curl nginx; do
+	command -v "$tool" >/dev/null || { echo "SKIPPED: nginx-routes ($mode): $tool is not installed (make deps)"; exit 0; }
+done
+mkdir -p "$run"
+run=$(cd "$run" && pwd)
+tmp=$(mktemp -d)
+
+checks=0 fails=0
+ok() { checks=$((checks + 1)); echo "ok   $*"; }
+bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL $*"; }
+
+# req METHOD PATH [curl options]: sets code, hdr (headers, lower-case names), body.
+req() {
+	local method=$1 path=$2
+	shift 2
+	code=$(curl -s -X "$method" -D "$tmp/h" -o "$tmp/b" -w '%{http_code}' "$@" "$base$path")
+	hdr=$(tr -d '\r' <"$tmp/h" | sed 's/^\([A-Za-z0-9-]*\):/\L\1:/')
+	body=$(tr -d '\0' <"$tmp/b") # gzip answers are binary
+}
+header() { sed -n "s/^$1: //p" <<<"$hdr" | tail -1; }
+expect_code() { # WANT WHAT
+	if [[ $code == "$1" ]]; then ok "$2: $code"; else bad "$2: want $1, got $code; body: ${body:0:200}"; fi
+}
+expect_header() { # NAME PATTERN WHAT
+	local v
+	v=$(header "$1")
+	# shellcheck disable=SC2053 # the pattern is a glob on purpose
+	if [[ $v == $2 ]]; then ok "$3: $1: $v"; else bad "$3: header $1 should match '$2', got '$v'"; fi
+}
+expect_body() { # PATTERN WHAT
+	# shellcheck disable=SC2053
+	if [[ $body == $1 ]]; then ok "$2"; else bad "$2: body should match '$1', got: ${body:0:300}"; fi
+}
+json() { jq -r "$1" <<<"$body" 2>/dev/null; }
+
+# The headers every answer carries (security-headers.conf).
+expect_security_headers() { # WHAT
+	expect_header x-content-type-options nosniff "$1"
+	expect_header x-frame-options DENY "$1"
+	expect_header content-security-policy "default-src 'self'*" "$1"
+	expect_header referrer-policy same-origin "$1"
+}
+
+# ---- checks common to both modes ------------------------------------------------------
+check_guarded() {
+	local p
+	for p in /-/status/backend /-/status/frontend /-/ping; do
+		req GET "$p" --interface 127.0.0.2
+		expect_code 403 "$p from 127.0.0.2 (not an allowed address)"
+		req GET "$p" -H 'X-Forwarded-For: 203.0.113.9'
+		expect_code 403 "$p through a proxy (X-Forwarded-For)"
+	done
+	req GET /-/status/other
+	expect_code 404 "/-/status/other (nothing else under /-/)"
+}
+
+check_static() {
+	req GET /static/style.css -H 'Accept-Encoding: gzip'
+	expect_code 200 "/static/style.css served from files"
+	expect_header content-type 'text/css*' "/static/style.css"
+	expect_header cache-control '*max-age=2592000*' "/static/style.css long-lived cache"
+	expect_header content-encoding gzip "/static/style.css gzip"
+	expect_security_headers /static/style.css
+	req GET /static/no-such-file.css
+	expect_code 404 "/static/ missing file"
+}
+
+check_body_limit() { # PATH
+	head -c 16385 /dev/zero | tr '\0' 'a' >"$tmp/big"
+	req POST "$1" -H 'Content-Type: application/json' --data-binary @"$tmp/big"
+	expect_code 413 "POST $1 with 16385 bytes: refused by nginx"
+	expect_header content-type 'application/problem+json*' "413 from nginx on $1"
+	[[ $(json .status) == 413 ]] && ok "413 body is problem+json" || bad "413 body: ${body:0:200}"
+}
+
+# ---- echo mode: nginx in front of two self-naming responders -------------------------
+start_echo() { # NAME
+	rm -f "$run/$1.sock"
+	"$echo_bin" "$1" "unix:$run/$1.sock" 2 &
+	echo $! >"$run/echo-$1.pid"
+	for _ in $(seq 50); do [[ -S $run/$1.sock ]] && return 0; sleep 0.1; done
+	echo "routes.sh: fcgi_echo $1 did not start" >&2
+	return 1
+}
+stop_echo() { # NAME
+	local pid
+	[[ -s $run/echo-$1.pid ]] || return 0
+	pid=$(cat "$run/echo-$1.pid")
+	kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -f "$run/echo-$1.pid"
+}
+nginx_up=0
+start_nginx() { # render options...
+	nginx/render.sh local --listen "127.0.0.1:$port" --prefix "$run" \
+		--backend "unix:$run/backend.sock" --frontend "unix:$run/frontend.sock" \
+		--backend-workers 2 --frontend-workers 2 "$@" -o "$run/nginx.conf" || return 1
+	if ((nginx_up)); then
+		nginx -p "$run" -c "$run/nginx.conf" -s reload || return 1
+		sleep 1 # old workers finish, new ones take over
+	else
+		nginx -p "$run" -c "$run/nginx.conf" || return 1
+		nginx_up=1
+	fi
+	for _ in $(seq 50); do curl -s -o /dev/null "$base/static/style.css" && return 0; sleep 0.1; done
+	return 1
+}
+stop_nginx() {
+	((nginx_up)) || return 0
+	nginx -p "$run" -c "$run/nginx.conf" -s quit 2>/dev/null
+	for _ in $(seq 50); do [[ -e $run/nginx.pid ]] || break; sleep 0.1; done
+	nginx_up=0
+}
+cleanup_echo() {
+	stop_nginx
+	stop_echo backend
+	stop_echo frontend
+	rm -rf "$tmp"
+}
+
+expect_pool() { # METHOD PATH POOL [curl options]
+	local method=$1 path=$2 want=$3
+	shift 3
+	req "$method" "$path" "$@"
+	local got
+	got=$(header x-pool)
+	if [[ $code == 200 && $got == "$want" ]]; then
+		ok "$method $path -> $want pool"
+	else
+		bad "$method $path: want the $want pool, got status $code pool '${got:-none}'"
+	fi
+}
+
+run_echo() {
+	if [[ -z ${FCGI_ECHO:-} ]]; then
+		echo_bin=$run/fcgi_echo
+		gcc -std=c17 -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -o "$echo_bin" tests/nginx/fcgi_echo.c -lfcgi || exit 1
+	else
+		echo_bin=$FCGI_ECHO
+	fi
+	trap cleanup_echo EXIT
+	start_echo backend && start_echo frontend || exit 1
+	start_nginx || { bad "nginx did not start: $(tail -5 "$run/logs/nginx-error.log")"; exit 1; }
+
+	# Routes (DESIGN.md): each reaches its pool.
+	expect_pool GET /backend backend
+	expect_pool GET /api/v1/users backend
+	expect_pool DELETE /api/v1/users/3 backend
+	expect_pool GET /-/status/backend backend
+	expect_pool GET /-/status/frontend frontend
+	expect_pool GET /-/ping frontend
+	expect_pool GET / frontend
+	expect_pool GET /users/new frontend
+	expect_pool POST /users frontend --data 'userName=Ann'
+	expect_pool GET /backendx frontend
+	expect_pool GET /apiary frontend
+	req GET /static/style.css
+	[[ -z $(header x-pool) && $code == 200 ]] && ok "/static/ never reaches a pool" || bad "/static/ reached a pool"
+
+	# FastCGI params the pools rely on.
+	req GET '/api/v1/users?limit=2&q=B%C3%B6'
+	[[ $(json .request_uri) == '/api/v1/users?limit=2&q=B%C3%B6' ]] && ok "REQUEST_URI keeps the query" ||
+		bad "REQUEST_URI: $(json .request_uri)"
+	[[ $(json .document_uri) == /api/v1/users ]] && ok "DOCUMENT_URI is the path" || bad "DOCUMENT_URI: $(json .document_uri)"
+	[[ $(json .remote_addr) == 127.0.0.1 ]] && ok "REMOTE_ADDR" || bad "REMOTE_ADDR: $(json .remote_addr)"
+	req POST /api/v1/users -H 'Content-Type: application/json' --data '{"userName":"Zed"}'
+	[[ $(json .body_bytes) == 18 && $(json .method) == POST ]] && ok "request body and method reach the pool" ||
+		bad "body/method: ${body:0:200}"
+
+	# Headers.
+	req GET /
+	expect_security_headers "GET / (frontend)"
+	req GET /backend
+	expect_security_headers "GET /backend"
+	req GET '/backend?pad=2000' -H 'Accept-Encoding: gzip'
+	expect_header content-encoding gzip "JSON gzip"
+	req GET '/?html&pad=2000' -H 'Accept-Encoding: gzip'
+	expect_header content-encoding gzip "HTML gzip"
+	req GET '/backend?pad=2000'
+	[[ -z $(header content-encoding) ]] && ok "no gzip for a client that does not ask" || bad "gzip unasked"
+
+	check_guarded
+	req GET /-/status/backend
+	expect_code 200 "/-/status/backend from 127.0.0.1"
+	check_static
+
+	check_body_limit /api/v1/users
+	head -c 16384 /dev/zero | tr '\0' 'a' >"$tmp/max"
+	req POST /api/v1/users -H 'Content-Type: application/json' --data-binary @"$tmp/max"
+	[[ $code == 200 && $(json .body_bytes) == 16384 ]] && ok "a body of exactly 16 KiB reaches the pool" ||
+		bad "16384-byte body: $code ${body:0:100}"
+	req POST /users --data-binary @"$tmp/big"
+	expect_code 413 "POST /users with 16385 bytes"
+	expect_header content-type 'text/html*' "413 page for browsers"
+
+	# Access log: request time, upstream time and address.
+	local line
+	line=$(grep ' /api/v1/users?limit=2' "$run/logs/nginx-access.log" | tail -1)
+	[[ $line == *rt=0.* && $line == *urt=0.* && $line == *"ua=\"unix:$run/backend.sock\""* ]] &&
+		ok "access log has request_time, upstream_response_time, upstream_addr" || bad "access log line: $line"
+
+	# One pool stopped: its routes answer 502 with nginx's page; the other serves.
+	stop_echo backend
+	req GET /api/v1/users
+	expect_code 502 "/api/v1/users with the backend stopped"
+	expect_header content-type 'application/problem+json*' "API 502"
+	[[ $(json .status) == 502 ]] && ok "API 502 is problem+json" || bad "API 502 body: ${body:0:200}"
+	req GET /backend
+	expect_code 502 "/backend with the backend stopped"
+	req GET /-/status/backend
+	expect_code 502 "/-/status/backend with the backend stopped"
+	expect_pool GET / frontend
+	expect_pool GET /-/ping frontend
+	start_echo backend
+	stop_echo frontend
+	req GET /users/1
+	expect_code 502 "/users/1 with the frontend stopped"
+	expect_header content-type 'text/html*' "friendly 502 page"
+	expect_body '*Service unavailable*' "friendly 502 page text"
+	expect_security_headers "502 page"
+	expect_pool GET /backend backend
+	expect_pool GET /api/v1/users backend
+	start_echo frontend
+	expect_pool GET / frontend
+
+	# Options: JSON log, write rate limit, micro-cache.
+	start_nginx --log-format json --rate-limit 1r/m --micro-cache || { bad "nginx reload"; return; }
+	req GET '/api/v1/users?jsonlog=1'
+	line=$(grep jsonlog=1 "$run/logs/nginx-access.log" | tail -1)
+	if jq -e '.request_time and .upstream_response_time and .upstream_addr and .status == 200' <<<"$line" >/dev/null 2>&1; then
+		ok "JSON access log line"
+	else
+		bad "JSON access log line: $line"
+	fi
+	local n429=0
+	for _ in $(seq 25); do
+		req POST /api/v1/users --interface 127.0.0.2 -H 'Content-Type: application/json' --data '{"userName":"x"}'
+		[[ $code == 429 ]] && n429=$((n429 + 1))
+	done
+	((n429 >= 4)) && ok "rate limit: $n429 of 25 quick writes from 127.0.0.2 got 429" || bad "rate limit: $n429 x 429"
+	expect_header content-type 'application/problem+json*' "429 from the API"
+	req GET /api/v1/users --interface 127.0.0.2
+	expect_code 200 "reads are never rate limited"
+	n429=0
+	for _ in $(seq 25); do
+		req POST /api/v1/users -H 'Content-Type: application/json' --data '{"userName":"x"}'
+		[[ $code == 429 ]] && n429=$((n429 + 1))
+	done
+	((n429 == 0)) && ok "internal callers (the frontend's API calls) are not rate limited" || bad "internal writes got $n429 x 429"
+
+	req GET /cached-page
+	local first_pid
+	first_pid=$(json .pid)
+	req GET /cached-page
+	expect_header x-cache HIT "micro-cache: anonymous GET served from the cache"
+	[[ $(json .pid) == "$first_pid" ]] && ok "cached page is the same answer" || bad "cached answer differs"
+	req GET /cached-page -H 'Cookie: csrf=abc'
+	expect_header x-cache BYPASS "micro-cache: a request with a cookie bypasses it"
+	req POST /users --data 'userName=Ann'
+	expect_header set-cookie 'fcgi_users_wrote=1; Max-Age=10;*' "a write hands out the just-wrote cookie"
+	req GET /api/v1/users
+	[[ -z $(header x-cache) ]] && ok "the API is never cached" || bad "API cached: $(header x-cache)"
+}
+
+# ---- stack mode: the integration stack -------------------------------------------------
+stack_up=0
+cleanup_stack() {
+	((stack_up)) && RUN_DIR=$run PORT=$port scripts/stack.sh stop >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+
+run_stack() {
+	if [[ ! -x scripts/stack.sh ]]; then
+		echo "SKIPPED: nginx-routes (stack): scripts/stack.sh does not exist yet; the echo mode ran"
+		return
+	fi
+	trap cleanup_stack EXIT
+	if ! RUN_DIR=$run PORT=$port scripts/stack.sh start; then
+		bad "scripts/stack.sh start failed"
+		return
+	fi
+	stack_up=1
+	# shellcheck disable=SC1091
+	source "$run/env"
+	base=${BASE_URL:-$base}
+
+	req GET /backend
+	expect_code 200 "GET /backend"
+	[[ $(json '.[0].userName') == Bob ]] && ok "/backend is the backend's JSON list" || bad "/backend body: ${body:0:200}"
+	expect_security_headers "GET /backend"
+	req GET /api/v1/users
+	[[ $code == 200 && $(json '.total') =~ ^[0-9]+$ ]] && ok "/api/v1/users reaches the backend" || bad "/api/v1/users: $code ${body:0:200}"
+	req GET /
+	[[ $code == 200 && $body == *"Here are our users"* ]] && ok "/ is the frontend's page" || bad "/: $code ${body:0:200}"
+	expect_header content-type 'text/html*' "GET /"
+	expect_security_headers "GET /"
+	req GET /-/status/backend?json
+	[[ $code == 200 && $(json .pool) == backend ]] && ok "/-/status/backend is the backend pool's status" || bad "/-/status/backend: $code ${body:0:200}"
+	req GET /-/status/frontend?json
+	[[ $code == 200 && $(json .pool) == frontend ]] && ok "/-/status/frontend is the frontend pool's status" || bad "/-/status/frontend: $code ${body:0:200}"
+	req GET /-/ping
+	expect_code 200 "/-/ping"
+	check_guarded
+	check_static
+	check_body_limit /api/v1/users
+
+	# One pool stopped: its routes answer 502 with nginx's page, the other serves.
+	local pidf
+	for pool in backend frontend; do
+		pidf=$run/$pool.pid
+		if [[ ! -s $pidf ]]; then
+			bad "no $pidf: cannot stop the $pool pool"
+			continue
+		fi
+		kill -TERM "$(cat "$pidf")"
+		for _ in $(seq 50); do [[ -S $run/$pool.sock ]] && kill -0 "$(cat "$pidf")" 2>/dev/null || break; sleep 0.1; done
+		if [[ $pool == backend ]]; then
+			req GET /api/v1/users
+			expect_code 502 "/api/v1/users with the backend stopped"
+			expect_header content-type 'application/problem+json*' "API 502"
+			req GET /-/status/frontend?json
+			expect_code 200 "the frontend pool keeps serving"
+		else
+			req GET /users/new
+			expect_code 502 "/users/new with the frontend stopped"
+			expect_body '*Service unavailable*' "friendly 502 page"
+			req GET /backend
+			expect_code 200 "the backend pool keeps serving"
+		fi
+		# Bring it back for the next round.
+		RUN_DIR=$run PORT=$port scripts/stack.sh start >/dev/null 2>&1 || true
+	done
+}
+
+case $mode in
+echo) run_echo ;;
+stack) run_stack ;;
+*) echo "usage: $0 echo|stack" >&2; exit 2 ;;
+esac
+echo "nginx-routes ($mode): $checks checks, $fails failed"
+((fails == 0))
