@@ -13,6 +13,8 @@
 #
 # Env: RUN_DIR (default .run/test-nginx), PORT (default 18095), FCGI_ECHO (the
 # responder binary; built here when unset). Everything started is stopped on exit.
+# "cond && ok ... || bad ..." is safe here: ok always succeeds.
+# shellcheck disable=SC2015
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 mode=${1:-echo}
