@@ -8,3 +8,11 @@
 browser-test: all ## headless Chromium: list, add form, delete; screenshots (phone, wide)
 	@tests/browser/run.sh
 TEST_STEPS += browser-test
+
+# `make install` also puts the stylesheet (fcgi-frontend/static/) where DESIGN.md says:
+# $(PREFIX)/share/fcgi-users/static.
+.PHONY: install-static
+install-static:
+	install -d $(DESTDIR)$(PREFIX)/share/fcgi-users/static
+	cp -r fcgi-frontend/static/. $(DESTDIR)$(PREFIX)/share/fcgi-users/static/
+install: install-static
