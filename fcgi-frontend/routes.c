@@ -47,7 +47,9 @@ const struct setting_def frontend_settings[] = {
 	  "milliseconds to connect to the backend" },
 	{ "BACKEND_TIMEOUT_MS", "5000", setting_check_positive,
 	  "milliseconds for a whole backend call" },
-	{ "SECRET_KEY", "", NULL, "signs CSRF tokens; at least 32 characters (required)" },
+	{ "SECRET_KEY", "", NULL,
+	  "signs CSRF tokens, 32 to 256 characters; required unless SECRET_KEY_FILE or "
+	  "DEV_INSECURE_SECRET=1" },
 	{ "SECRET_KEY_FILE", "", NULL, "file whose first line is SECRET_KEY" },
 	{ "DEV_INSECURE_SECRET", "0", check_flag,
 	  "1: without SECRET_KEY, use a random key per start (local runs only)" },
