@@ -171,12 +171,12 @@ void page_list(struct request *r, void *ctx)
 			pager_link(&h, q_enc, page - 1 <= pages ? page - 1 : pages, "prev",
 			           "‹ Previous");
 		else
-			HTML_LIT(&h, "<span></span>");
+			HTML_LIT(&h, "<span class=\"disabled\">‹ Previous</span>");
 		HTML(&h, "<span class=\"current\">{{cur}}</span>", "cur", cur);
 		if (page < pages && q_enc)
 			pager_link(&h, q_enc, page + 1, "next", "Next ›");
 		else
-			HTML_LIT(&h, "<span></span>");
+			HTML_LIT(&h, "<span class=\"disabled\">Next ›</span>");
 		HTML_LIT(&h, "</nav>\n");
 		if (!q_enc)
 			h.failed = 1;
