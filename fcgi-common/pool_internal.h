@@ -136,6 +136,7 @@ struct pool_master {
 	int reload_pending; /* SIGUSR2: new generation starting, old one still serving */
 	struct timespec reload_started;
 	int max_children_warned; /* php-fpm's warn_max_children: once per episode */
+	unsigned pm_started_gen; /* dynamic: generation + 1 once it has its start servers */
 };
 /* Fork one worker of the current generation; 0 on success, -1 when not now. */
 int pool_children_spawn(struct pool_master *m);

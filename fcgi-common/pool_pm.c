@@ -21,7 +21,7 @@ static void spawn_up_to(struct pool_master *m, int want, int have)
 			break;
 }
 
-/* Ask the idle worker that has been idle longest... any idle one will do. */
+/* Ask one idle worker of the current generation to leave. */
 static void stop_one_idle(struct pool_master *m)
 {
 	for (int i = 0; i < m->sb->nslots; i++) {
@@ -69,6 +69,11 @@ void pool_pm_maintain(struct pool_master *m)
 		/* Not counted by php-fpm for static pools: every worker busy and requests
 		 * waiting in the queue is the same signal, so count it too. */
 		max_children_reached(m, have >= c->max_children && idle == 0 && queue > 0);
+	} else if (m->pm_started_gen != m->sb->generation + 1) {
+		/* A new generation (start, reload) begins with PM_START_SERVERS. */
+		spawn_up_to(m, c->start_servers, have);
+		if (pool_children_current(m, &idle) >= c->start_servers)
+			m->pm_started_gen = m->sb->generation + 1;
 	} else {
 		if (idle < c->min_spare) {
 			max_children_reached(m, have >= c->max_children);

@@ -1,8 +1,8 @@
 /*
  * pool_app: a tiny application run under the pool, for the pool's integration
  * tests. Routes: /hello (answers its pid and how many requests this worker served),
- * /sleep?ms=N, /crash (abort()), /hang (never answers). With FAIL_INIT=1 every
- * worker's worker_init fails, to exercise the back-off.
+ * /sleep?ms=N, /crash (abort()), /hang (never answers), /log (writes a log line). With FAIL_INIT=1
+ * every worker's worker_init fails, to exercise the back-off.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +47,9 @@ static void handle(FCGX_Request *req, void *ctx)
 			;
 		snprintf(body, sizeof body, "slept pid=%d ms=%ld\n", (int)getpid(), ms);
 		reply(req, 200, body);
+	} else if (strcmp(uri, "/log") == 0) {
+		log_kv(LOG_INFO, "app log line", NULL);
+		reply(req, 200, "logged\n");
 	} else if (strcmp(uri, "/crash") == 0) {
 		abort();
 	} else if (strcmp(uri, "/hang") == 0) {

@@ -1,0 +1,853 @@
+/*
+ * test_pool: integration tests of the pool manager. Each test starts
+ * tests/pool/pool_app ($POOL_APP) as a pool in a temporary directory, in its own
+ * process group, talks FastCGI to it (fcgi_client.c), and checks what an operator
+ * would see: responses, worker pids, the status page, the log, exit status. The
+ * test process is a child subreaper, and every pool is stopped and reaped at the end
+ * of its test: nothing is left running, no zombies. The figures the tests measure
+ * are printed as "FIGURE:" lines.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "fcgi_client.h"
+
+struct pool {
+	pid_t pid;
+	char dir[48];
+	char addr[96];
+	char log[256];
+	int exited; /* the master was reaped; status in exit_status */
+	int exit_status;
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static const char *app_path(void)
+{
+	const char *p = getenv("POOL_APP");
+	return p ? p : "build/tests/pool/pool_app";
+}
+
+/* Fork and exec the pool app with env (NULL-terminated "K=V" list); listen_fd, when
+ * >= 0, is passed as fd 0 (spawn-fcgi) or fd 3 (systemd, when systemd is set). */
+static void pool_spawn(struct pool *p, const char *const env[], int listen_fd, int systemd)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a test killed by its timeout takes the pool */
+		int log = open(p->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		dup2(log, 1);
+		dup2(log, 2);
+		if (listen_fd >= 0) {
+			dup2(listen_fd, systemd ? 3 : 0);
+			if (systemd) {
+				char v[32];
+				snprintf(v, sizeof v, "%d", (int)getpid());
+				setenv("LISTEN_PID", v, 1);
+				setenv("LISTEN_FDS", "1", 1);
+			}
+		}
+		for (size_t i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		execl(app_path(), "pool_app", (char *)NULL);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	p->pid = pid;
+}
+
+static int status_json(struct pool *p, cJSON **out, const char *query)
+{
+	struct fcgi_resp *r = malloc(sizeof *r);
+	char uri[128];
+	snprintf(uri, sizeof uri, "/-/status/testpool?%s", query);
+	int rc = fcgi_get(p->addr, uri, r, 5000);
+	*out = rc == 0 && r->status == 200 ? cJSON_Parse(r->body) : NULL;
+	free(r);
+	return *out ? 0 : -1;
+}
+
+static long jnum(cJSON *o, const char *name)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	ck_assert_msg(cJSON_IsNumber(v), "status field '%s' missing or not a number", name);
+	return (long)v->valuedouble;
+}
+
+static long status_field(struct pool *p, const char *name)
+{
+	cJSON *j;
+	ck_assert_int_eq(status_json(p, &j, "json"), 0);
+	long v = jnum(j, name);
+	cJSON_Delete(j);
+	return v;
+}
+
+/* Worker pids from ?json&full. */
+static int worker_pids(struct pool *p, pid_t *pids, int max)
+{
+	cJSON *j;
+	if (status_json(p, &j, "json&full") != 0)
+		return -1;
+	int n = 0;
+	cJSON *proc;
+	cJSON_ArrayForEach(proc, cJSON_GetObjectItemCaseSensitive(j, "processes"))
+	{
+		if (n < max)
+			pids[n++] = (pid_t)jnum(proc, "pid");
+	}
+	cJSON_Delete(j);
+	return n;
+}
+
+/* Wait until the pool answers its status page with `total` workers. */
+static void pool_wait_total(struct pool *p, long total, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms, seen = -1;
+	while (now_ms() < deadline) {
+		cJSON *j;
+		if (status_json(p, &j, "json") == 0) {
+			seen = jnum(j, "total processes");
+			cJSON_Delete(j);
+			if (seen == total)
+				return;
+		}
+		sleep_ms(20);
+	}
+	ck_abort_msg("pool did not reach %ld workers in %ld ms (last seen %ld)", total, timeout_ms,
+	             seen);
+}
+
+/* Pools of this test, cleaned up at exit even when an assertion ends the test. */
+static struct pool *started[4];
+static int nstarted;
+
+static void cleanup_at_exit(void)
+{
+	for (int i = 0; i < nstarted; i++) {
+		struct pool *p = started[i];
+		if (p->pid > 0 && !p->exited) {
+			kill(-p->pid, SIGKILL);
+			waitpid(p->pid, NULL, 0);
+		}
+		char cmd[200];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
+		if (p->dir[0] && system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", p->dir);
+	}
+	nstarted = 0;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void pool_init(struct pool *p)
+{
+	memset(p, 0, sizeof *p);
+	/* Orphaned workers come to this test process (the flag is not inherited by
+	 * Check's per-test fork): we reap them and prove none is left. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	snprintf(p->dir, sizeof p->dir, "/tmp/pooltest.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(p->dir));
+	if (nstarted == 0)
+		atexit(cleanup_at_exit);
+	int known = 0;
+	for (int i = 0; i < nstarted; i++)
+		known |= started[i] == p;
+	if (!known && nstarted < 4)
+		started[nstarted++] = p;
+	snprintf(p->addr, sizeof p->addr, "unix:%s/p.sock", p->dir);
+	snprintf(p->log, sizeof p->log, "%s/pool.log", p->dir);
+}
+
+/* Start a pool on a unix socket in a fresh directory, with extra env settings. */
+static void pool_start(struct pool *p, const char *const extra[], long workers)
+{
+	pool_init(p);
+	static char listen[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p->addr);
+	const char *env[32] = { listen };
+	size_t n = 1;
+	for (size_t i = 0; extra && extra[i] && n < 31; i++)
+		env[n++] = extra[i];
+	env[n] = NULL;
+	pool_spawn(p, env, -1, 0);
+	pool_wait_total(p, workers, 5000);
+}
+
+/* Wait for the master to exit by itself; 0 when it did within timeout_ms. */
+static int pool_wait_exit(struct pool *p, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	while (!p->exited && now_ms() < deadline) {
+		if (waitpid(p->pid, &p->exit_status, WNOHANG) == p->pid)
+			p->exited = 1;
+		else
+			sleep_ms(10);
+	}
+	return p->exited ? 0 : -1;
+}
+
+static int log_contains(struct pool *p, const char *needle)
+{
+	FILE *f = fopen(p->log, "r");
+	if (!f)
+		return 0;
+	char line[4096];
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
+static void reap_orphans(void)
+{
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* Stop the pool (SIGTERM), reap it, and check nothing of it is left. */
+static void pool_stop(struct pool *p)
+{
+	if (!p->exited) {
+		kill(p->pid, SIGTERM);
+		if (pool_wait_exit(p, 5000) != 0) {
+			kill(-p->pid, SIGKILL);
+			waitpid(p->pid, &p->exit_status, 0);
+			p->exited = 1;
+			reap_orphans();
+			ck_abort_msg("the master did not stop on SIGTERM within 5 s");
+		}
+		ck_assert_msg(WIFEXITED(p->exit_status) && WEXITSTATUS(p->exit_status) == 0,
+		              "master exit status %d", p->exit_status);
+	}
+	reap_orphans();
+	/* Every worker is gone: nothing in the pool's process group, zombies included. */
+	long deadline = now_ms() + 2000;
+	while (kill(-p->pid, 0) == 0 && now_ms() < deadline) {
+		reap_orphans();
+		sleep_ms(10);
+	}
+	ck_assert_msg(kill(-p->pid, 0) == -1 && errno == ESRCH,
+	              "processes of the pool are still running after it stopped");
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
+	ck_assert_int_eq(system(cmd), 0);
+	p->dir[0] = '\0';
+}
+
+/* ---- load: client processes that send requests until a deadline ---- */
+
+struct load {
+	pid_t pids[8];
+	int n;
+	long *counts; /* shared: [2*i] ok, [2*i+1] failed */
+};
+
+static void load_start(struct load *l, struct pool *p, int clients, const char *uri, long ms)
+{
+	l->n = clients;
+	l->counts = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(l->counts, MAP_FAILED);
+	long until = now_ms() + ms;
+	for (int i = 0; i < clients; i++) {
+		l->pids[i] = fork();
+		ck_assert_int_ge(l->pids[i], 0);
+		if (l->pids[i] == 0) {
+			struct fcgi_resp *r = malloc(sizeof *r);
+			while (now_ms() < until) {
+				int ok = fcgi_get(p->addr, uri, r, 5000) == 0 && r->status == 200;
+				l->counts[2 * i + (ok ? 0 : 1)]++;
+			}
+			_exit(0);
+		}
+	}
+}
+
+static void load_wait(struct load *l, long *ok, long *failed)
+{
+	*ok = *failed = 0;
+	for (int i = 0; i < l->n; i++) {
+		waitpid(l->pids[i], NULL, 0);
+		*ok += l->counts[2 * i];
+		*failed += l->counts[2 * i + 1];
+	}
+	munmap(l->counts, 4096);
+}
+
+/* ---- tests ---- */
+
+START_TEST(serves_and_counts)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=3", NULL };
+	pool_start(&p, env, 3);
+	long before = status_field(&p, "accepted conn");
+	struct fcgi_resp *r = malloc(sizeof *r);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		ck_assert_ptr_nonnull(strstr(r->body, "hello pid="));
+	}
+	ck_assert_int_eq(fcgi_get(p.addr, "/-/ping", r, 5000), 0);
+	ck_assert_str_eq(r->body, "pong\n");
+	ck_assert_int_eq(fcgi_get(p.addr, "/nope", r, 5000), 0);
+	ck_assert_int_eq(r->status, 404);
+
+	cJSON *j;
+	ck_assert_int_eq(status_json(&p, &j, "json"), 0);
+	/* 1 status read + 10 hello + ping + 404 + this status read */
+	ck_assert_int_eq(jnum(j, "accepted conn"), before + 13);
+	ck_assert_int_eq(jnum(j, "active processes"), 1); /* the one answering */
+	ck_assert_int_eq(jnum(j, "idle processes"), 2);
+	ck_assert_int_eq(jnum(j, "total processes"), 3);
+	ck_assert_int_eq(jnum(j, "listen queue"), 0);
+	ck_assert_int_eq(jnum(j, "listen queue len"), 511);
+	ck_assert_int_eq(jnum(j, "max children reached"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "pool")->valuestring, "testpool");
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "process manager")->valuestring, "static");
+	cJSON_Delete(j);
+
+	/* Plain text has php-fpm's field names; ?full one block per worker. */
+	ck_assert_int_eq(fcgi_get(p.addr, "/-/status/testpool?full", r, 5000), 0);
+	const char *fields[] = { "pool:",
+		                 "process manager:",
+		                 "start time:",
+		                 "start since:",
+		                 "accepted conn:",
+		                 "listen queue:",
+		                 "max listen queue:",
+		                 "listen queue len:",
+		                 "idle processes:",
+		                 "active processes:",
+		                 "total processes:",
+		                 "max active processes:",
+		                 "max children reached:",
+		                 "slow requests:",
+		                 "request URI:" };
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		ck_assert_msg(strstr(r->body, fields[i]), "text status lacks '%s'", fields[i]);
+	int blocks = 0;
+	for (const char *s = r->body; (s = strstr(s, "\npid:")); s++)
+		blocks++;
+	ck_assert_int_eq(blocks, 3);
+	ck_assert_ptr_nonnull(strstr(r->body, "request URI:          /-/status/testpool?full"));
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(openmetrics_is_valid)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", NULL };
+	pool_start(&p, env, 2);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_get(p.addr, "/-/status/testpool?openmetrics", r, 5000), 0);
+	ck_assert_int_eq(r->status, 200);
+	char path[200];
+	snprintf(path, sizeof path, "%s/metrics.txt", p.dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fwrite(r->body, 1, r->len, f);
+	fclose(f);
+	/* The reference parser, strict: fails on any syntax or type error. */
+	char cmd[600];
+	snprintf(
+	        cmd, sizeof cmd,
+	        "/usr/bin/python3 -c 'import sys; from prometheus_client.openmetrics.parser import "
+	        "text_string_to_metric_families as p; fams = {f.name: f for f in "
+	        "p(open(sys.argv[1]).read())}; "
+	        "s = fams[\"fcgi_pool_accepted_connections\"].samples[0]; "
+	        "assert s.labels == {\"pool\": \"testpool\"} and s.value >= 2, s; "
+	        "assert fams[\"fcgi_pool_total_processes\"].samples[0].value == 2; "
+	        "assert len(fams) == 13, sorted(fams)' %s",
+	        path);
+	ck_assert_msg(system(cmd) == 0, "openmetrics output rejected by prometheus_client");
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(kill9_under_load)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=4", NULL };
+	pool_start(&p, env, 4);
+	struct load l;
+	load_start(&l, &p, 3, "/sleep?ms=5", 2500);
+	sleep_ms(500);
+	pid_t before[16];
+	ck_assert_int_eq(worker_pids(&p, before, 16), 4);
+	pid_t victim = before[0];
+	long t0 = now_ms();
+	ck_assert_int_eq(kill(victim, SIGKILL), 0);
+	long took = -1;
+	while (now_ms() - t0 < 3000) {
+		pid_t now[16];
+		int n = worker_pids(&p, now, 16);
+		int gone = 1;
+		for (int i = 0; i < n; i++)
+			gone &= now[i] != victim;
+		if (n == 4 && gone) {
+			took = now_ms() - t0;
+			break;
+		}
+		sleep_ms(5);
+	}
+	printf("FIGURE: pool back to 4 workers %ld ms after kill -9 of a worker under load\n",
+	       took);
+	ck_assert_msg(took >= 0 && took < 1000, "back to full size after %ld ms", took);
+	ck_assert_int_eq(status_field(&p, "respawned processes"), 1);
+	long ok, failed;
+	load_wait(&l, &ok, &failed);
+	printf("FIGURE: kill -9 under load: %ld requests ok, %ld failed\n", ok, failed);
+	ck_assert_int_gt(ok, 100);
+	ck_assert_int_le(failed, 1); /* at most the one the killed worker held */
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(reload_drops_nothing)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=3", NULL };
+	pool_start(&p, env, 3);
+	pid_t before[16], after[16];
+	ck_assert_int_eq(worker_pids(&p, before, 16), 3);
+	struct load l;
+	load_start(&l, &p, 4, "/sleep?ms=20", 3000);
+	sleep_ms(700);
+	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
+	long ok, failed;
+	load_wait(&l, &ok, &failed);
+	printf("FIGURE: SIGUSR2 during load: %ld requests ok, %ld failed\n", ok, failed);
+	ck_assert_int_eq(failed, 0);
+	ck_assert_int_gt(ok, 50);
+	pool_wait_total(&p, 3, 3000);
+	ck_assert_int_eq(worker_pids(&p, after, 16), 3);
+	for (int i = 0; i < 3; i++)
+		for (int k = 0; k < 3; k++)
+			ck_assert_msg(before[i] != after[k], "worker %d survived the reload",
+			              (int)before[i]);
+	ck_assert_int_eq(status_field(&p, "respawned processes"), 0);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(sigquit_finishes_inflight)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", NULL };
+	pool_start(&p, env, 2);
+	int fd = fcgi_connect(p.addr);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcgi_send(fd, "/sleep?ms=1500"), 0);
+	sleep_ms(300);
+	long t0 = now_ms();
+	ck_assert_int_eq(kill(p.pid, SIGQUIT), 0);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_recv(fd, r, 5000), 0);
+	close(fd);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "slept"));
+	ck_assert_int_eq(pool_wait_exit(&p, 5000), 0);
+	printf("FIGURE: SIGQUIT: in-flight request finished, master exited %ld ms after the "
+	       "signal\n",
+	       now_ms() - t0);
+	ck_assert(WIFEXITED(p.exit_status) && WEXITSTATUS(p.exit_status) == 0);
+	ck_assert(now_ms() - t0 >= 1000); /* it waited for the request */
+	struct stat st;
+	ck_assert_int_ne(stat(p.addr + 5, &st), 0); /* socket file removed */
+	ck_assert(log_contains(&p, "graceful stop"));
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(request_timeout_kills_hung_worker)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", "REQUEST_TIMEOUT=1", NULL };
+	pool_start(&p, env, 2);
+	pid_t before[16];
+	ck_assert_int_eq(worker_pids(&p, before, 16), 2);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	long t0 = now_ms();
+	ck_assert_int_ne(fcgi_get(p.addr, "/hang", r, 5000), 0); /* dropped, not answered */
+	long took = now_ms() - t0;
+	printf("FIGURE: hung request cut after %ld ms (REQUEST_TIMEOUT=1)\n", took);
+	ck_assert(took >= 1000 && took < 3000);
+	ck_assert(log_contains(&p, "request timed out; killing the worker"));
+	ck_assert(log_contains(&p, "uri=/hang"));
+	pool_wait_total(&p, 2, 2000);
+	ck_assert_int_eq(status_field(&p, "respawned processes"), 1);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	ck_assert_int_eq(r->status, 200);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(max_requests_recycles)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", "MAX_REQUESTS=100", NULL };
+	pool_start(&p, env, 2);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	pid_t pids[64] = { 0 };
+	int npids = 0;
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		int pid = 0;
+		long n = 0;
+		ck_assert_int_eq(sscanf(r->body, "hello pid=%d n=%ld", &pid, &n), 2);
+		ck_assert_int_le(n, 100); /* no worker served more than MAX_REQUESTS */
+		int seen = 0;
+		for (int k = 0; k < npids; k++)
+			seen |= pids[k] == pid;
+		if (!seen && npids < 64)
+			pids[npids++] = pid;
+	}
+	printf("FIGURE: MAX_REQUESTS=100: 1000 requests served by %d workers, 0 failed\n", npids);
+	/* The status reads in pool_start count too, so at least 10 workers. */
+	ck_assert_int_ge(npids, 10);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(listen_queue_and_max_children)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", NULL };
+	pool_start(&p, env, 2);
+	int a = fcgi_connect(p.addr), b = fcgi_connect(p.addr);
+	ck_assert_int_eq(fcgi_send(a, "/sleep?ms=2500"), 0);
+	ck_assert_int_eq(fcgi_send(b, "/sleep?ms=1000"), 0);
+	sleep_ms(300); /* both workers busy */
+	int s = fcgi_connect(p.addr);
+	ck_assert_int_eq(fcgi_send(s, "/-/status/testpool?json"), 0);
+	int h[3];
+	for (int i = 0; i < 3; i++) {
+		h[i] = fcgi_connect(p.addr);
+		ck_assert_int_eq(fcgi_send(h[i], "/hello"), 0);
+	}
+	/* The status request waits first in line; the worker that frees up takes it while
+	 * the three others still wait behind it. */
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_recv(s, r, 5000), 0);
+	cJSON *j = cJSON_Parse(r->body);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(jnum(j, "listen queue"), 3);
+	ck_assert_int_eq(jnum(j, "max listen queue"), 4);
+	ck_assert_int_eq(jnum(j, "active processes"), 2);
+	ck_assert_int_eq(jnum(j, "idle processes"), 0);
+	ck_assert_int_eq(jnum(j, "max active processes"), 2);
+	ck_assert_int_eq(jnum(j, "max children reached"), 1);
+	cJSON_Delete(j);
+	int fds[] = { a, b, s, h[0], h[1], h[2] };
+	for (int i = 0; i < 6; i++) {
+		if (fds[i] != s)
+			ck_assert_int_eq(fcgi_recv(fds[i], r, 5000), 0);
+		close(fds[i]);
+	}
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(dynamic_scales)
+{
+	struct pool p;
+	const char *env[] = { "PM=dynamic",
+		              "WORKERS=3",
+		              "PM_START_SERVERS=2",
+		              "PM_MIN_SPARE_SERVERS=1",
+		              "PM_MAX_SPARE_SERVERS=2",
+		              NULL };
+	pool_start(&p, env, 2);
+	int fds[3];
+	for (int i = 0; i < 3; i++) {
+		fds[i] = fcgi_connect(p.addr);
+		ck_assert_int_eq(fcgi_send(fds[i], "/sleep?ms=1500"), 0);
+	}
+	struct fcgi_resp *r = malloc(sizeof *r);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(fcgi_recv(fds[i], r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		close(fds[i]);
+	}
+	cJSON *j;
+	ck_assert_int_eq(status_json(&p, &j, "json"), 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(j, "process manager")->valuestring, "dynamic");
+	ck_assert_int_eq(jnum(j, "max active processes"), 3);
+	ck_assert_int_eq(jnum(j, "max children reached"), 1);
+	cJSON_Delete(j);
+	/* Three idle workers, two allowed spare: one is asked to leave. */
+	pool_wait_total(&p, 2, 4000);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(slow_requests_counted)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", "SLOW_REQUEST_TIMEOUT=200", NULL };
+	pool_start(&p, env, 2);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_get(p.addr, "/sleep?ms=450", r, 5000), 0);
+	ck_assert_int_eq(fcgi_get(p.addr, "/sleep?ms=250", r, 5000), 0);
+	ck_assert_int_eq(fcgi_get(p.addr, "/sleep?ms=20", r, 5000), 0);
+	ck_assert_int_eq(status_field(&p, "slow requests"), 2);
+	ck_assert(log_contains(&p, "slow request"));
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(crash_is_replaced)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=2", NULL };
+	pool_start(&p, env, 2);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_ne(fcgi_get(p.addr, "/crash", r, 5000), 0);
+	pool_wait_total(&p, 2, 2000);
+	ck_assert(log_contains(&p, "worker died during a request"));
+	ck_assert(log_contains(&p, "uri=/crash"));
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+START_TEST(failing_init_backs_off)
+{
+	struct pool p;
+	pool_init(&p);
+	char listen[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	const char *env[] = { listen, "WORKERS=2", "FAIL_INIT=1", NULL };
+	pool_spawn(&p, env, -1, 0);
+	sleep_ms(2000);
+	ck_assert_msg(pool_wait_exit(&p, 0) != 0, "the master exited because workers failed");
+	ck_assert(log_contains(&p, "worker_init failed"));
+	ck_assert(log_contains(&p, "backing off"));
+	/* Back-off: 100, 200, 400, 800 ms… so few attempts in 2 s, not hundreds. */
+	FILE *f = fopen(p.log, "r");
+	char line[4096];
+	int attempts = 0;
+	while (fgets(line, sizeof line, f))
+		attempts += strstr(line, "backing off") != NULL;
+	fclose(f);
+	printf("FIGURE: failing worker_init: %d restarts in 2 s with back-off\n", attempts);
+	ck_assert_int_ge(attempts, 3);
+	ck_assert_int_le(attempts, 20);
+	pool_stop(&p);
+}
+END_TEST
+
+static int run_app(const char *const env[], char *err, size_t errlen)
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 2);
+		close(pipefd[0]);
+		for (size_t i = 0; env[i]; i++)
+			putenv((char *)env[i]);
+		execl(app_path(), "pool_app", (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	ssize_t n = read(pipefd[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(bad_settings_exit_2)
+{
+	char err[512];
+	const char *e1[] = { "LISTEN=unix:/tmp/pooltest-never.sock",
+		             "PM=dynamic",
+		             "WORKERS=4",
+		             "PM_MIN_SPARE_SERVERS=3",
+		             "PM_MAX_SPARE_SERVERS=2",
+		             NULL };
+	ck_assert_int_eq(run_app(e1, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting PM_MAX_SPARE_SERVERS: 2 is less than"));
+	ck_assert_ptr_eq(strchr(err, '\n'), err + strlen(err) - 1); /* one line */
+	const char *e2[] = { "LISTEN=unix:/tmp/pooltest-never.sock", "PM=static",
+		             "PM_START_SERVERS=2", NULL };
+	ck_assert_int_eq(run_app(e2, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(
+	        strstr(err, "setting PM_START_SERVERS: only applies with PM=dynamic"));
+	const char *e3[] = { "LISTEN=unix:/tmp/pooltest-never.sock", "PM=ondemand", NULL };
+	ck_assert_int_eq(run_app(e3, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting PM:"));
+	const char *e4[] = { "LISTEN=127.0.0.1:18299", "LISTEN_MODE=0600", NULL };
+	ck_assert_int_eq(run_app(e4, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN_MODE: only applies to LISTEN=unix"));
+	const char *e5[] = { "LISTEN=", NULL }; /* fd 0 is not a socket here */
+	ck_assert_int_eq(run_app(e5, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN: not set, and fd 0 is not a listening"));
+}
+END_TEST
+
+START_TEST(listen_tcp_and_mode)
+{
+	struct pool p;
+	pool_init(&p);
+	snprintf(p.addr, sizeof p.addr, "127.0.0.1:18201");
+	const char *env[] = { "LISTEN=127.0.0.1:18201", "LISTEN_BACKLOG=64", "WORKERS=2", NULL };
+	pool_spawn(&p, env, -1, 0);
+	pool_wait_total(&p, 2, 5000);
+	ck_assert_int_eq(status_field(&p, "listen queue len"), 64);
+	pool_stop(&p);
+
+	pool_init(&p);
+	char listen[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	const char *env2[] = { listen, "LISTEN_MODE=0600", "WORKERS=1", NULL };
+	pool_spawn(&p, env2, -1, 0);
+	pool_wait_total(&p, 1, 5000);
+	struct stat st;
+	ck_assert_int_eq(stat(p.addr + 5, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert(S_ISSOCK(st.st_mode));
+	pool_stop(&p);
+}
+END_TEST
+
+static int listening_socket(const char *path)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	ck_assert_uint_lt(strlen(path), sizeof sun.sun_path);
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	ck_assert_int_eq(listen(fd, 16), 0);
+	return fd;
+}
+
+START_TEST(inherited_sockets)
+{
+	for (int systemd = 0; systemd <= 1; systemd++) {
+		struct pool p;
+		pool_init(&p);
+		int fd = listening_socket(p.addr + 5);
+		const char *env[] = { "WORKERS=2", NULL };
+		pool_spawn(&p, env, fd, systemd);
+		close(fd);
+		pool_wait_total(&p, 2, 5000);
+		struct fcgi_resp *r = malloc(sizeof *r);
+		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		free(r);
+		pool_stop(&p);
+	}
+}
+END_TEST
+
+START_TEST(sigusr1_reopens_log)
+{
+	struct pool p;
+	pool_init(&p);
+	char listen[200], logfile[200], moved[220];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	snprintf(logfile, sizeof logfile, "LOG_FILE=%s/app.log", p.dir);
+	const char *env[] = { listen, logfile, "WORKERS=2", NULL };
+	pool_spawn(&p, env, -1, 0);
+	pool_wait_total(&p, 2, 5000);
+	snprintf(moved, sizeof moved, "%s/app.log.1", p.dir);
+	ck_assert_int_eq(rename(logfile + 9, moved), 0);
+	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
+	sleep_ms(300);
+	snprintf(p.log, sizeof p.log, "%s", logfile + 9);
+	ck_assert(log_contains(&p, "log reopened"));
+	/* the workers write to the new file too */
+	struct fcgi_resp *r = malloc(sizeof *r);
+	for (int i = 0; i < 4; i++) /* reach both workers */
+		ck_assert_int_eq(fcgi_get(p.addr, "/log", r, 5000), 0);
+	FILE *f = fopen(moved, "r");
+	char line[4096];
+	while (fgets(line, sizeof line, f))
+		ck_assert_msg(!strstr(line, "app log line"), "a worker still logs to the old file");
+	fclose(f);
+	ck_assert(log_contains(&p, "app log line"));
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+static Suite *pool_suite(void)
+{
+	Suite *s = suite_create("pool");
+	TCase *tc = tcase_create("integration");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, serves_and_counts);
+	tcase_add_test(tc, openmetrics_is_valid);
+	tcase_add_test(tc, kill9_under_load);
+	tcase_add_test(tc, reload_drops_nothing);
+	tcase_add_test(tc, sigquit_finishes_inflight);
+	tcase_add_test(tc, request_timeout_kills_hung_worker);
+	tcase_add_test(tc, max_requests_recycles);
+	tcase_add_test(tc, listen_queue_and_max_children);
+	tcase_add_test(tc, dynamic_scales);
+	tcase_add_test(tc, slow_requests_counted);
+	tcase_add_test(tc, crash_is_replaced);
+	tcase_add_test(tc, failing_init_backs_off);
+	tcase_add_test(tc, bad_settings_exit_2);
+	tcase_add_test(tc, listen_tcp_and_mode);
+	tcase_add_test(tc, inherited_sockets);
+	tcase_add_test(tc, sigusr1_reopens_log);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	SRunner *sr = srunner_create(pool_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
