@@ -1,0 +1,40 @@
+# Kubernetes: the Helm chart (helm/fcgi-users) and the container images (images/).
+#   make helm-check       lint, template, schema-validate, nginx -t and route the chart (make test)
+#   make images-check     Dockerfiles vs make install, ldd and the chart (make test)
+#   make images           build the two images with Docker (not here: no Docker engine)
+#   make helm-sync-nginx  copy nginx/'s shared files into the chart (files/nginx/)
+#   make helm-readme      regenerate the chart README's table of values
+# helm and the Node modules come from scripts/deps/70-helm.sh (under .tools/).
+
+HELM_RUN_DIR ?= .run/test-helm
+HELM_PORT ?= 18098
+IMAGE_REGISTRY ?= fcgi-users
+IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DOCKER ?= docker
+
+.PHONY: helm-check images-check images helm-sync-nginx helm-readme
+helm-check: ## Helm chart: lint, template, validate, schema, keepalive, nginx -t + routing
+	@HELM=.tools/bin/helm RUN_DIR=$(HELM_RUN_DIR) PORT=$(HELM_PORT) tests/helm/check.sh
+
+images-check: all ## Dockerfiles: consistent with make install, ldd and the chart
+	@RUN_DIR=$(HELM_RUN_DIR) tests/helm/images-check.sh
+
+images: ## build images/backend.Dockerfile and images/frontend.Dockerfile (needs a Docker engine)
+	@if ! command -v $(DOCKER) >/dev/null 2>&1 || ! $(DOCKER) info >/dev/null 2>&1; then \
+		echo "make images: no Docker engine reachable ('$(DOCKER) info' fails): the images cannot be built on this machine." >&2; \
+		echo "make images: run it where Docker runs (CI's image stage), e.g. make images IMAGE_REGISTRY=<registry> IMAGE_TAG=<tag>" >&2; \
+		exit 1; \
+	fi
+	$(DOCKER) build -f images/backend.Dockerfile -t $(IMAGE_REGISTRY)/backend:$(IMAGE_TAG) .
+	$(DOCKER) build -f images/frontend.Dockerfile -t $(IMAGE_REGISTRY)/frontend:$(IMAGE_TAG) .
+
+helm-sync-nginx: ## copy nginx/'s shared files into helm/fcgi-users/files/nginx
+	rm -rf helm/fcgi-users/files/nginx
+	mkdir -p helm/fcgi-users/files/nginx/errors
+	cp nginx/*.conf nginx/fastcgi_params nginx/mime.types helm/fcgi-users/files/nginx/
+	cp nginx/errors/* helm/fcgi-users/files/nginx/errors/
+
+helm-readme: ## regenerate the values table of helm/fcgi-users/README.md
+	node tests/helm/values-table.mjs --write
+
+TEST_STEPS += helm-check images-check

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# check.sh (make helm-check): everything that can be checked about the chart without
+# a cluster:
+#   1. the chart ships nginx/'s shared files unchanged (files/nginx/)
+#   2. helm lint --strict with the default and the production values
+#   3. helm template of several value sets; every rendered object validated against
+#      the Kubernetes schemas (validate.mjs, kubernetes-models)
+#   4. values.schema.json rejects bad values with a clear message (helm template fails)
+#   5. upstream keepalive follows nginx/README.md's rule (and render.sh's numbers)
+#   6. README.md lists every value of values.yaml
+#   7. the chart's nginx configuration passes nginx -t and routes (nginx-check.sh)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+helm=${HELM:-.tools/bin/helm}
+chart=helm/fcgi-users
+run=${RUN_DIR:-.run/test-helm}
+mkdir -p "$run"
+out=$(cd "$run" && pwd)/render
+rm -rf "$out"
+mkdir -p "$out"
+
+for tool in "$helm" node nginx curl; do
+	command -v "$tool" >/dev/null ||
+		{ echo "helm-check: $tool is missing: run 'make deps' (scripts/deps/70-helm.*)" >&2; exit 1; }
+done
+[[ -d .tools/helm/node_modules/kubernetes-models ]] ||
+	{ echo "helm-check: kubernetes-models is missing under .tools/helm: run 'make deps'" >&2; exit 1; }
+echo "helm: $("$helm" version --short)"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# 1. Shared nginx files.
+for f in nginx/*.conf nginx/fastcgi_params nginx/mime.types nginx/errors/*; do
+	[[ -f $f ]] || continue
+	cmp -s "$f" "$chart/files/$f" || fail "$chart/files/$f differs from $f: run 'make helm-sync-nginx'"
+done
+for f in "$chart"/files/nginx/* "$chart"/files/nginx/errors/*; do
+	[[ -f $f ]] || continue
+	[[ -f ${f#"$chart/files/"} ]] || fail "$f is not in nginx/ any more: run 'make helm-sync-nginx'"
+done
+echo "ok 1: $chart/files/nginx = nginx/ (shared routes, headers, error pages)"
+
+# 2. Lint.
+"$helm" lint --strict "$chart" >"$out/lint-default.log" 2>&1 || { cat "$out/lint-default.log"; fail "helm lint --strict (default values)"; }
+"$helm" lint --strict "$chart" -f "$chart/values-production.yaml" >"$out/lint-production.log" 2>&1 ||
+	{ cat "$out/lint-production.log"; fail "helm lint --strict (values-production.yaml)"; }
+echo "ok 2: helm lint --strict: default and production values"
+
+# 3. Template + schema validation of every object, for several value sets.
+declare -A sets=(
+	[default]=""
+	[production]="-f $chart/values-production.yaml"
+	[everything]="--set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
+		--set metrics.serviceMonitor.enabled=true --set nginx.autoscaling.enabled=true
+		--set frontend.autoscaling.enabled=true --set backend.autoscaling.enabled=true
+		--set backend.autoscaling.targetMemory=80 --set nginx.pdb.create=true
+		--set frontend.pdb.create=true --set backend.pdb.create=true --set backend.pdb.minAvailable=50%
+		--set backend.pool.pm=dynamic --set database.caCert.existingSecret=rds-ca
+		--set networkPolicy.allowExternal=false --set networkPolicy.databaseCIDRs={10.1.0.0/16}
+		--set backend.extraEnvVarsCM=extra --set frontend.extraEnvVarsSecret=extra
+		--set global.imagePullSecrets={regcred} --set backend.image.digest=sha256:$(printf '0%.0s' {1..64})"
+	[minimal]="--set networkPolicy.enabled=false --set backend.migration.enabled=false
+		--set serviceAccount.create=false --set database.existingSecret=db --set secretKey.existingSecret=sk
+		--set nginx.podSecurityContext.enabled=false --set backend.containerSecurityContext.enabled=false
+		--set frontend.livenessProbe.enabled=false --set nginx.preStopSleepSeconds=0
+		--set backend.podAntiAffinityPreset=hard --set frontend.podAntiAffinityPreset="
+)
+for name in default production everything minimal; do
+	# shellcheck disable=SC2086 # the value sets are word lists
+	"$helm" template rel "$chart" --namespace users ${sets[$name]} >"$out/$name.yaml" 2>"$out/$name.err" ||
+		{ cat "$out/$name.err"; fail "helm template ($name values)"; }
+	node tests/helm/validate.mjs "$out/$name.yaml" || fail "rendered objects invalid ($name values)"
+done
+kinds() { grep -h '^kind: ' "$1" | sort | uniq -c | awk '{printf "%s%s=%s", sep, $3, $1; sep=" "}'; }
+echo "   everything: $(kinds "$out/everything.yaml")"
+grep -q '^kind: ServiceMonitor' "$out/everything.yaml" || fail "no ServiceMonitor rendered"
+grep -q '^kind: HorizontalPodAutoscaler' "$out/production.yaml" || fail "production: no HPA"
+grep -q '^kind: PodDisruptionBudget' "$out/production.yaml" || fail "production: no PDB"
+grep -q '^kind: NetworkPolicy' "$out/minimal.yaml" && fail "minimal: NetworkPolicy rendered although disabled"
+grep -q 'args: \["migrate"\]' "$out/default.yaml" || fail "default: no migration Job running 'migrate'"
+grep -q 'helm.sh/hook: pre-install,pre-upgrade' "$out/default.yaml" || fail "default: the migration is not a pre-install/pre-upgrade hook"
+grep -q 'name: rel-fcgi-users-database' "$out/minimal.yaml" && fail "minimal: a database Secret was created despite existingSecret"
+grep -q 'secretName: db$' "$out/minimal.yaml" || fail "minimal: database.existingSecret is not used"
+echo "ok 3: helm template + kubernetes-models validation: default, production, everything, minimal"
+
+# 4. The schema rejects bad values, with a message naming the value.
+reject() { # MESSAGE-SUBSTRING helm-args...
+	local want=$1 err
+	shift
+	if err=$("$helm" template rel "$chart" "$@" 2>&1 >/dev/null); then
+		fail "helm template accepted $*"
+	fi
+	[[ $err == *"$want"* ]] || fail "helm template $*: error does not say '$want': $err"
+	echo "   rejected $* -> $(grep -F -- "$want" <<<"$err" | head -n1 | sed 's/^[- ]*//')"
+}
+printf 'frontend:\n  image:\n    repository: null\n' >"$out/no-repo.yaml"
+reject "at '/backend/replicaCount': minimum: got -1, want 0" --set backend.replicaCount=-1
+reject "at '/nginx/replicaCount': minimum: got -2, want 0" --set nginx.replicaCount=-2
+reject "at '/frontend/image': missing property 'repository'" -f "$out/no-repo.yaml"
+reject "at '/backend/image/repository': minLength" --set backend.image.repository=
+reject "additional properties 'replicas' not allowed" --set replicas=3
+reject "at '/nginx/workerProcesses': got string, want integer" --set nginx.workerProcesses=auto
+reject "at '/database/sslMode'" --set database.sslMode=ON
+reject "at '/backend/pool/pm'" --set backend.pool.pm=fast
+echo "ok 4: values.schema.json rejects bad values with a message naming them"
+
+# 5. Keepalive: floor((P - 1) / W), P = pool workers of all pods, W = nginx workers of all pods.
+keepalive() { # FILE UPSTREAM -> number (0 when there is no keepalive line)
+	awk -v u="upstream fcgi_$2 {" 'index($0, u) {on=1} on && /keepalive [0-9]+;/ {gsub(/[^0-9]/, ""); print; exit} on && /^ *}/ {print 0; exit}' "$1"
+}
+check_ka() { # NAME FILE UPSTREAM P W
+	local got want=$((($4 - 1) / $5))
+	got=$(keepalive "$2" "$3")
+	[[ $got == "$want" ]] || fail "$1: $3 keepalive $got, want floor(($4 - 1) / $5) = $want"
+	echo "   $1: $3 keepalive $got (P=$4, W=$5)"
+}
+check_ka default "$out/default.yaml" backend 4 2          # 4 workers x 1 pod; 2 nginx workers x 1 pod
+check_ka production "$out/production.yaml" backend 24 4   # 8 x 3 (HPA min); 2 x 2 (HPA min)
+check_ka production "$out/production.yaml" frontend 24 4
+"$helm" template rel "$chart" --set backend.pool.workers=2 --set nginx.workerProcesses=2 >"$out/ka0.yaml"
+check_ka tiny "$out/ka0.yaml" backend 2 2
+grep -A4 'upstream fcgi_backend {' "$out/ka0.yaml" | grep -q 'keepalive [0-9]' && fail "tiny: keepalive line although 0"
+"$helm" template rel "$chart" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
+[[ $(keepalive "$out/ka7.yaml" backend) == 7 ]] || fail "nginx.upstreamKeepalive=7 not used"
+if [[ -x nginx/render.sh ]]; then # the same numbers as the nginx engineer's renderer
+	rs=$(nginx/render.sh chart --backend x:1 --backend-workers 24 --nginx-workers 4 --frontend y:1 --frontend-workers 4)
+	[[ $(awk '/upstream fcgi_backend/ {on=1} on && /keepalive [0-9]+;/ {gsub(/[^0-9]/, ""); print; exit}' <<<"$rs") == \
+		"$(keepalive "$out/production.yaml" backend)" ]] || fail "keepalive differs from nginx/render.sh for P=24, W=4"
+	echo "   nginx/render.sh agrees for P=24, W=4"
+fi
+echo "ok 5: upstream keepalive follows the rule"
+
+# 6. README lists every value.
+mapfile -t params < <(sed -n 's/^ *## @param \([^ ]*\) .*/\1/p' "$chart/values.yaml")
+((${#params[@]} > 50)) || fail "values.yaml: too few @param lines (${#params[@]})"
+for p in "${params[@]}"; do
+	grep -qF "\`$p\`" "$chart/README.md" || fail "$chart/README.md does not list \`$p\`"
+done
+node tests/helm/values-table.mjs --check || fail "README values table out of date"
+# ... and every leaf of values.yaml is covered by an @param (itself or a parent).
+# shellcheck disable=SC2016 # JavaScript, not shell
+node --input-type=module -e '
+import { readFileSync } from "node:fs";
+const { parse } = await import(process.argv[1] + "/yaml/dist/index.js");
+const v = parse(readFileSync(process.argv[2], "utf8"));
+const params = new Set(process.argv.slice(3));
+const missing = [];
+const walk = (o, path) => {
+  if (params.has(path)) return;
+  if (o && typeof o === "object" && !Array.isArray(o) && Object.keys(o).length) {
+    for (const [k, x] of Object.entries(o)) walk(x, path ? `${path}.${k}` : k);
+  } else missing.push(path);
+};
+walk(v, "");
+if (missing.length) { console.error("values without @param: " + missing.join(", ")); process.exit(1); }
+' "$(pwd)/.tools/helm/node_modules" "$chart/values.yaml" "${params[@]}" || fail "values.yaml has values without an @param line"
+echo "ok 6: README.md lists all ${#params[@]} values"
+
+# 7. nginx.
+bash tests/helm/nginx-check.sh
+echo "ok 7: nginx -t and routing of the chart's nginx configuration"
+echo "helm-check: all passed"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# nginx-check.sh: the nginx configuration exactly as the chart renders it must pass
+# `nginx -t` and route requests like the local stack. The chart is rendered with its
+# upstreams pointed at two local stand-in pools (tests/helm/fcgi-stub.mjs on unix
+# sockets, each answering with its own name) and its paths (run dir, static root)
+# under RUN_DIR; the ConfigMap is extracted as the pod would mount it. Two lines are
+# rewritten for a local run, each asserted to match once: the listen address (the
+# pod's 0.0.0.0 becomes 127.0.0.1) and the error pages directory (the pod's mount
+# path). Then nginx serves on 127.0.0.1:PORT and each route is checked.
+# Env: HELM (helm binary), RUN_DIR (.run/test-helm), PORT (18098).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+helm=${HELM:-.tools/bin/helm}
+run=${RUN_DIR:-.run/test-helm}
+port=${PORT:-18098}
+mkdir -p "$run"
+run=$(cd "$run" && pwd)/nginx
+rm -rf "$run"
+mkdir -p "$run/run/nginx-temp"
+
+pids=()
+cleanup() {
+	if [[ -f $run/run/nginx.pid ]]; then
+		kill -QUIT "$(cat "$run/run/nginx.pid")" 2>/dev/null || true
+		for _ in $(seq 50); do [[ -f $run/run/nginx.pid ]] || break; sleep 0.1; done
+	fi
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+user_opt=()
+[[ $(id -u) == 0 ]] && user_opt=(-g "user root;") # workers must reach root's sockets
+
+# render_local NAME [helm args...]: render, extract, localise, nginx -t.
+render_local() {
+	local name=$1 dir=$run/$1
+	shift
+	mkdir -p "$dir"
+	"$helm" template t helm/fcgi-users "$@" \
+		--set "nginx.upstreams.frontend=unix:$run/frontend.sock" \
+		--set "nginx.upstreams.backend=unix:$run/backend.sock" \
+		--set "nginx.runDir=$run/run" \
+		--set "nginx.staticRoot=$repo/fcgi-frontend/static" \
+		--set "nginx.containerPorts.http=$port" >"$dir/rendered.yaml"
+	node tests/helm/extract-nginx.mjs "$dir/rendered.yaml" "$dir/conf" >/dev/null
+	local conf=$dir/conf/nginx.conf n
+	n=$(grep -c "listen 0.0.0.0:$port default_server;" "$conf" || true)
+	[[ $n == 1 ]] || fail "$name: expected one 'listen 0.0.0.0:$port' line, found $n"
+	n=$(grep -c 'default "/etc/nginx/fcgi-users/errors";' "$conf" || true)
+	[[ $n == 1 ]] || fail "$name: expected one errors root line, found $n"
+	sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$dir/conf/errors\"|" "$conf"
+	if ! nginx -t -q -e stderr "${user_opt[@]}" -c "$conf" 2>"$run/nginx-t.log"; then
+		cat "$run/nginx-t.log" >&2
+		fail "$name: nginx -t rejects the chart's configuration"
+	fi
+	echo "ok nginx -t: $name"
+}
+
+render_local default
+render_local production -f helm/fcgi-users/values-production.yaml
+render_local options --set nginx.microCache=true --set nginx.rateLimit=10r/s \
+	--set 'nginx.realIpFrom={10.0.0.0/8}' --set nginx.logFormat=text --set nginx.upstreamKeepalive=0
+
+# Serve the default render with the stand-in pools.
+node tests/helm/fcgi-stub.mjs frontend "unix:$run/frontend.sock" >"$run/frontend.log" 2>&1 &
+pids+=($!)
+node tests/helm/fcgi-stub.mjs backend "unix:$run/backend.sock" >"$run/backend.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do [[ -S $run/frontend.sock && -S $run/backend.sock ]] && break; sleep 0.1; done
+[[ -S $run/frontend.sock && -S $run/backend.sock ]] || fail "stand-in pools did not start"
+nginx -e "$run/nginx-error.log" "${user_opt[@]}" -c "$run/default/conf/nginx.conf" >"$run/nginx-access.log" 2>&1
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/static/style.css" && break; sleep 0.1; done
+
+base=http://127.0.0.1:$port
+# expect PATH STATUS BODY-SUBSTRING [curl args...]
+expect() {
+	local path=$1 status=$2 want=$3 got body
+	shift 3
+	body=$(curl -sS -o - -w '\n%{http_code}' "$@" "$base$path") || fail "GET $path: no answer"
+	got=${body##*$'\n'}
+	body=${body%$'\n'*}
+	[[ $got == "$status" ]] || fail "GET $path: status $got, want $status ($(head -c 200 <<<"$body"))"
+	[[ $body == *"$want"* ]] || fail "GET $path: body lacks '$want': $(head -c 200 <<<"$body")"
+	echo "ok GET $path -> $status $want"
+}
+expect / 200 "pool=frontend uri=/ "
+expect /backend 200 "pool=backend uri=/backend "
+expect /api/v1/users 200 "pool=backend uri=/api/v1/users "
+expect /users/new 200 "pool=frontend uri=/users/new "
+expect /-/status/backend 200 "pool=backend uri=/-/status/backend "
+expect /-/status/frontend 200 "pool=frontend uri=/-/status/frontend "
+expect /-/ping 200 "pool=frontend uri=/-/ping "
+expect /-/status/backend 403 "" -H "X-Forwarded-For: 203.0.113.9"
+expect /-/other 404 ""
+curl -sS -o "$run/style.css" "$base/static/style.css" || fail "GET /static/style.css: no answer"
+cmp -s "$run/style.css" fcgi-frontend/static/style.css || fail "GET /static/style.css: not fcgi-frontend/static/style.css"
+echo "ok GET /static/style.css -> the file"
+headers=$(curl -sS -D - -o /dev/null "$base/")
+grep -qi '^X-Content-Type-Options: nosniff' <<<"$headers" || fail "GET /: no X-Content-Type-Options header"
+grep -qi '^Content-Security-Policy: ' <<<"$headers" || fail "GET /: no Content-Security-Policy header"
+echo "ok security headers on /"
+# A stopped pool: nginx answers its own 502 page, and the other pool still serves.
+kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
+rm -f "$run/backend.sock"
+expect /backend 502 '"status"'
+expect / 200 "pool=frontend"
+echo "nginx-check: the chart's nginx configuration passes nginx -t (3 value sets) and routes like the local stack"
