@@ -20,4 +20,4 @@ pool-test: pool-build ## the pool manager's integration tests
 		timeout 300 $(POOL_TEST_DIR)/test_pool
 pool-test-san: ## the same under ASan + UBSan
 	@$(MAKE) --no-print-directory SAN=1 pool-test
-TEST_STEPS += pool-test
+TEST_STEPS += pool-test pool-test-san

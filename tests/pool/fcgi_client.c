@@ -84,12 +84,12 @@ static int write_all(int fd, const unsigned char *b, size_t len)
 	return 0;
 }
 
-int fcgi_send(int fd, const char *uri)
+static int send_request(int fd, const char *uri, int keep)
 {
 	unsigned char buf[2048];
 	size_t n = 0;
 	n += header(buf + n, BEGIN_REQUEST, 8);
-	unsigned char begin[8] = { 0, 1, 0, 0, 0, 0, 0, 0 }; /* responder, no keep-conn */
+	unsigned char begin[8] = { 0, 1, keep ? 1 : 0, 0, 0, 0, 0, 0 }; /* responder */
 	memcpy(buf + n, begin, 8);
 	n += 8;
 	char path[128];
@@ -110,6 +110,16 @@ int fcgi_send(int fd, const char *uri)
 	n += header(buf + n, PARAMS, 0);
 	n += header(buf + n, STDIN, 0);
 	return write_all(fd, buf, n);
+}
+
+int fcgi_send(int fd, const char *uri)
+{
+	return send_request(fd, uri, 0);
+}
+
+int fcgi_send_keep(int fd, const char *uri)
+{
+	return send_request(fd, uri, 1);
 }
 
 static long now_ms(void)

@@ -20,6 +20,9 @@ struct fcgi_resp {
 int fcgi_connect(const char *addr);
 /* Send one GET request for uri (path and optional ?query). 0 or -1. */
 int fcgi_send(int fd, const char *uri);
+/* The same with FCGI_KEEP_CONN set, as nginx's fastcgi_keep_conn on does: the
+ * worker keeps the connection open for the next request. */
+int fcgi_send_keep(int fd, const char *uri);
 /* Read the response; 0 when complete, -1 on error, EOF or timeout. */
 int fcgi_recv(int fd, struct fcgi_resp *r, int timeout_ms);
 /* connect + send + recv + close. */

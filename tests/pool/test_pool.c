@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -260,6 +261,9 @@ static void pool_stop(struct pool *p)
 	}
 	ck_assert_msg(kill(-p->pid, 0) == -1 && errno == ESRCH,
 	              "processes of the pool are still running after it stopped");
+	/* Under `make pool-test-san` the pool's own sanitizer reports land in its log. */
+	ck_assert_msg(!log_contains(p, "Sanitizer") && !log_contains(p, "runtime error:"),
+	              "sanitizer report in %s", p->log);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
 	ck_assert_int_eq(system(cmd), 0);
@@ -817,6 +821,48 @@ START_TEST(sigusr1_reopens_log)
 }
 END_TEST
 
+/* nginx with fastcgi_keep_conn on: one connection, many requests, one worker. */
+START_TEST(keep_conn)
+{
+	struct pool p;
+	const char *env[] = { "WORKERS=1", NULL };
+	pool_start(&p, env, 1);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	int fd = fcgi_connect(p.addr);
+	int first = 0;
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(fcgi_send_keep(fd, "/hello"), 0);
+		ck_assert_int_eq(fcgi_recv(fd, r, 5000), 0);
+		int pid = 0;
+		long n = 0;
+		ck_assert_int_eq(sscanf(r->body, "hello pid=%d n=%ld", &pid, &n), 2);
+		if (i == 0)
+			first = pid;
+		ck_assert_int_eq(pid, first);
+	}
+	/* nginx closes the connection: the worker goes back to accepting. */
+	close(fd);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	ck_assert_int_eq(r->status, 200);
+
+	/* A reload while the connection is idle: the old worker holds no request, so it
+	 * closes the connection and leaves (nginx retries a failed cached connection). */
+	fd = fcgi_connect(p.addr);
+	ck_assert_int_eq(fcgi_send_keep(fd, "/hello"), 0);
+	ck_assert_int_eq(fcgi_recv(fd, r, 5000), 0);
+	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
+	char c;
+	struct timeval tv = { 5, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	ck_assert_int_eq(read(fd, &c, 1), 0); /* EOF: closed by the leaving worker */
+	close(fd);
+	pool_wait_total(&p, 1, 3000);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
@@ -838,6 +884,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, listen_tcp_and_mode);
 	tcase_add_test(tc, inherited_sockets);
 	tcase_add_test(tc, sigusr1_reopens_log);
+	tcase_add_test(tc, keep_conn);
 	suite_add_tcase(s, tc);
 	return s;
 }
