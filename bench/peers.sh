@@ -6,8 +6,9 @@
 # Everything lives under $PEERS_RUN; every process is stopped by its pid file.
 #
 # Usage: bench/peers.sh start|stop
-# Environment (bench/run.sh sets it): PEERS_RUN, WORKERS, NGINX_WORKERS, KEEPALIVE (upstream
-#   keep-alive connections per nginx worker, sized as the project's nginx sizes its own; 0 = off),
+# Environment (bench/run.sh sets it): PEERS_RUN, PEERS_WORKERS (per pool), NGINX_WORKERS,
+#   PEERS_KEEPALIVE (upstream keep-alive connections per nginx worker, sized by the rule of
+#   the project's nginx; 0 = off),
 #   PORT_STATIC PORT_FCGI PORT_PHP PORT_FLASK, DB_SOCKET DB_USER DB_PASSWORD DB_NAME,
 #   CEILING_BIN (the built fcgi_static), CEILING_DIR (the bytes it serves).
 set -euo pipefail
@@ -43,11 +44,11 @@ wait_socket() { # wait until a unix socket exists (at most 15 s)
 
 fill() { # render a @VAR@ template
 	local ka_line="" keep_conn=off
-	if ((KEEPALIVE > 0)); then
-		ka_line="keepalive $KEEPALIVE; keepalive_timeout 10s; keepalive_requests 500;" keep_conn=on
+	if ((PEERS_KEEPALIVE > 0)); then
+		ka_line="keepalive $PEERS_KEEPALIVE; keepalive_timeout 10s; keepalive_requests 500;" keep_conn=on
 	fi
 	sed -e "s|@KEEPALIVE_LINE@|$ka_line|" -e "s|@KEEP_CONN@|$keep_conn|" \
-		 -e "s|@RUN@|$run|g" -e "s|@PEERS@|$peers|g" -e "s|@WORKERS@|$WORKERS|g" \
+		 -e "s|@RUN@|$run|g" -e "s|@PEERS@|$peers|g" -e "s|@WORKERS@|$PEERS_WORKERS|g" \
 		-e "s|@NGINX_WORKERS@|${NGINX_WORKERS:-auto}|g" \
 		-e "s|@PORT_STATIC@|$PORT_STATIC|g" -e "s|@PORT_FCGI@|$PORT_FCGI|g" \
 		-e "s|@PORT_PHP@|$PORT_PHP|g" -e "s|@PORT_FLASK@|$PORT_FLASK|g" \
@@ -61,7 +62,7 @@ start() {
 	mkdir -p "$run"/{logs,tmp,ceiling}
 	cp "$CEILING_DIR"/* "$run/ceiling/"
 
-	"$CEILING_BIN" "$run/ceiling.sock" "$WORKERS" "$run/ceiling" \
+	"$CEILING_BIN" "$run/ceiling.sock" "$PEERS_WORKERS" "$run/ceiling" \
 		>>"$run/logs/ceiling.log" 2>&1 &
 	echo $! >"$run/ceiling.pid"
 
@@ -69,15 +70,17 @@ start() {
 	php-fpm8.2 --nodaemonize --allow-to-run-as-root --fpm-config "$run/php-fpm.conf" \
 		>>"$run/logs/php-fpm.log" 2>&1 &
 
-	local uri="mysql+pymysql://$DB_USER:$DB_PASSWORD@localhost/$DB_NAME"
-	uri+="?unix_socket=$DB_SOCKET&charset=utf8mb4"
+	local uri
+	uri=$(python3 -c 'import sys, urllib.parse as u; q = lambda s: u.quote(s, safe="")
+print(f"mysql+pymysql://{q(sys.argv[1])}:{q(sys.argv[2])}@localhost/{sys.argv[3]}"
+      f"?unix_socket={q(sys.argv[4])}&charset=utf8mb4")' "$DB_USER" "$DB_PASSWORD" "$DB_NAME" "$DB_SOCKET")
 	(cd "$peers/flask" && DATABASE_URI=$uri BIND=unix:$run/flask-backend.sock \
 		PIDFILE=$run/flask-backend.pid ERRORLOG=$run/logs/flask-backend.log \
-		WORKERS=$WORKERS /usr/bin/gunicorn -c gunicorn.conf.py backend:app \
+		WORKERS=$PEERS_WORKERS /usr/bin/gunicorn -c gunicorn.conf.py backend:app \
 		>>"$run/logs/flask-backend.log" 2>&1 &)
 	(cd "$peers/flask" && BACKEND_URL=http://127.0.0.1:$PORT_FLASK \
 		BIND=unix:$run/flask-frontend.sock PIDFILE=$run/flask-frontend.pid \
-		ERRORLOG=$run/logs/flask-frontend.log WORKERS=$WORKERS \
+		ERRORLOG=$run/logs/flask-frontend.log WORKERS=$PEERS_WORKERS \
 		/usr/bin/gunicorn -c gunicorn.conf.py frontend:app \
 		>>"$run/logs/flask-frontend.log" 2>&1 &)
 

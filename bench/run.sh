@@ -31,9 +31,9 @@ export PORT=${BENCH_PORT:-18500}
 export PEERS_RUN=$RUN_DIR/peers
 export PORT_STATIC=$((PORT + 10)) PORT_FCGI=$((PORT + 11)) PORT_PHP=$((PORT + 20))
 export PORT_FLASK=$((PORT + 30))
-export WORKERS NGINX_WORKERS
+export PEERS_WORKERS=$WORKERS NGINX_WORKERS
 # The same keep-alive rule as nginx/render.sh: floor((pool workers - 1) / nginx workers).
-export KEEPALIVE=$(((WORKERS - 1) / NGINX_WORKERS))
+export PEERS_KEEPALIVE=$(((WORKERS - 1) / NGINX_WORKERS))
 export CEILING_BIN=$root/build/bench/fcgi_static
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -50,11 +50,12 @@ die() {
 for tool in wrk nginx php-fpm8.2 /usr/bin/gunicorn mariadb curl python3; do
 	command -v "$tool" >/dev/null || die "$tool is missing: run 'make deps' (scripts/deps/60-bench.apt)"
 done
-[[ -x scripts/stack.sh ]] || die "scripts/stack.sh (the local stack) is missing"
+[[ -x ${STACK_SH:-scripts/stack.sh} ]] || die "scripts/stack.sh (the local stack) is missing"
 [[ -x $CEILING_BIN ]] || die "$CEILING_BIN is not built: run 'make bench' (it builds it)"
 [[ $(id -u) == 0 ]] || log "not root: PSS of other users' processes cannot be read"
 
-stack() { scripts/stack.sh "$@"; }
+# STACK_SH: the local stack script (a stand-in can be given to try the driver alone).
+stack() { "${STACK_SH:-scripts/stack.sh}" "$@"; }
 cleanup() {
 	log "stopping the peers and the stack"
 	bench/peers.sh stop || true
@@ -73,17 +74,12 @@ BACKEND_WORKERS=$WORKERS FRONTEND_WORKERS=$WORKERS stack start >"$results/stack.
 source "$RUN_DIR/env"
 base=http://127.0.0.1:$PORT
 
-sql() { mariadb --socket="$MYSQL_SOCKET" -uroot -N -B users -e "$1"; }
+sql() { mariadb --no-defaults --socket="$MYSQL_SOCKET" -uroot -N -B "$DB_NAME" -e "$1"; }
+# Rows written behind the service's back must keep its user_count (sql/004).
+recount() { sql "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) WHERE id = 1"; }
 
-# The peers log in as our backend does: the account in DATABASE_URI.
-read -r DB_USER DB_PASSWORD DB_NAME < <(python3 - "$DATABASE_URI" <<'PY'
-import sys, urllib.parse as u
-p = u.urlsplit(sys.argv[1])
-print(u.unquote(p.username or "root"), u.unquote(p.password or "") or "-", p.path.lstrip("/") or "users")
-PY
-)
-[[ $DB_PASSWORD == - ]] && DB_PASSWORD=
-export DB_USER DB_PASSWORD DB_NAME DB_SOCKET=$MYSQL_SOCKET
+# The peers log in as our backend does: the stack's account (DB_USER, DB_PASS).
+export DB_USER DB_PASSWORD=$DB_PASS DB_NAME DB_SOCKET=$MYSQL_SOCKET
 
 # --- the targets -----------------------------------------------------------------------
 # name|path|ceiling file (none: no ceiling)|wrk script
@@ -114,7 +110,7 @@ for t in "${targets[@]}"; do
 	[[ $code == 200 ]] || die "ours: GET $path answered $code, not 200"
 done
 
-log "starting the ceiling and the peers (WORKERS=$WORKERS, upstream keepalive=$KEEPALIVE)"
+log "starting the ceiling and the peers (WORKERS=$WORKERS, upstream keepalive=$PEERS_KEEPALIVE)"
 bench/peers.sh start || die "the peers did not start (see $PEERS_RUN/logs/)"
 
 # --- same bytes? -----------------------------------------------------------------------
@@ -136,12 +132,10 @@ pool_masters() { # stack -> "name pid" lines for its pools (masters)
 	local f
 	case $1 in
 	ours)
-		for p in backend frontend; do
-			for f in "$RUN_DIR/$p.pid" "$RUN_DIR/fcgi-$p.pid"; do
-				[[ -s $f ]] && echo "ours-$p $(cat "$f")" && break
-			done
+		for p in backend frontend nginx; do
+			f=$RUN_DIR/pids/$p.pid
+			[[ -s $f ]] && echo "ours-$p $(cat "$f")"
 		done
-		[[ -s $RUN_DIR/nginx.pid ]] && echo "ours-nginx $(cat "$RUN_DIR/nginx.pid")"
 		;;
 	php) echo "php-fpm $(cat "$PEERS_RUN/php-fpm.pid")" ;;
 	flask)
@@ -178,7 +172,7 @@ measure() {
 	log "$label $s $target c=$c: $(sed 's/ duration_us=[0-9]*//; s/^BENCH //' <<<"$res")"
 }
 
-forget_bench_rows() { sql "DELETE FROM users WHERE userName LIKE 'bench%'"; }
+forget_bench_rows() { sql "DELETE FROM users WHERE userName LIKE 'bench%'" && recount; }
 
 for c in $CLIENTS; do
 	for t in "${targets[@]}"; do
@@ -192,23 +186,30 @@ for c in $CLIENTS; do
 	done
 done
 
-# --- nginx upstream keep-alive: the rule vs off (p99 of the page at 64 clients) ---------
-if [[ -x nginx/render.sh && ${KA_ROW:-1} == 1 ]]; then
+# --- nginx upstream keep-alive: the rule vs off (p99 at 64 clients) ---------------------
+# The stack's nginx is rendered by nginx/render.sh, which takes KEEPALIVE as an override;
+# restarting the stack keeps the data.
+restart_stack() { # [KEEPALIVE override]
+	stack stop >/dev/null 2>&1 || true
+	if [[ -n ${1:-} ]]; then
+		KEEPALIVE=$1 BACKEND_WORKERS=$WORKERS FRONTEND_WORKERS=$WORKERS stack start >>"$results/stack.log" 2>&1
+	else
+		BACKEND_WORKERS=$WORKERS FRONTEND_WORKERS=$WORKERS stack start >>"$results/stack.log" 2>&1
+	fi
+}
+if [[ ${KA_ROW:-1} == 1 ]]; then
 	for ka in rule off; do
 		if [[ $ka == off ]]; then
-			KEEPALIVE_OVERRIDE=0 stack reload-nginx >/dev/null 2>&1 ||
-				KEEPALIVE=0 stack restart >/dev/null 2>&1 || {
-				log "cannot re-render the stack's nginx with keep-alive off: row skipped"
-				break
-			}
+			restart_stack 0 || die "the stack did not restart with keep-alive off"
 		fi
-		grep -E '^\s*keepalive [0-9]+;' "$RUN_DIR/nginx.conf" | sort | uniq -c |
-			sed "s/^/KEEPALIVE_CONF mode=$ka /" >>"$raw" || echo "KEEPALIVE_CONF mode=$ka none" >>"$raw"
+		conf=$(grep -E '^\s*keepalive [0-9]+;' "$RUN_DIR/nginx.conf" | tr -s ' ;' ' ' | paste -sd, -)
+		echo "KEEPALIVE_CONF mode=$ka lines=${conf// /}" >>"$raw"
 		for tg in "page|/" "list|/api/v1/users"; do
 			IFS='|' read -r name path <<<"$tg"
 			measure "ka-$ka" ours "$name" 64 "$base$path" report.lua
 		done
 	done
+	restart_stack || die "the stack did not restart"
 fi
 
 # --- scaling: list and search latency at more users -------------------------------------
@@ -216,7 +217,8 @@ for n in $SCALE; do
 	have=$(sql "SELECT COUNT(*) FROM users")
 	if ((n > have)); then
 		log "scaling: loading $((n - have)) users (INSERT ... SELECT FROM seq_1_to_N)"
-		sql "INSERT INTO users (userName) SELECT CONCAT(ELT(1 + seq % 5, 'Bob', 'Jay', 'Matt', 'Ferg', 'Mo'), seq) FROM seq_1_to_$((n - have))"
+		sql "INSERT INTO users (userName, createdAt) SELECT CONCAT(ELT(1 + seq % 5, 'Bob', 'Jay', 'Matt', 'Ferg', 'Mo'), seq), UTC_TIMESTAMP() FROM seq_1_to_$((n - have))"
+		recount
 	fi
 	have=$(sql "SELECT COUNT(*) FROM users")
 	for tg in "list|/api/v1/users" "search|/api/v1/users?q=Mo" "search-narrow|/api/v1/users?q=Mo1234"; do
@@ -249,7 +251,7 @@ fi
 
 # --- the report ------------------------------------------------------------------------
 {
-	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$KEEPALIVE"
+	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$PEERS_KEEPALIVE"
 	echo "META cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
 } >>"$raw"
 python3 bench/report.py "$results" >bench/report.md

@@ -1,14 +1,18 @@
 """Flask peer, backend: the data service the way the old Flask system would write it
 (Flask, SQLAlchemy ORM on PyMySQL), with the same routes, rows and JSON bytes as
 fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users (limit,
-offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/<id>.
+offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/<id>. It asks the database
+the same questions as fcgi-backend (the unfiltered total from user_count, kept in the
+same transaction as each insert and delete; prefix search on the nameKey index), so the
+benchmark compares the stacks, not two schemas.
 Settings: DATABASE_URI (mysql+pymysql://...?unix_socket=...). Run under gunicorn."""
 import json
 import os
 import unicodedata
 
 from flask import Flask, Response, request
-from sqlalchemy import Column, DateTime, Integer, String, create_engine, func, select
+from sqlalchemy import (Column, Computed, DateTime, Integer, String, create_engine, func, select,
+                        update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
 
@@ -21,7 +25,8 @@ class User(Base):
     __tablename__ = "users"
     id = Column(Integer, primary_key=True)
     userName = Column(String(30), nullable=False, unique=True)
-    createdAt = Column(DateTime, nullable=False, server_default=func.now())
+    createdAt = Column(DateTime, nullable=False, server_default=func.utc_timestamp())
+    nameKey = Column(String(30), Computed("LOWER(userName)", persisted=True))
 
     def as_dict(self):
         return {
@@ -29,6 +34,12 @@ class User(Base):
             "userName": self.userName,
             "createdAt": self.createdAt.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
+
+
+class UserCount(Base):
+    __tablename__ = "user_count"
+    id = Column(Integer, primary_key=True)
+    users = Column(Integer, nullable=False)
 
 
 app = Flask(__name__)
@@ -48,7 +59,8 @@ def problem(status, title, detail, errors=None):
     obj = {"title": title, "status": status, "detail": detail}
     if errors:
         obj["errors"] = errors
-    return Response(json.dumps(obj), status, mimetype="application/problem+json")
+    body = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status, mimetype="application/problem+json")
 
 
 def int_arg(name, default, low, high):
@@ -74,14 +86,15 @@ def user_list():
     if errors:
         return problem(422, "Invalid input", "query parameters are invalid", errors)
     q = request.args.get("q", "")
-    where = []
     if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(User.userName.like(escaped + "%"))
-    total = Session.scalar(select(func.count()).select_from(User).where(*where))
-    users = Session.scalars(
-        select(User).where(*where).order_by(User.id).limit(limit).offset(offset)
-    ).all()
+        escaped = q.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        match = User.nameKey.like(func.concat(func.lower(escaped), "%"), escape="!")
+        total = Session.scalar(select(func.count()).select_from(User).where(match))
+        query = select(User).where(match).order_by(User.nameKey)
+    else:
+        total = Session.scalar(select(UserCount.users).where(UserCount.id == 1))
+        query = select(User).order_by(User.id)
+    users = Session.scalars(query.limit(limit).offset(offset)).all()
     return as_json(
         {"items": [u.as_dict() for u in users], "total": total, "limit": limit,
          "offset": offset}
@@ -104,14 +117,15 @@ def user_create():
     if not valid_name(name):
         return problem(422, "Invalid input", "userName is invalid",
                        [{"field": "userName", "message": "1 to 30 characters"}])
-    user = User(userName=name)
+    user = User(userName=name, createdAt=func.utc_timestamp())
     Session.add(user)
     try:
+        Session.execute(update(UserCount).where(UserCount.id == 1)
+                        .values(users=UserCount.users + 1))
         Session.commit()
     except IntegrityError:
         Session.rollback()
         return problem(409, "Conflict", "userName is taken")
-    Session.refresh(user)
     return as_json(user.as_dict(), 201, {"Location": f"/api/v1/users/{user.id}"})
 
 
@@ -121,5 +135,7 @@ def user_delete(user_id):
     if user is None:
         return problem(404, "Not Found", "no such user")
     Session.delete(user)
+    Session.execute(update(UserCount).where(UserCount.id == 1)
+                    .values(users=UserCount.users - 1))
     Session.commit()
     return Response(status=204)

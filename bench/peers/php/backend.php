@@ -2,7 +2,10 @@
 // PHP peer, backend: the data service the way a PHP shop would write it (mysqli with
 // persistent connections and prepared statements), with the same routes, rows and JSON
 // bytes as fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users
-// (limit, offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/{id}.
+// (limit, offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/{id}. It asks the
+// database the same questions as fcgi-backend (the unfiltered total from user_count, kept
+// in the same transaction as each insert and delete; prefix search on the nameKey index),
+// so the benchmark compares the stacks, not two schemas.
 // Settings (pool env): DB_SOCKET, DB_USER, DB_PASSWORD, DB_NAME.
 mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
 
@@ -38,9 +41,13 @@ function int_arg(string $name, int $default, int $low, int $high, array &$errors
 	return (int)$raw;
 }
 
-function iso(string $dt): string
+const COLS = "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ') AS createdAt";
+const PREFIX_MATCH = "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'";
+
+function rows(mysqli_stmt $st): array
 {
-	return str_replace(' ', 'T', $dt) . 'Z';
+	$st->execute();
+	return $st->get_result()->fetch_all(MYSQLI_ASSOC);
 }
 
 $db = new mysqli('p:localhost', getenv('DB_USER') ?: 'root', getenv('DB_PASSWORD') ?: '',
@@ -62,20 +69,22 @@ if ($path === '/backend' && $method === 'GET') {
 		exit;
 	}
 	$q = (string)($_GET['q'] ?? '');
-	$like = addcslashes($q, '\\%_') . '%';
-	$st = $db->prepare('SELECT COUNT(*) FROM users WHERE userName LIKE ?');
-	$st->bind_param('s', $like);
-	$st->execute();
-	$total = $st->get_result()->fetch_row()[0];
-	$st = $db->prepare('SELECT id, userName, createdAt FROM users WHERE userName LIKE ?'
-		. ' ORDER BY id LIMIT ? OFFSET ?');
-	$st->bind_param('sii', $like, $limit, $offset);
-	$st->execute();
-	$items = [];
-	foreach ($st->get_result() as $r) {
-		$items[] = ['id' => $r['id'], 'userName' => $r['userName'], 'createdAt' => iso($r['createdAt'])];
+	if ($q === '') {
+		$st = $db->prepare('SELECT ' . COLS . ' FROM users ORDER BY id LIMIT ? OFFSET ?');
+		$st->bind_param('ii', $limit, $offset);
+		$items = rows($st);
+		$total = $db->query('SELECT users FROM user_count WHERE id = 1')->fetch_row()[0];
+	} else {
+		$like = strtr($q, ['!' => '!!', '%' => '!%', '_' => '!_']);
+		$st = $db->prepare('SELECT ' . COLS . ' FROM users WHERE ' . PREFIX_MATCH
+			. ' ORDER BY nameKey LIMIT ? OFFSET ?');
+		$st->bind_param('sii', $like, $limit, $offset);
+		$items = rows($st);
+		$st = $db->prepare('SELECT COUNT(*) AS n FROM users WHERE ' . PREFIX_MATCH);
+		$st->bind_param('s', $like);
+		$total = rows($st)[0]['n'];
 	}
-	answer(200, ['items' => $items, 'total' => $total, 'limit' => $limit, 'offset' => $offset]);
+	answer(200, ['items' => $items, 'total' => (int)$total, 'limit' => $limit, 'offset' => $offset]);
 } elseif ($path === '/api/v1/users' && $method === 'POST') {
 	if (!str_starts_with($_SERVER['CONTENT_TYPE'] ?? '', 'application/json')) {
 		problem(415, 'Unsupported Media Type', 'send application/json');
@@ -93,11 +102,13 @@ if ($path === '/backend' && $method === 'GET') {
 			[['field' => 'userName', 'message' => '1 to 30 characters']]);
 		exit;
 	}
+	$db->begin_transaction();
 	try {
-		$st = $db->prepare('INSERT INTO users (userName) VALUES (?)');
+		$st = $db->prepare('INSERT INTO users (userName, createdAt) VALUES (?, UTC_TIMESTAMP())');
 		$st->bind_param('s', $name);
 		$st->execute();
 	} catch (mysqli_sql_exception $e) {
+		$db->rollback();
 		if ($e->getCode() === 1062) {
 			problem(409, 'Conflict', 'userName is taken');
 			exit;
@@ -105,21 +116,24 @@ if ($path === '/backend' && $method === 'GET') {
 		throw $e;
 	}
 	$id = $db->insert_id;
-	$st = $db->prepare('SELECT id, userName, createdAt FROM users WHERE id = ?');
+	$db->query('UPDATE user_count SET users = users + 1 WHERE id = 1');
+	$db->commit();
+	$st = $db->prepare('SELECT ' . COLS . ' FROM users WHERE id = ?');
 	$st->bind_param('i', $id);
-	$st->execute();
-	$r = $st->get_result()->fetch_assoc();
-	answer(201, ['id' => $r['id'], 'userName' => $r['userName'], 'createdAt' => iso($r['createdAt'])],
-		'application/json', ["Location: /api/v1/users/$id"]);
+	answer(201, rows($st)[0], 'application/json', ["Location: /api/v1/users/$id"]);
 } elseif (preg_match('#^/api/v1/users/([0-9]+)$#', $path, $m) && $method === 'DELETE') {
 	$id = (int)$m[1];
+	$db->begin_transaction();
 	$st = $db->prepare('DELETE FROM users WHERE id = ?');
 	$st->bind_param('i', $id);
 	$st->execute();
 	if ($st->affected_rows === 0) {
+		$db->rollback();
 		problem(404, 'Not Found', 'no such user');
 		exit;
 	}
+	$db->query('UPDATE user_count SET users = users - 1 WHERE id = 1');
+	$db->commit();
 	http_response_code(204);
 } else {
 	problem(404, 'Not Found', 'no such route');

@@ -1,42 +1,81 @@
 <?php
 // PHP peer, frontend: the page service the way a PHP shop would write it: it asks the
 // backend over HTTP (file_get_contents) and prints the page with htmlspecialchars. GET /
-// with q and page, the same markup as fcgi-frontend's list page.
-// Settings (pool env): BACKEND_URL.
-const PAGE_SIZE = 50;
-
-function h(string $s): string
+// with q and page: the same markup and headers as fcgi-frontend's list page.
+// Settings (pool env): BACKEND_URL, PAGE_SIZE (20).
+function h($s): string
 {
-	return htmlspecialchars($s, ENT_QUOTES | ENT_HTML5, 'UTF-8');
+	return htmlspecialchars((string)$s, ENT_QUOTES | ENT_HTML5, 'UTF-8');
 }
 
+$size = (int)(getenv('PAGE_SIZE') ?: 20);
 $q = (string)($_GET['q'] ?? '');
 $page = (string)($_GET['page'] ?? '1');
 $page = ctype_digit($page) && (int)$page >= 1 ? (int)$page : 1;
-$url = rtrim(getenv('BACKEND_URL'), '/') . '/api/v1/users?' . http_build_query(
-	['limit' => PAGE_SIZE, 'offset' => ($page - 1) * PAGE_SIZE, 'q' => $q]);
+$args = ['limit' => $size, 'offset' => ($page - 1) * $size];
+if ($q !== '') {
+	$args['q'] = $q;
+}
+$url = rtrim(getenv('BACKEND_URL'), '/') . '/api/v1/users?' . http_build_query($args, '', '&', PHP_QUERY_RFC3986);
 $body = @file_get_contents($url);
-if ($body === false) {
-	http_response_code(502);
-	echo "backend unavailable\n";
+$data = $body === false ? null : json_decode($body, true);
+if (!is_array($data)) {
+	http_response_code(503);
+	echo "The directory is unavailable\n";
 	exit;
 }
-$data = json_decode($body, true);
+$total = (int)$data['total'];
+$pages = $total > 0 ? intdiv($total + $size - 1, $size) : 1;
+$qe = rawurlencode($q);
+$link = fn(int $n) => '/?' . ($q !== '' ? "q=$qe&amp;" : '') . "page=$n";
 header('Content-Type: text/html; charset=utf-8');
+header("Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+header('X-Content-Type-Options: nosniff');
+header('Referrer-Policy: same-origin');
+header('X-Frame-Options: DENY');
+header('Cache-Control: no-store');
 ?>
 <!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Home Page</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?= $q !== '' ? 'Search' : 'Home Page' ?> · Users directory</title>
 <link rel="stylesheet" href="/static/style.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site"><div class="wrap"><a class="brand" href="/">Users directory</a><nav aria-label="Main"><a href="/users/new">Add a user</a></nav></div></header>
+<main id="main" class="wrap">
 <h1>Home Page</h1>
-<form method="get" action="/"><input type="search" name="q" value="<?= h($q) ?>"><button>Search</button></form>
+<form class="search" method="get" action="/" role="search"><div class="field"><label for="q">Find users whose name starts with</label><input id="q" name="q" type="search" value="<?= h($q) ?>" maxlength="30" autocomplete="off" spellcheck="false"></div><button type="submit">Search</button></form>
 <p>Here are our users:</p>
-<ul>
-<?php foreach ($data['items'] as $u): ?><li><a href="/users/<?= (int)$u['id'] ?>"><?= h($u['userName']) ?></a></li>
-<?php endforeach ?></ul>
+<?php if ($q !== ''): ?>
+<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<?= h($q) ?>” · <a href="/">show all</a></span><a href="/users/new">Add a user</a></div>
+<?php else: ?>
+<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'user' : 'users' ?></span><a href="/users/new">Add a user</a></div>
+<?php endif ?>
+<?php if (!$data['items']): ?>
+<?php if ($total > 0): ?>
+<p class="empty">There are no users on this page. <a href="/">Go to the first page</a>.</p>
+<?php elseif ($q !== ''): ?>
+<p class="empty">No user’s name starts with “<?= h($q) ?>”.</p>
+<?php else: ?>
+<p class="empty">There are no users yet. <a href="/users/new">Add the first one</a>.</p>
+<?php endif ?>
+<?php else: ?>
+<ul class="users">
+<?php foreach ($data['items'] as $u): ?>
+<li><a href="/users/<?= (int)$u['id'] ?>"><span class="name"><?= h($u['userName']) ?></span><span class="go" aria-hidden="true">View ›</span></a></li>
+<?php endforeach ?>
+</ul>
+<?php endif ?>
+<?php if ($pages > 1): ?>
+<nav class="pager" aria-label="Pages"><?php if ($page > 1): ?><a rel="prev" href="<?= $link(min($page - 1, $pages)) ?>">‹ Previous</a><?php else: ?><span class="disabled">‹ Previous</span><?php endif ?><span class="current">Page <?= $page ?> of <?= $pages ?></span><?php if ($page < $pages): ?><a rel="next" href="<?= $link($page + 1) ?>">Next ›</a><?php else: ?><span class="disabled">Next ›</span><?php endif ?></nav>
+<?php endif ?>
+
+</main>
+<footer class="site"><div class="wrap">fcgi-users · a small users directory</div></footer>
 </body>
 </html>
