@@ -2,9 +2,11 @@
 #   make helm-check       lint, template, schema-validate, nginx -t and route the chart (make test)
 #   make images-check     Dockerfiles vs make install, ldd and the chart (make test)
 #   make images           build the two images with Docker (not here: no Docker engine)
-#   make helm-sync-nginx  copy nginx/'s shared files into the chart (files/nginx/)
+#   make helm-schema      regenerate values.schema.json (tests/helm/gen-schema.py)
 #   make helm-readme      regenerate the chart README's table of values
-# helm and the Node modules come from scripts/deps/70-helm.sh (under .tools/).
+# The chart's copy of nginx/'s shared files (files/nginx/) is written by
+# `make nginx-chart-files` (mk/50-nginx.mk). helm and the Node modules come from
+# scripts/deps/70-helm.sh (under .tools/).
 
 HELM_RUN_DIR ?= .run/test-helm
 HELM_PORT ?= 18098
@@ -12,7 +14,7 @@ IMAGE_REGISTRY ?= fcgi-users
 IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 DOCKER ?= docker
 
-.PHONY: helm-check images-check images helm-sync-nginx helm-readme
+.PHONY: helm-check images-check images helm-readme helm-schema
 helm-check: ## Helm chart: lint, template, validate, schema, keepalive, nginx -t + routing
 	@HELM=.tools/bin/helm RUN_DIR=$(HELM_RUN_DIR) PORT=$(HELM_PORT) tests/helm/check.sh
 
@@ -28,11 +30,8 @@ images: ## build images/backend.Dockerfile and images/frontend.Dockerfile (needs
 	$(DOCKER) build -f images/backend.Dockerfile -t $(IMAGE_REGISTRY)/backend:$(IMAGE_TAG) .
 	$(DOCKER) build -f images/frontend.Dockerfile -t $(IMAGE_REGISTRY)/frontend:$(IMAGE_TAG) .
 
-helm-sync-nginx: ## copy nginx/'s shared files into helm/fcgi-users/files/nginx
-	rm -rf helm/fcgi-users/files/nginx
-	mkdir -p helm/fcgi-users/files/nginx/errors
-	cp nginx/*.conf nginx/fastcgi_params nginx/mime.types helm/fcgi-users/files/nginx/
-	cp nginx/errors/* helm/fcgi-users/files/nginx/errors/
+helm-schema: ## regenerate helm/fcgi-users/values.schema.json from tests/helm/gen-schema.py
+	python3 tests/helm/gen-schema.py
 
 helm-readme: ## regenerate the values table of helm/fcgi-users/README.md
 	node tests/helm/values-table.mjs --write

@@ -29,15 +29,11 @@ echo "helm: $("$helm" version --short)"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# 1. Shared nginx files.
-for f in nginx/*.conf nginx/fastcgi_params nginx/mime.types nginx/errors/*; do
-	[[ -f $f ]] || continue
-	cmp -s "$f" "$chart/files/$f" || fail "$chart/files/$f differs from $f: run 'make helm-sync-nginx'"
-done
-for f in "$chart"/files/nginx/* "$chart"/files/nginx/errors/*; do
-	[[ -f $f ]] || continue
-	[[ -f ${f#"$chart/files/"} ]] || fail "$f is not in nginx/ any more: run 'make helm-sync-nginx'"
-done
+# 1. Shared nginx files (written by nginx/render.sh chart --chart-files).
+mkdir -p "$out/chart-files"
+nginx/render.sh chart --chart-files "$out/chart-files" >/dev/null
+diff -r "$out/chart-files" "$chart/files/nginx" >"$out/chart-files.diff" 2>&1 ||
+	{ cat "$out/chart-files.diff"; fail "$chart/files/nginx differs from nginx/: run 'make nginx-chart-files'"; }
 echo "ok 1: $chart/files/nginx = nginx/ (shared routes, headers, error pages)"
 
 # 2. Lint.
@@ -101,33 +97,42 @@ reject "at '/backend/image/repository': minLength" --set backend.image.repositor
 reject "additional properties 'replicas' not allowed" --set replicas=3
 reject "at '/nginx/workerProcesses': got string, want integer" --set nginx.workerProcesses=auto
 reject "at '/database/sslMode'" --set database.sslMode=ON
-reject "at '/backend/pool/pm'" --set backend.pool.pm=fast
-echo "ok 4: values.schema.json rejects bad values with a message naming them"
+reject "at '/backend/pool/pm'" --set backend.pool.pm=ondemand
+reject "backend.pool.maxSpareServers (9) is more than backend.pool.workers (4)" \
+	--set backend.pool.pm=dynamic --set backend.pool.maxSpareServers=9
+reject "backend.terminationGracePeriodSeconds (10) must exceed" --set backend.terminationGracePeriodSeconds=10
+reject "at '/secretKey/value'" --set secretKey.value=short
+echo "ok 4: values.schema.json and the chart reject bad values with a message naming them"
 
-# 5. Keepalive: floor((P - 1) / W), P = pool workers of all pods, W = nginx workers of all pods.
+# 5. Keepalive: max(0, floor((P - 1 - C) / W)), P = pool workers of all pods,
+#    C = requests in flight at most (default P), W = nginx workers of all pods.
 keepalive() { # FILE UPSTREAM -> number (0 when there is no keepalive line)
 	awk -v u="upstream fcgi_$2 {" 'index($0, u) {on=1} on && /keepalive [0-9]+;/ {gsub(/[^0-9]/, ""); print; exit} on && /^ *}/ {print 0; exit}' "$1"
 }
-check_ka() { # NAME FILE UPSTREAM P W
-	local got want=$((($4 - 1) / $5))
+check_ka() { # NAME FILE UPSTREAM P C W
+	local got want=$((($4 - 1 - $5) / $6))
+	((want > 0)) || want=0
 	got=$(keepalive "$2" "$3")
-	[[ $got == "$want" ]] || fail "$1: $3 keepalive $got, want floor(($4 - 1) / $5) = $want"
-	echo "   $1: $3 keepalive $got (P=$4, W=$5)"
+	[[ $got == "$want" ]] || fail "$1: $3 keepalive $got, want max(0, floor(($4 - 1 - $5) / $6)) = $want"
+	echo "   $1: $3 keepalive $got (P=$4, C=$5, W=$6)"
 }
-check_ka default "$out/default.yaml" backend 4 2          # 4 workers x 1 pod; 2 nginx workers x 1 pod
-check_ka production "$out/production.yaml" backend 24 4   # 8 x 3 (HPA min); 2 x 2 (HPA min)
-check_ka production "$out/production.yaml" frontend 24 4
-"$helm" template rel "$chart" --set backend.pool.workers=2 --set nginx.workerProcesses=2 >"$out/ka0.yaml"
-check_ka tiny "$out/ka0.yaml" backend 2 2
-grep -A4 'upstream fcgi_backend {' "$out/ka0.yaml" | grep -q 'keepalive [0-9]' && fail "tiny: keepalive line although 0"
+check_ka default "$out/default.yaml" backend 4 4 2        # saturable pool: off
+check_ka production "$out/production.yaml" backend 24 24 4
+"$helm" template rel "$chart" -f "$chart/values-production.yaml" \
+	--set nginx.upstreamConcurrency.backend=12 --set nginx.upstreamConcurrency.frontend=3 >"$out/ka-c.yaml"
+check_ka bounded "$out/ka-c.yaml" backend 24 12 4       # 8 workers x 3 pods (HPA min); 2 x 2 nginx
+check_ka bounded "$out/ka-c.yaml" frontend 24 3 4
+grep -A4 'upstream fcgi_backend {' "$out/default.yaml" | grep -q 'keepalive [0-9]' && fail "default: keepalive line although 0"
 "$helm" template rel "$chart" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
 [[ $(keepalive "$out/ka7.yaml" backend) == 7 ]] || fail "nginx.upstreamKeepalive=7 not used"
-if [[ -x nginx/render.sh ]]; then # the same numbers as the nginx engineer's renderer
-	rs=$(nginx/render.sh chart --backend x:1 --backend-workers 24 --nginx-workers 4 --frontend y:1 --frontend-workers 4)
-	[[ $(awk '/upstream fcgi_backend/ {on=1} on && /keepalive [0-9]+;/ {gsub(/[^0-9]/, ""); print; exit}' <<<"$rs") == \
-		"$(keepalive "$out/production.yaml" backend)" ]] || fail "keepalive differs from nginx/render.sh for P=24, W=4"
-	echo "   nginx/render.sh agrees for P=24, W=4"
-fi
+# The same numbers as nginx/render.sh for the same P, C, W.
+rs=$(nginx/render.sh chart --backend x:1 --backend-workers 24 --backend-concurrency 12 --nginx-workers 4 \
+	--frontend y:1 --frontend-workers 24 --frontend-concurrency 3)
+for u in backend frontend; do
+	[[ $(keepalive <(echo "$rs") "$u") == "$(keepalive "$out/ka-c.yaml" "$u")" ]] ||
+		fail "$u keepalive differs from nginx/render.sh's for the same P, C, W"
+done
+echo "   nginx/render.sh agrees (P=24, C=12 and 3, W=4)"
 echo "ok 5: upstream keepalive follows the rule"
 
 # 6. README lists every value.

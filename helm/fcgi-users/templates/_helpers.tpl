@@ -126,24 +126,32 @@ podAntiAffinity:
 {{- end -}}
 
 {{/*
-Upstream keepalive per nginx worker for a pool, by nginx/README.md's rule
-keepalive = floor((P - 1) / W): every idle kept-alive FastCGI connection pins one
-pool worker, and all nginx workers together must leave one pool worker free to
-accept. In the cluster P = pool workers per pod * pool pods and W = nginx workers
-per pod * nginx pods (every nginx pod caches its own connections to the same
-pools), with the minimum pod counts when autoscaling. 0: no keepalive line.
-(dict "ctx" $ "component" "backend")
+Upstream keepalive per nginx worker for a pool, by nginx/render.sh's rule
+keepalive = max(0, floor((P - 1 - C) / W)): a kept FastCGI connection holds one
+pool worker (idle or not), so C connections in use plus W * keepalive idle ones
+must leave one pool worker free to accept. In the cluster P = pool workers per pod
+* pool pods, W = nginx workers per pod * nginx pods (each nginx pod keeps its own
+connections to the same pools), with the minimum pod counts when autoscaling, and
+C = nginx.upstreamConcurrency.<pool>, or P when 0 (the pool can be saturated),
+which gives 0: no keepalive line. (dict "ctx" $ "component" "backend")
 */}}
 {{- define "fcgi-users.keepalive" -}}
 {{- $v := .ctx.Values -}}
 {{- if eq (toString $v.nginx.upstreamKeepalive) "auto" -}}
 {{- $pool := index $v .component -}}
 {{- $p := mul (int $pool.pool.workers) (int (include "fcgi-users.minPods" $pool)) -}}
+{{- $c := int (include "fcgi-users.poolConcurrency" .) -}}
 {{- $w := mul (int $v.nginx.workerProcesses) (int (include "fcgi-users.minPods" $v.nginx)) -}}
-{{- max 0 (div (sub $p 1) $w) -}}
+{{- max 0 (div (sub (sub $p 1) $c) $w) -}}
 {{- else -}}
 {{- int $v.nginx.upstreamKeepalive -}}
 {{- end -}}
+{{- end -}}
+
+{{/* C of the rule above. */}}
+{{- define "fcgi-users.poolConcurrency" -}}
+{{- $c := int (index .ctx.Values.nginx.upstreamConcurrency .component) -}}
+{{- if gt $c 0 -}}{{- $c -}}{{- else -}}{{- include "fcgi-users.poolWorkersTotal" . -}}{{- end -}}
 {{- end -}}
 
 {{/* P of the rule above, for the comment in nginx.conf. */}}
@@ -268,4 +276,32 @@ pools), with the minimum pod counts when autoscaling. 0: no keepalive line.
 {{- $_ := . -}}
 exec:
   command: ["/usr/local/bin/fcgi-probe", {{ printf "127.0.0.1:%d" (int .port) | quote }}, {{ .path | quote }}]
+{{- end -}}
+
+{{/*
+Checks across values that the schema cannot express; each names the value and the
+rule, the way the pools' own settings errors do.
+*/}}
+{{- define "fcgi-users.validateValues" -}}
+{{- range $c := list "frontend" "backend" }}
+{{- $v := index $.Values $c }}
+{{- $p := $v.pool }}
+{{- if eq $p.pm "dynamic" }}
+{{- if gt (int $p.maxSpareServers) (int $p.workers) }}
+{{- fail (printf "%s.pool.maxSpareServers (%v) is more than %s.pool.workers (%v)" $c $p.maxSpareServers $c $p.workers) }}
+{{- end }}
+{{- if lt (int $p.maxSpareServers) (int $p.minSpareServers) }}
+{{- fail (printf "%s.pool.maxSpareServers (%v) is less than %s.pool.minSpareServers (%v)" $c $p.maxSpareServers $c $p.minSpareServers) }}
+{{- end }}
+{{- if or (lt (int $p.startServers) (int $p.minSpareServers)) (gt (int $p.startServers) (int $p.maxSpareServers)) }}
+{{- fail (printf "%s.pool.startServers (%v) is not between minSpareServers (%v) and maxSpareServers (%v)" $c $p.startServers $p.minSpareServers $p.maxSpareServers) }}
+{{- end }}
+{{- end }}
+{{- if and (gt (int $p.requestTimeout) 0) (le (int $v.terminationGracePeriodSeconds) (add (int $v.preStopSleepSeconds) (int $p.requestTimeout))) }}
+{{- fail (printf "%s.terminationGracePeriodSeconds (%v) must exceed preStopSleepSeconds + pool.requestTimeout (%v + %v): in-flight requests would be killed on stop" $c $v.terminationGracePeriodSeconds $v.preStopSleepSeconds $p.requestTimeout) }}
+{{- end }}
+{{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
+{{- fail (printf "%s.autoscaling.minReplicas (%v) is more than maxReplicas (%v)" $c $v.autoscaling.minReplicas $v.autoscaling.maxReplicas) }}
+{{- end }}
+{{- end }}
 {{- end -}}
