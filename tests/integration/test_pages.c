@@ -1,0 +1,575 @@
+/*
+ * Integration tests of the pages, through nginx, against the real stack (MariaDB, both
+ * pools): the list shows the seeded names; adding a user through the form (token read
+ * from the form) redirects and the name appears, and the row is in the database;
+ * without a token, with a forged one or with another browser's, 403 and no row; names
+ * that look like markup are shown as text; rename (409 taken, 422 invalid) and delete;
+ * every page is valid HTML (tidy); and with the backend pool stopped the list answers
+ * the friendly "unavailable" page, and after the stack is started again the list is
+ * back. Each "browser" is a libcurl handle with its own cookie jar.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+/* ---- a browser: one handle, its cookies, no redirects followed ---- */
+
+struct page {
+	long status;
+	char *body;
+	size_t len;
+	char location[512];
+	char headers[8192];
+	size_t hlen;
+};
+
+static size_t on_body(char *d, size_t s, size_t n, void *ctx)
+{
+	struct page *p = ctx;
+	char *b = realloc(p->body, p->len + s * n + 1);
+	if (!b)
+		return 0;
+	memcpy(b + p->len, d, s * n);
+	p->body = b;
+	p->len += s * n;
+	p->body[p->len] = '\0';
+	return s * n;
+}
+
+static size_t on_header(char *d, size_t s, size_t n, void *ctx)
+{
+	struct page *p = ctx;
+	size_t k = s * n;
+	if (p->hlen + k < sizeof p->headers) {
+		memcpy(p->headers + p->hlen, d, k);
+		p->hlen += k;
+		p->headers[p->hlen] = '\0';
+	}
+	if (k > 10 && strncasecmp(d, "Location:", 9) == 0) {
+		const char *v = d + 9;
+		while (*v == ' ')
+			v++;
+		size_t m = strcspn(v, "\r\n");
+		if (m < sizeof p->location) {
+			memcpy(p->location, v, m);
+			p->location[m] = '\0';
+		}
+	}
+	return k;
+}
+
+static const char *base_url(void)
+{
+	return h_env("BASE_URL");
+}
+
+static CURL *browser_new(void)
+{
+	CURL *c = curl_easy_init();
+	ck_assert_ptr_nonnull(c);
+	curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* in-memory cookie jar */
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	return c;
+}
+
+/* method path [form body]; the answer goes to p (free with page_free). */
+static long fetch(CURL *c, const char *method, const char *path, const char *form, struct page *p)
+{
+	memset(p, 0, sizeof *p);
+	char url[2048];
+	snprintf(url, sizeof url, "%s%s", base_url(), path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	if (form) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(form));
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, p);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, p);
+	CURLcode rc = curl_easy_perform(c);
+	ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &p->status);
+	if (!p->body)
+		p->body = calloc(1, 1);
+	return p->status;
+}
+
+static void page_free(struct page *p)
+{
+	free(p->body);
+	p->body = NULL;
+}
+
+/* The csrf_token of the first form on the page, into out. */
+static void token_of(const struct page *p, char *out, size_t cap)
+{
+	const char *k = "name=\"csrf_token\" value=\"";
+	const char *t = strstr(p->body, k);
+	ck_assert_msg(t != NULL, "no csrf_token in the form");
+	t += strlen(k);
+	size_t n = strcspn(t, "\"");
+	ck_assert_uint_lt(n, cap);
+	memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+/* "userName=<enc>&csrf_token=<tok>" (tok NULL: none). */
+static char *form_for(CURL *c, const char *name, const char *tok)
+{
+	char *enc = curl_easy_escape(c, name, 0);
+	char *out = malloc(strlen(enc) + (tok ? strlen(tok) : 0) + 64);
+	sprintf(out, "userName=%s%s%s", enc, tok ? "&csrf_token=" : "", tok ? tok : "");
+	curl_free(enc);
+	return out;
+}
+
+/* ---- the database, through the harness ---- */
+
+/* Rows named exactly name. The name goes in as a hex literal, so no quoting is needed
+ * for names made of markup and quotes. */
+static long rows_named(const char *name)
+{
+	size_t n = strlen(name);
+	char *sql = malloc(2 * n + 128);
+	ck_assert_ptr_nonnull(sql);
+	int at = sprintf(sql, "SELECT id FROM users WHERE userName = CONVERT(X'");
+	for (size_t i = 0; i < n; i++)
+		at += sprintf(sql + at, "%02x", (unsigned char)name[i]);
+	sprintf(sql + at, "' USING utf8mb4)");
+	long count = h_sql_count(NULL, sql);
+	free(sql);
+	return count;
+}
+
+/* A name nobody used yet (within 30 characters). */
+static void fresh_name(char *out, size_t cap, const char *prefix)
+{
+	char *u = h_unique(prefix);
+	snprintf(out, cap, "%s", u);
+	free(u);
+}
+
+/* ---- the backend pool, stopped and started again ---- */
+
+/* Stop the stack's backend pool (by its pid file, checking it is the backend). */
+static int backend_stop(void)
+{
+	char path[1024], exe[1024];
+	snprintf(path, sizeof path, "%s/pids/backend.pid", h_env("RUN_DIR"));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	long pid = 0;
+	int ok = fscanf(f, "%ld", &pid) == 1;
+	fclose(f);
+	if (!ok || pid <= 1)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%ld/exe", pid);
+	ssize_t n = readlink(path, exe, sizeof exe - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	if (!strstr(exe, "fcgi-backend"))
+		return -1;
+	if (kill((pid_t)pid, SIGTERM) != 0)
+		return -1;
+	for (int i = 0; i < 150; i++) {
+		if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* scripts/stack.sh start: finds the stack incomplete, restarts it (data kept). */
+static int backend_start(void)
+{
+	int rc = system("scripts/stack.sh start >/dev/null 2>&1");
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/* Delete every user named name through the API (test set-up and clean-up). */
+static void delete_named(const char *name)
+{
+	CURL *c = browser_new();
+	char *q = curl_easy_escape(c, name, 0);
+	char path[512];
+	snprintf(path, sizeof path, "/api/v1/users?limit=100&q=%s", q);
+	curl_free(q);
+	struct page p;
+	fetch(c, "GET", path, NULL, &p);
+	const char *s = p.body;
+	char key[256];
+	while ((s = strstr(s, "\"id\":"))) {
+		long long id = strtoll(s + 5, NULL, 10);
+		const char *un = strstr(s, "\"userName\":\"");
+		s += 5;
+		if (!un)
+			break;
+		/* Compare the JSON string with the name (names here need no JSON escapes
+		 * except \" and \/, which cJSON does not produce for '/'). */
+		snprintf(key, sizeof key, "\"userName\":\"%s\"", name);
+		if (strncmp(un, key, strlen(key)) != 0)
+			continue;
+		struct page d;
+		snprintf(path, sizeof path, "/api/v1/users/%lld", id);
+		fetch(c, "DELETE", path, NULL, &d);
+		page_free(&d);
+	}
+	page_free(&p);
+	curl_easy_cleanup(c);
+}
+
+/* Add name through the form in browser c; returns the POST's status. */
+static long add_via_form(CURL *c, const char *name, struct page *answer)
+{
+	struct page f;
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &f), 200);
+	char tok[128];
+	token_of(&f, tok, sizeof tok);
+	page_free(&f);
+	char *body = form_for(c, name, tok);
+	long st = fetch(c, "POST", "/users", body, answer);
+	free(body);
+	return st;
+}
+
+/* The id of the user named (HTML-escaped) esc in the list page, or -1. */
+static long long id_in_list(const char *body, const char *esc)
+{
+	char needle[512];
+	snprintf(needle, sizeof needle, "<span class=\"name\">%s</span>", esc);
+	const char *hit = strstr(body, needle);
+	if (!hit)
+		return -1;
+	const char *a = hit;
+	while (a > body && strncmp(a, "href=\"/users/", 13) != 0)
+		a--;
+	return strtoll(a + 13, NULL, 10);
+}
+
+/* ---- the tests ---- */
+
+START_TEST(list_shows_seeded_names)
+{
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, "<h1>Home Page</h1>"));
+	const char *intro = strstr(p.body, "Here are our users:");
+	ck_assert_ptr_nonnull(intro);
+	const char *names[] = { "Bob", "Jay", "Matt", "Ferg", "Mo" };
+	for (size_t i = 0; i < 5; i++) {
+		char needle[64];
+		snprintf(needle, sizeof needle, "<span class=\"name\">%s</span>", names[i]);
+		const char *at = strstr(p.body, needle);
+		ck_assert_msg(at != NULL, "%s is not listed", names[i]);
+		ck_assert_msg(at > intro, "%s comes before \"Here are our users:\"", names[i]);
+	}
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Content-Type: text/html; charset=utf-8"));
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "frame-ancestors 'none'"));
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "X-Content-Type-Options: nosniff"));
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Referrer-Policy:"));
+	ck_assert_ptr_null(strstr(p.headers, "unsafe-inline"));
+	page_free(&p);
+	/* The stylesheet the pages link is served by nginx. */
+	ck_assert_int_eq(fetch(c, "GET", "/static/style.css", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Content-Type: text/css"));
+	page_free(&p);
+	/* Search by prefix. */
+	ck_assert_int_eq(fetch(c, "GET", "/?q=M", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, ">Matt<"));
+	ck_assert_ptr_nonnull(strstr(p.body, ">Mo<"));
+	ck_assert_ptr_null(strstr(p.body, ">Bob<"));
+	page_free(&p);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(add_via_form_redirects_and_lists)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Integration");
+	ck_assert_int_eq(rows_named(name), 0);
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, name, &p), 303);
+	ck_assert_str_eq(p.location, "/");
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 1);
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	char flash[128];
+	snprintf(flash, sizeof flash, "Added %s.", name);
+	ck_assert_msg(strstr(p.body, flash) != NULL, "no confirmation \"%s\"", flash);
+	ck_assert_msg(id_in_list(p.body, name) > 0, "%s is not listed", name);
+	page_free(&p);
+	/* The confirmation is shown once. */
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_ptr_null(strstr(p.body, flash));
+	page_free(&p);
+	/* The same name again: 409, the form says so, still one row. */
+	ck_assert_int_eq(add_via_form(c, name, &p), 409);
+	ck_assert_ptr_nonnull(strstr(p.body, "That name is taken"));
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 1);
+	/* An invalid name: 422 with the message beside the field, no row. */
+	ck_assert_int_eq(add_via_form(c, " padded ", &p), 422);
+	ck_assert_ptr_nonnull(strstr(p.body, "id=\"userName-error\""));
+	page_free(&p);
+	ck_assert_int_eq(rows_named(" padded "), 0);
+	delete_named(name);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(writes_without_valid_token_are_403)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Forged");
+	CURL *c = browser_new(), *other = browser_new();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+
+	char *body = form_for(c, name, NULL); /* no token */
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 403);
+	ck_assert_ptr_nonnull(strstr(p.body, "Nothing was changed"));
+	page_free(&p);
+	free(body);
+
+	char forged[160];
+	snprintf(forged, sizeof forged, "%s", tok);
+	size_t n = strlen(forged);
+	forged[n - 1] = forged[n - 1] == 'a' ? 'b' : 'a'; /* one digit of the signature */
+	body = form_for(c, name, forged);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 403);
+	page_free(&p);
+	free(body);
+
+	/* Another browser, with its own csrf cookie, sending this browser's token. */
+	ck_assert_int_eq(fetch(other, "GET", "/users/new", NULL, &p), 200);
+	page_free(&p);
+	body = form_for(other, name, tok);
+	ck_assert_int_eq(fetch(other, "POST", "/users", body, &p), 403);
+	page_free(&p);
+	free(body);
+
+	ck_assert_int_eq(rows_named(name), 0);
+
+	/* Rename and delete of a seeded user with a forged token change nothing. */
+	body = form_for(c, name, forged);
+	ck_assert_int_eq(fetch(c, "POST", "/users/1", body, &p), 403);
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(fetch(c, "POST", "/users/1/delete", "csrf_token=1.00", &p), 403);
+	page_free(&p);
+	ck_assert_int_eq(rows_named("Bob"), 1);
+	ck_assert_int_eq(rows_named(name), 0);
+	curl_easy_cleanup(c);
+	curl_easy_cleanup(other);
+}
+END_TEST
+
+START_TEST(markup_names_are_text)
+{
+	const char *names[] = { "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>" };
+	const char *escaped[] = { "&lt;script&gt;alert(1)&lt;/script&gt;",
+		                  "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" };
+	CURL *c = browser_new();
+	for (size_t i = 0; i < 2; i++) {
+		delete_named(names[i]);
+		struct page p;
+		ck_assert_int_eq(add_via_form(c, names[i], &p), 303);
+		page_free(&p);
+		ck_assert_int_eq(rows_named(names[i]), 1);
+		ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+		long long id = id_in_list(p.body, escaped[i]);
+		ck_assert_msg(id > 0, "%s is not listed as text", names[i]);
+		ck_assert_ptr_null(strstr(p.body, "<script>alert"));
+		ck_assert_ptr_null(strstr(p.body, "<img src=x"));
+		page_free(&p);
+		char path[64];
+		snprintf(path, sizeof path, "/users/%lld", id);
+		ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+		ck_assert_ptr_nonnull(strstr(p.body, escaped[i]));
+		ck_assert_ptr_null(strstr(p.body, "<script>alert"));
+		ck_assert_ptr_null(strstr(p.body, "<img src=x"));
+		/* Delete through the confirmation page and its form. */
+		page_free(&p);
+		snprintf(path, sizeof path, "/users/%lld/delete", id);
+		ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+		char tok[128];
+		token_of(&p, tok, sizeof tok);
+		ck_assert_ptr_null(strstr(p.body, "<script>alert"));
+		page_free(&p);
+		char body[200];
+		snprintf(body, sizeof body, "csrf_token=%s", tok);
+		ck_assert_int_eq(fetch(c, "POST", path, body, &p), 303);
+		page_free(&p);
+		ck_assert_int_eq(rows_named(names[i]), 0);
+	}
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(rename_through_the_form)
+{
+	char name[64], renamed[64];
+	fresh_name(name, sizeof name, "Before");
+	fresh_name(renamed, sizeof renamed, "After");
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, name, &p), 303);
+	page_free(&p);
+	char q[128], *enc = curl_easy_escape(c, name, 0);
+	snprintf(q, sizeof q, "/?q=%s", enc);
+	curl_free(enc);
+	ck_assert_int_eq(fetch(c, "GET", q, NULL, &p), 200);
+	long long id = id_in_list(p.body, name);
+	page_free(&p);
+	ck_assert_int_gt(id, 0);
+	char path[64];
+	snprintf(path, sizeof path, "/users/%lld", id);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char *body = form_for(c, "Bob", tok);
+	ck_assert_int_eq(fetch(c, "POST", path, body, &p), 409); /* taken */
+	page_free(&p);
+	free(body);
+	body = form_for(c, "", tok);
+	ck_assert_int_eq(fetch(c, "POST", path, body, &p), 422); /* empty */
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(rows_named(name), 1);
+	body = form_for(c, renamed, tok);
+	ck_assert_int_eq(fetch(c, "POST", path, body, &p), 303);
+	ck_assert_str_eq(p.location, path);
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(rows_named(name), 0);
+	ck_assert_int_eq(rows_named(renamed), 1);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	char flash[128];
+	snprintf(flash, sizeof flash, "Renamed to %s.", renamed);
+	ck_assert_ptr_nonnull(strstr(p.body, flash));
+	page_free(&p);
+	delete_named(renamed);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 404);
+	ck_assert_ptr_nonnull(strstr(p.body, "Page not found"));
+	page_free(&p);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(pages_are_valid_html)
+{
+	if (access("/usr/bin/tidy", X_OK) != 0) {
+		printf("SKIPPED: test_pages: HTML validity: /usr/bin/tidy is missing (make deps "
+		       "installs it)\n");
+		fflush(stdout);
+		return;
+	}
+	const char *paths[] = { "/",        "/?q=M",           "/users/new",
+		                "/users/1", "/users/1/delete", "/no-such-page" };
+	CURL *c = browser_new();
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		struct page p;
+		fetch(c, "GET", paths[i], NULL, &p);
+		char file[] = "/tmp/fcgi-users-page-XXXXXX";
+		int fd = mkstemp(file);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, p.body, p.len), (ssize_t)p.len);
+		close(fd);
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "/usr/bin/tidy -q -e %s 2>&1", file);
+		FILE *t = popen(cmd, "r");
+		char report[2048] = "";
+		size_t got = fread(report, 1, sizeof report - 1, t);
+		report[got] = '\0';
+		int rc = pclose(t);
+		unlink(file);
+		/* tidy exits 0 when clean, 1 on warnings, 2 on errors. */
+		ck_assert_msg(rc == 0, "%s is not clean HTML: %s", paths[i], report);
+		page_free(&p);
+	}
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(backend_down_gives_friendly_page_then_recovers)
+{
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	page_free(&p);
+
+	ck_assert_int_eq(backend_stop(), 0);
+	long st = fetch(c, "GET", "/", NULL, &p);
+	ck_assert_msg(st == 502 || st == 503, "backend down: / answered %ld", st);
+	ck_assert_ptr_nonnull(strstr(p.body, "The directory is unavailable"));
+	ck_assert_ptr_nonnull(strstr(p.body, "<html lang=\"en\">")); /* our page, not nginx's */
+	page_free(&p);
+	/* A write while it is down: the same page, and the frontend keeps serving. */
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char *body = form_for(c, "While Down", tok);
+	st = fetch(c, "POST", "/users", body, &p);
+	free(body);
+	ck_assert_msg(st == 502 || st == 503, "backend down: POST answered %ld", st);
+	page_free(&p);
+
+	ck_assert_int_eq(backend_start(), 0);
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, "<span class=\"name\">Bob</span>"));
+	page_free(&p);
+	ck_assert_int_eq(rows_named("While Down"), 0);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	Suite *s = suite_create("pages");
+	TCase *tc = tcase_create("pages");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, list_shows_seeded_names);
+	tcase_add_test(tc, add_via_form_redirects_and_lists);
+	tcase_add_test(tc, writes_without_valid_token_are_403);
+	tcase_add_test(tc, markup_names_are_text);
+	tcase_add_test(tc, rename_through_the_form);
+	tcase_add_test(tc, pages_are_valid_html);
+	suite_add_tcase(s, tc);
+	/* Last: it stops and starts the backend. */
+	TCase *down = tcase_create("backend_down");
+	tcase_set_timeout(down, 120);
+	tcase_add_test(down, backend_down_gives_friendly_page_then_recovers);
+	suite_add_tcase(s, down);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	curl_global_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
