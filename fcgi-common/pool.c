@@ -45,6 +45,14 @@ static int check_mode(const char *value, char *why, size_t whylen)
 	return 0;
 }
 
+static int check_bool(const char *value, char *why, size_t whylen)
+{
+	if (strcmp(value, "0") == 0 || strcmp(value, "1") == 0)
+		return 0;
+	snprintf(why, whylen, "'%s' is not 0 or 1", value);
+	return -1;
+}
+
 static int check_path(const char *value, char *why, size_t whylen)
 {
 	if (!*value || (value[0] == '/' && strlen(value) < 255 && !strpbrk(value, "?# ")))
@@ -78,6 +86,8 @@ const struct setting_def pool_settings[] = {
 	{ "STATUS_PATH", "", check_path, "status page path; empty: /-/status/<pool name>" },
 	{ "PING_PATH", "/-/ping", check_path, "ping path (answers pong); empty: none" },
 	{ "PID_FILE", "", NULL, "write the master's pid here; empty: none" },
+	{ "RELOAD_EXEC", "1", check_bool,
+	  "1: SIGUSR2 re-executes the program (binary upgrades); 0: only replaces workers" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -106,6 +116,7 @@ static void config_load(const struct pool_app *app, struct pool_config *c)
 	c->request_timeout_ms = settings_long("REQUEST_TIMEOUT") * 1000;
 	c->slow_request_ms = settings_long("SLOW_REQUEST_TIMEOUT");
 	c->pid_file = settings_str("PID_FILE");
+	c->reload_exec = settings_long("RELOAD_EXEC") == 1;
 	const char *sp = settings_str("STATUS_PATH");
 	if (*sp)
 		snprintf(c->status_path, sizeof c->status_path, "%s", sp);
@@ -248,8 +259,11 @@ static int master_loop(struct pool_master *m)
 				pool_children_signal(m, SIGUSR1, 0);
 				break;
 			case SIGUSR2:
-				if (!m->stopping)
-					reload(m);
+				if (m->stopping)
+					break;
+				if (m->cfg->reload_exec)
+					pool_exec_reload(m); /* returns only if it could not */
+				reload(m);
 				break;
 			default:
 				break;
@@ -257,7 +271,8 @@ static int master_loop(struct pool_master *m)
 		}
 		pool_children_reap(m);
 		if (m->stopping) {
-			if (pool_children_running(m) == 0)
+			/* Also wait for workers of the program before a re-exec. */
+			if (pool_children_running(m) == 0 && !pool_exec_has_children())
 				return 0;
 			if (m->stopping == SIGTERM && pool_ms_since(&kill_deadline) >= 0)
 				pool_children_signal(m, SIGKILL, 0);
@@ -273,6 +288,10 @@ int pool_run(const struct pool_app *app)
 {
 	static struct pool_config cfg;
 	config_load(app, &cfg);
+	if (getenv("FCGI_POOL_CHECK"))
+		exit(0); /* pool_exec.c checks a new program's settings before exec */
+	if (cfg.reload_exec && pool_exec_init() != 0)
+		log_kv(LOG_WARN, "cannot read /proc/self: SIGUSR2 will only replace workers", NULL);
 	if (FCGX_Init() != 0) {
 		log_kv(LOG_ERROR, "FCGX_Init failed", NULL);
 		return 1;

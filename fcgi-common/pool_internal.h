@@ -32,6 +32,7 @@ struct pool_config {
 	char status_path[256];
 	char ping_path[256];
 	const char *pid_file;
+	int reload_exec; /* SIGUSR2 re-executes the program */
 };
 
 /* Worker states, php-fpm's names. */
@@ -150,6 +151,13 @@ int pool_children_current(struct pool_master *m, int *idle);
 /* Workers of the current generation that finished worker_init. */
 int pool_children_ready(struct pool_master *m);
 int pool_children_backoff_ms(struct pool_master *m);
+
+/* pool_exec.c: SIGUSR2 re-exec of the master's program. */
+int pool_exec_init(void);
+/* Returns only when the program was not re-executed (check or exec failed). */
+int pool_exec_reload(struct pool_master *m);
+/* 1 while the process has any child, ours or inherited from before a re-exec. */
+int pool_exec_has_children(void);
 
 /* pool_pm.c: one round of maintenance (spawn, scale, timeouts, listen queue). */
 void pool_pm_maintain(struct pool_master *m);

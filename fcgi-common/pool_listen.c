@@ -203,7 +203,21 @@ int pool_listen_open(const struct pool_config *cfg, struct pool_listener *l)
 	l->fd = -1;
 	int rc;
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
-	if (pid && fds && atol(pid) == (long)getpid() && atoi(fds) >= 1) {
+	const char *ours = getenv("FCGI_POOL_LISTEN_FD");
+	if (ours) {
+		/* Our own socket, across a SIGUSR2 re-exec (pool_exec.c). */
+		int owned = getenv("FCGI_POOL_LISTEN_OWNED") != NULL;
+		int fd = atoi(ours);
+		unsetenv("FCGI_POOL_LISTEN_FD");
+		unsetenv("FCGI_POOL_LISTEN_OWNED");
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		rc = adopt(l, fd, "the socket kept across re-exec");
+		struct stat st;
+		if (rc == 0 && owned && l->is_unix && stat(l->path, &st) == 0) {
+			l->created_path = 1;
+			l->ino = st.st_ino;
+		}
+	} else if (pid && fds && atol(pid) == (long)getpid() && atoi(fds) >= 1) {
 		/* systemd socket activation: the first socket is fd 3 (SD_LISTEN_FDS_START). */
 		if (atoi(fds) > 1)
 			log_kv(LOG_WARN, "systemd passed several sockets; using the first", NULL);

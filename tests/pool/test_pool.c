@@ -33,7 +33,8 @@ struct pool {
 	char dir[48];
 	char addr[96];
 	char log[256];
-	int exited; /* the master was reaped; status in exit_status */
+	char prog[128]; /* the program to run; empty: $POOL_APP */
+	int exited;     /* the master was reaped; status in exit_status */
 	int exit_status;
 };
 
@@ -80,7 +81,7 @@ static void pool_spawn(struct pool *p, const char *const env[], int listen_fd, i
 		}
 		for (size_t i = 0; env && env[i]; i++)
 			putenv((char *)env[i]);
-		execl(app_path(), "pool_app", (char *)NULL);
+		execl(p->prog[0] ? p->prog : app_path(), "pool_app", (char *)NULL);
 		_exit(127);
 	}
 	setpgid(pid, pid);
@@ -442,10 +443,27 @@ START_TEST(kill9_under_load)
 }
 END_TEST
 
-START_TEST(reload_drops_nothing)
+static int count_in_log(struct pool *p, const char *needle)
+{
+	FILE *f = fopen(p->log, "r");
+	if (!f)
+		return 0;
+	char line[4096];
+	int n = 0;
+	while (fgets(line, sizeof line, f))
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* SIGUSR2 under a steady stream: nothing fails, every worker is new, the master
+ * pid stays. exec: "1" re-executes the program, "0" replaces the workers only. */
+static void reload_under_load(const char *exec)
 {
 	struct pool p;
-	const char *env[] = { "WORKERS=3", NULL };
+	char setting[32];
+	snprintf(setting, sizeof setting, "RELOAD_EXEC=%s", exec);
+	const char *env[] = { "WORKERS=3", setting, NULL };
 	pool_start(&p, env, 3);
 	pid_t before[16], after[16];
 	ck_assert_int_eq(worker_pids(&p, before, 16), 3);
@@ -455,7 +473,8 @@ START_TEST(reload_drops_nothing)
 	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
 	long ok, failed;
 	load_wait(&l, &ok, &failed);
-	printf("FIGURE: SIGUSR2 during load: %ld requests ok, %ld failed\n", ok, failed);
+	printf("FIGURE: SIGUSR2 (RELOAD_EXEC=%s) during load: %ld requests ok, %ld failed\n", exec,
+	       ok, failed);
 	ck_assert_int_eq(failed, 0);
 	ck_assert_int_gt(ok, 50);
 	pool_wait_total(&p, 3, 3000);
@@ -465,6 +484,100 @@ START_TEST(reload_drops_nothing)
 			ck_assert_msg(before[i] != after[k], "worker %d survived the reload",
 			              (int)before[i]);
 	ck_assert_int_eq(status_field(&p, "respawned processes"), 0);
+	ck_assert_int_eq(kill(p.pid, 0), 0); /* same master */
+	ck_assert_int_eq(count_in_log(&p, "re-executing"), *exec == '1' ? 1 : 0);
+	ck_assert_int_eq(count_in_log(&p, "pool started"), *exec == '1' ? 2 : 1);
+	pool_stop(&p);
+}
+
+START_TEST(reload_exec_drops_nothing)
+{
+	reload_under_load("1");
+}
+END_TEST
+
+START_TEST(reload_workers_drops_nothing)
+{
+	reload_under_load("0");
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to)
+{
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "cp %s %s.tmp && mv %s.tmp %s", from, to, to, to);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Install a new binary over the running one, SIGUSR2: the master runs the new one. */
+START_TEST(reload_upgrades_binary)
+{
+	struct pool p;
+	pool_init(&p);
+	snprintf(p.prog, sizeof p.prog, "%s/app", p.dir);
+	copy_file(app_path(), p.prog);
+	char listen[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	const char *env[] = { listen, "WORKERS=2", NULL };
+	pool_spawn(&p, env, -1, 0);
+	pool_wait_total(&p, 2, 5000);
+	copy_file(app_path(), p.prog); /* a new inode: the old one is now "(deleted)" */
+	char link[64], exe[256];
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)p.pid);
+	ssize_t n = readlink(link, exe, sizeof exe - 1);
+	ck_assert_int_gt(n, 0);
+	exe[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(exe, "(deleted)"));
+	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
+	long deadline = now_ms() + 5000;
+	while (count_in_log(&p, "pool started") < 2 && now_ms() < deadline)
+		sleep_ms(20);
+	pool_wait_total(&p, 2, 3000);
+	n = readlink(link, exe, sizeof exe - 1);
+	ck_assert_int_gt(n, 0);
+	exe[n] = '\0';
+	ck_assert_msg(!strstr(exe, "(deleted)"), "master still runs the old binary: %s", exe);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
+/* A broken program on disk: SIGUSR2 keeps the running master, replaces workers. */
+START_TEST(reload_refuses_broken_binary)
+{
+	struct pool p;
+	pool_init(&p);
+	snprintf(p.prog, sizeof p.prog, "%s/app", p.dir);
+	copy_file(app_path(), p.prog);
+	char listen[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	const char *env[] = { listen, "WORKERS=2", NULL };
+	pool_spawn(&p, env, -1, 0);
+	pool_wait_total(&p, 2, 5000);
+	pid_t before[16], after[16];
+	ck_assert_int_eq(worker_pids(&p, before, 16), 2);
+	char script[200];
+	snprintf(script, sizeof script, "%s/broken", p.dir);
+	FILE *f = fopen(script, "w");
+	fputs("#!/bin/sh\necho 'app: setting WORKERS: broken' >&2\nexit 2\n", f);
+	fclose(f);
+	chmod(script, 0755);
+	copy_file(script, p.prog);
+	ck_assert_int_eq(kill(p.pid, SIGUSR2), 0);
+	long deadline = now_ms() + 5000;
+	while (!log_contains(&p, "fails its settings check") && now_ms() < deadline)
+		sleep_ms(20);
+	ck_assert(log_contains(&p, "fails its settings check"));
+	sleep_ms(300);
+	pool_wait_total(&p, 2, 3000);
+	ck_assert_int_eq(worker_pids(&p, after, 16), 2);
+	for (int i = 0; i < 2; i++)
+		ck_assert(before[i] != after[0] && before[i] != after[1]);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	free(r);
 	pool_stop(&p);
 }
 END_TEST
@@ -871,7 +984,10 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, serves_and_counts);
 	tcase_add_test(tc, openmetrics_is_valid);
 	tcase_add_test(tc, kill9_under_load);
-	tcase_add_test(tc, reload_drops_nothing);
+	tcase_add_test(tc, reload_exec_drops_nothing);
+	tcase_add_test(tc, reload_workers_drops_nothing);
+	tcase_add_test(tc, reload_upgrades_binary);
+	tcase_add_test(tc, reload_refuses_broken_binary);
 	tcase_add_test(tc, sigquit_finishes_inflight);
 	tcase_add_test(tc, request_timeout_kills_hung_worker);
 	tcase_add_test(tc, max_requests_recycles);
