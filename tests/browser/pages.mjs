@@ -76,10 +76,19 @@ try {
 	check(await page.getByText('Here are our users:').isVisible(), 'line "Here are our users:"');
 	const names = await page.locator('ul.users .name').allInnerTexts();
 	for (const n of seeded) check(names.includes(n), `seeded name ${n} is listed`);
-	const css = await page.evaluate(() => getComputedStyle(document.body).fontFamily).catch(() => null);
-	const styled = await page.locator('header.site').evaluate((el) => getComputedStyle(el).backgroundColor).catch(() => '');
-	check(css === null || styled !== 'rgba(0, 0, 0, 0)', 'the stylesheet is applied (header has a background)');
+	const styled = await page.locator('header.site').evaluate((el) => getComputedStyle(el).backgroundColor);
+	check(styled === 'rgb(29, 35, 48)', `the stylesheet is applied (header background ${styled})`);
 	await page.screenshot({ path: join(shots, 'list-wide.png'), fullPage: true });
+
+	// Keyboard users see where they are: Tab twice lands on a link with a focus ring.
+	await page.keyboard.press('Tab');
+	await page.keyboard.press('Tab');
+	const ring = await page.evaluate(() => {
+		const s = getComputedStyle(document.activeElement);
+		return `${document.activeElement.tagName} ${s.outlineStyle} ${s.outlineWidth}`;
+	});
+	check(/^A solid [1-9]/.test(ring), `the focused link has a visible outline (${ring})`);
+	await page.screenshot({ path: join(shots, 'focus-wide.png') });
 
 	// Add a user through the form.
 	await page.getByRole('link', { name: 'Add a user' }).first().click();
@@ -119,7 +128,7 @@ try {
 	// A phone: the same pages, nothing wider than the screen.
 	await page.setViewportSize(viewports.phone);
 	await page.goto(`${base}/`);
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth).catch(() => 0);
+	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 	check(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
 	await page.screenshot({ path: join(shots, 'list-phone.png'), fullPage: true });
 	await page.goto(`${base}/users/new`);
