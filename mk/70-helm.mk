@@ -1,6 +1,7 @@
 # Kubernetes: the Helm chart (helm/fcgi-users) and the container images (images/).
 #   make helm-check       lint, template, schema-validate, nginx -t and route the chart (make test)
 #   make images-check     Dockerfiles vs make install, ldd and the chart (make test)
+#   make helm-pools-check the built pools run with the chart's env, probes, migration Job, SIGQUIT (make test)
 #   make images           build the two images with Docker (not here: no Docker engine)
 #   make helm-schema      regenerate values.schema.json (tests/helm/gen-schema.py)
 #   make helm-readme      regenerate the chart README's table of values
@@ -37,3 +38,8 @@ helm-readme: ## regenerate the values table of helm/fcgi-users/README.md
 	node tests/helm/values-table.mjs --write
 
 TEST_STEPS += helm-check images-check
+
+.PHONY: helm-pools-check
+helm-pools-check: all ## the real pools run with the chart's settings, probes and STOPSIGNAL
+	@HELM=.tools/bin/helm RUN_DIR=$(HELM_RUN_DIR) PORT=$(HELM_PORT) tests/helm/pools-check.sh
+TEST_STEPS += helm-pools-check

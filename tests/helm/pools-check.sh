@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# pools-check.sh: the real services run with the settings the chart gives them. The
+# chart is rendered; the environment, args and probe commands of the backend and
+# frontend Deployments and of the migration Job are taken from the rendered objects
+# and used to run the built binaries here, with only the addresses made local:
+#   LISTEN -> unix sockets under RUN_DIR (the chart's nginx upstreams point there),
+#   DATABASE_URI host -> a private MariaDB on a unix socket (scripts/stack.sh db-start),
+#   *_FILE -> the values of the rendered Secrets written to files,
+#   BACKEND_URL -> the chart's nginx on 127.0.0.1:PORT (as in the cluster: via nginx).
+# Then: the migration Job's command migrates (twice: every upgrade runs it); every
+# probe command passes; /, /backend, /api/v1/ready and the status page answer through
+# the chart's nginx; with MariaDB stopped the backend's readiness fails while its
+# liveness passes; SIGQUIT (the images' STOPSIGNAL) stops each pool gracefully.
+# Env: HELM, RUN_DIR (.run/test-helm), PORT (18098), BUILD (build).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+helm=${HELM:-.tools/bin/helm}
+port=${PORT:-18098}
+build=${BUILD:-build}
+for svc in backend frontend; do
+	if [[ ! -x $build/fcgi-$svc ]]; then
+		echo "SKIPPED: pools-check: $build/fcgi-$svc is not built"
+		exit 0
+	fi
+done
+command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || { echo "pools-check: mariadbd missing: make deps" >&2; exit 1; }
+run=${RUN_DIR:-.run/test-helm}
+mkdir -p "$run"
+run=$(cd "$run" && pwd)/pools
+stack=$run/stack
+if [[ -d $stack/pids ]]; then # a MariaDB left by an interrupted run
+	RUN_DIR=$stack scripts/stack.sh db-stop >/dev/null 2>&1 || true
+fi
+rm -rf "$run"
+mkdir -p "$run/secrets" "$run/logs" "$run/nginx/run/nginx-temp"
+
+declare -A pid=()
+cleanup() {
+	[[ -f $run/nginx/run/nginx.pid ]] && kill -QUIT "$(cat "$run/nginx/run/nginx.pid")" 2>/dev/null
+	for p in "${pid[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	RUN_DIR=$stack scripts/stack.sh db-stop >/dev/null 2>&1 || true
+	for _ in $(seq 50); do [[ -f $run/nginx/run/nginx.pid ]] || break; sleep 0.1; done
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*" >&2
+	tail -n 5 "$run"/logs/*.log >&2 2>/dev/null || true
+	exit 1
+}
+
+# ---- the chart, rendered for a local run ---------------------------------------------
+"$helm" template t helm/fcgi-users --set database.sslMode=DISABLED \
+	--set "nginx.upstreams.frontend=unix:$run/frontend.sock" --set "nginx.upstreams.backend=unix:$run/backend.sock" \
+	--set "nginx.runDir=$run/nginx/run" --set "nginx.staticRoot=$repo/fcgi-frontend/static" \
+	--set "nginx.containerPorts.http=$port" >"$run/rendered.yaml"
+spec() { node tests/helm/pod-spec.mjs "$run/rendered.yaml" "$@"; }
+spec x secret:t-fcgi-users-database:password >"$run/secrets/database-password"
+spec x secret:t-fcgi-users-secret-key:secret-key >"$run/secrets/secret-key"
+db_pass=$(cat "$run/secrets/database-password")
+
+# ---- MariaDB with the chart's database, user and password -------------------------
+RUN_DIR=$stack scripts/stack.sh db-start >"$run/logs/stack.log" 2>&1 || fail "MariaDB did not start (scripts/stack.sh db-start)"
+sock=$stack/mysql.sock
+uri=$(spec Deployment/backend env | sed -n 's/^DATABASE_URI=//p')
+[[ $uri =~ ^mysql://([^@:]+)@([^/]+)/([^?]+)\?(.*)$ ]] || fail "DATABASE_URI '$uri' is not mysql://user@host:port/db?..."
+db_user=${BASH_REMATCH[1]} db_name=${BASH_REMATCH[3]} db_query=${BASH_REMATCH[4]}
+mariadb --no-defaults --socket="$sock" -uroot <<SQL || fail "cannot create the chart's database and user"
+CREATE DATABASE IF NOT EXISTS \`$db_name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+CREATE USER IF NOT EXISTS '$db_user'@'localhost' IDENTIFIED BY '$db_pass';
+GRANT ALL ON \`$db_name\`.* TO '$db_user'@'localhost';
+SQL
+local_uri="mysql://$db_user@localhost/$db_name?$db_query&socket=$sock"
+
+# localise NAME=VALUE lines on stdin
+localise() {
+	sed -e "s|^LISTEN=.*|LISTEN=unix:$run/$1.sock|" \
+		-e "s|^DATABASE_URI=.*|DATABASE_URI=${local_uri//&/\\&}|" \
+		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
+		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
+		-e "s|^BACKEND_URL=.*|BACKEND_URL=http://127.0.0.1:$port|"
+}
+
+# ---- the migration Job ----------------------------------------------------------
+mapfile -t job_env < <(spec Job/migrate env | localise migrate)
+mapfile -t job_args < <(spec Job/migrate args)
+[[ ${job_args[*]} == migrate ]] || fail "the migration Job's args are '${job_args[*]}', not 'migrate'"
+for n in 1 2; do
+	env -i PATH=/usr/bin:/bin MIGRATIONS_DIR="$repo/sql" "${job_env[@]}" "$build/fcgi-backend" "${job_args[@]}" \
+		>"$run/logs/migrate-$n.log" 2>&1 || fail "fcgi-backend migrate (run $n) with the Job's settings failed: $(tail -n 3 "$run/logs/migrate-$n.log")"
+done
+users=$(mariadb --no-defaults --socket="$sock" -uroot -N -e "SELECT COUNT(*) FROM \`$db_name\`.users")
+[[ $users == 5 ]] || fail "after migrate: $users users, want the 5 seeded ones"
+echo "ok the migration Job's command migrates and seeds (5 users), and runs again as a no-op"
+
+# ---- the pools with the Deployments' settings ----------------------------------------
+for svc in backend frontend; do
+	mapfile -t penv < <(spec "Deployment/$svc" env | localise "$svc")
+	env -i PATH=/usr/bin:/bin "${penv[@]}" "$build/fcgi-$svc" >"$run/logs/$svc.log" 2>&1 &
+	pid[$svc]=$!
+done
+for _ in $(seq 100); do [[ -S $run/backend.sock && -S $run/frontend.sock ]] && break; sleep 0.1; done
+for svc in backend frontend; do
+	kill -0 "${pid[$svc]}" 2>/dev/null || fail "fcgi-$svc exited at start with the chart's settings: $(tail -n 3 "$run/logs/$svc.log")"
+	[[ -S $run/$svc.sock ]] || fail "fcgi-$svc does not listen"
+done
+
+# probe KIND SVC: run the Deployment's probe command against the local socket.
+probe() {
+	local cmd
+	mapfile -t cmd < <(spec "Deployment/$2" "probe:$1")
+	[[ ${cmd[0]} == /usr/local/bin/fcgi-probe ]] || fail "$2 $1 probe runs ${cmd[0]}"
+	images/fcgi-probe "$run/$2.sock" "${cmd[2]}"
+}
+for svc in backend frontend; do
+	for kind in startup liveness readiness; do
+		for _ in $(seq 30); do probe $kind $svc >/dev/null && break; sleep 0.2; done
+		out=$(probe $kind $svc) || fail "$svc $kind probe fails: $out"
+	done
+done
+echo "ok both pools start with the chart's settings; startup, liveness and readiness probes pass"
+
+# ---- the chart's nginx in front -----------------------------------------------------
+node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
+conf=$run/nginx/conf/nginx.conf
+sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$run/nginx/conf/errors\"|" "$conf"
+user_opt=()
+[[ $(id -u) == 0 ]] && user_opt=(-g "user root;")
+nginx -e "$run/logs/nginx-error.log" "${user_opt[@]}" -c "$conf" >"$run/logs/nginx.log" 2>&1 || fail "nginx did not start"
+base=http://127.0.0.1:$port
+for _ in $(seq 50); do curl -s -o /dev/null "$base/static/style.css" && break; sleep 0.1; done
+
+get() { curl -sS --max-time 10 -o "$run/body" -w '%{http_code}' "$base$1" || echo 000; }
+code=$(get /)
+[[ $code == 200 ]] || fail "GET / answered $code: $(head -c 300 "$run/body")"
+{ grep -q 'Here are our users' "$run/body" && grep -q '>Bob<' "$run/body"; } || fail "GET /: no user list with Bob: $(head -c 300 "$run/body")"
+echo "ok GET / 200: the page lists the users (frontend -> nginx -> backend -> MariaDB)"
+code=$(get /backend)
+[[ $code == 200 ]] || fail "GET /backend answered $code"
+[[ $(head -c 19 "$run/body") == '[{"userName":"Bob"}' ]] || fail "GET /backend: $(head -c 100 "$run/body")"
+echo "ok GET /backend 200: $(head -c 60 "$run/body")..."
+code=$(get /api/v1/ready)
+[[ $code == 200 ]] || fail "GET /api/v1/ready answered $code"
+code=$(get '/-/status/backend?openmetrics')
+{ [[ $code == 200 ]] && grep -q '^# EOF' "$run/body"; } || fail "GET /-/status/backend?openmetrics: $code, $(head -c 100 "$run/body")"
+echo "ok GET /api/v1/ready 200; /-/status/backend?openmetrics 200 (what the ServiceMonitor scrapes)"
+
+# ---- the database goes away: not ready, still alive ---------------------------------
+RUN_DIR=$stack scripts/stack.sh db-stop >>"$run/logs/stack.log" 2>&1
+out=$(probe readiness backend) && fail "backend readiness passes with MariaDB stopped"
+probe liveness backend >/dev/null || fail "backend liveness fails with MariaDB stopped (it would be restarted)"
+echo "ok MariaDB stopped: backend readiness fails ($out), liveness passes"
+
+# ---- SIGQUIT (STOPSIGNAL): graceful stop ---------------------------------------------
+for svc in backend frontend; do
+	mapfile -t workers < <(pgrep -P "${pid[$svc]}" || true)
+	((${#workers[@]} > 0)) || fail "fcgi-$svc has no workers"
+	kill -QUIT "${pid[$svc]}"
+	rc=0
+	for _ in $(seq 100); do kill -0 "${pid[$svc]}" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "${pid[$svc]}" 2>/dev/null && fail "fcgi-$svc still runs 10 s after SIGQUIT"
+	wait "${pid[$svc]}" || rc=$?
+	unset "pid[$svc]"
+	((rc == 0)) || fail "fcgi-$svc exited with $rc after SIGQUIT"
+	for w in "${workers[@]}"; do kill -0 "$w" 2>/dev/null && fail "fcgi-$svc worker $w outlived its master"; done
+done
+echo "ok SIGQUIT stops both pools gracefully (exit 0, no worker left)"
+echo "pools-check: the services run with the chart's settings, probes and stop signal"
