@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api_client.h"
@@ -164,8 +163,11 @@ static void serve(int c, int conn)
 			else
 				reply(c, 201, "{\"id\":9,\"userName\":\"Ann \\\"A\\\"\"}");
 		} else if (strncmp(buf, "PATCH /api/v1/users/2 ", 22) == 0) {
-			ck_assert_ptr_nonnull(strstr(body, "{\"userName\":\"Zoë\"}"));
-			reply(c, 200, "{\"id\":2,\"userName\":\"Zoë\"}");
+			/* The JSON body as the client must send it; else a 400 fails the test. */
+			if (strstr(body, "{\"userName\":\"Zoë\"}"))
+				reply(c, 200, "{\"id\":2,\"userName\":\"Zoë\"}");
+			else
+				reply(c, 400, "{\"title\":\"unexpected body\"}");
 		} else if (strncmp(buf, "DELETE /api/v1/users/1 ", 23) == 0) {
 			if (write(c, "HTTP/1.1 204 No Content\r\n\r\n", 27) < 0)
 				return;
@@ -292,10 +294,10 @@ START_TEST(silent_backend_times_out)
 	init_for(start_server(1), 200, 500);
 	struct api_error e;
 	struct api_user_page p;
-	time_t t0 = time(NULL);
+	/* The server never answers: only the client's own timeout can end this call (the
+	 * test case's timeout would fail it otherwise). */
 	ck_assert_int_eq(api_list_users("", 10, 0, &p, &e), API_UNAVAILABLE);
-	/* Not a speed check: only that the call ended by itself rather than hanging. */
-	ck_assert_int_lt(time(NULL) - t0, 10);
+	ck_assert_int_eq(e.http_status, 0);
 	stop_server();
 }
 END_TEST
