@@ -1,0 +1,228 @@
+/*
+ * api: one handler per route. Handlers read validated inputs (r->in), call users.c,
+ * and turn database outcomes into answers: unavailable → 503 with Retry-After,
+ * duplicate name → 409, anything else unexpected → 500.
+ */
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "users.h"
+
+#define LIST_MAX_LIMIT 100
+
+static void db_failed(struct request *r, enum db_status st)
+{
+	if (st == DB_UNAVAILABLE) {
+		resp_header(r, "Retry-After", "1");
+		http_error(r, 503, "the database is not available; try again shortly");
+	} else {
+		http_error(r, 500, "the database reported an error");
+	}
+}
+
+static void compat_list(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr) {
+		http_error(r, 500, "out of memory");
+		return;
+	}
+	enum db_status st = users_compat_list(&b->db, arr);
+	if (st == DB_OK)
+		resp_json(r, 200, arr);
+	else
+		db_failed(r, st);
+	cJSON_Delete(arr);
+}
+
+enum { LIST_LIMIT, LIST_OFFSET, LIST_Q };
+static const struct input_def list_in[] = {
+	[LIST_LIMIT] = { "limit", IN_QUERY, 0, valid_int, 1, LIST_MAX_LIMIT, "50" },
+	[LIST_OFFSET] = { "offset", IN_QUERY, 0, valid_int, 0, 2147483647, "0" },
+	[LIST_Q] = { "q", IN_QUERY, 0, valid_text, 0, USER_NAME_MAX, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+static void user_list(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	cJSON *o = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(o, "items");
+	if (!o || !items) {
+		cJSON_Delete(o);
+		http_error(r, 500, "out of memory");
+		return;
+	}
+	long long limit = r->in[LIST_LIMIT].num, offset = r->in[LIST_OFFSET].num, total = 0;
+	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
+	enum db_status st = users_list(&b->db, q, limit, offset, items, &total);
+	if (st == DB_OK) {
+		cJSON_AddNumberToObject(o, "total", (double)total);
+		cJSON_AddNumberToObject(o, "limit", (double)limit);
+		cJSON_AddNumberToObject(o, "offset", (double)offset);
+		resp_json(r, 200, o);
+	} else {
+		db_failed(r, st);
+	}
+	cJSON_Delete(o);
+}
+
+enum { ID };
+static const struct input_def id_in[] = {
+	[ID] = { "id", IN_PATH, INPUT_REQUIRED, valid_int, 1, 4294967295LL, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+/* Answer 200/201 with the user as stored now. */
+static void send_user(struct request *r, struct backend *b, long long id, int status)
+{
+	struct user u = { 0 };
+	int found = 0;
+	enum db_status st = users_get(&b->db, id, &u, &found);
+	if (st != DB_OK) {
+		db_failed(r, st);
+		return;
+	}
+	if (!found) {
+		http_error(r, 404, "no such user");
+		return;
+	}
+	cJSON *o = user_to_json(&u);
+	if (!o) {
+		http_error(r, 500, "out of memory");
+		return;
+	}
+	resp_json(r, status, o);
+	cJSON_Delete(o);
+}
+
+static void user_show(struct request *r, void *ctx)
+{
+	send_user(r, ctx, r->in[ID].num, 200);
+}
+
+static void name_taken(struct request *r, const char *name)
+{
+	char d[200];
+	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
+	request_add_error(r, "userName", "is taken");
+	http_error(r, 409, d);
+}
+
+enum { CREATE_NAME };
+static const struct input_def create_in[] = {
+	[CREATE_NAME] = { "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+static void user_create(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	const struct input *name = &r->in[CREATE_NAME];
+	long long id = 0;
+	enum db_status st = users_create(&b->db, name->str, name->len, &id);
+	if (st == DB_DUPLICATE) {
+		name_taken(r, name->str);
+		return;
+	}
+	if (st != DB_OK) {
+		db_failed(r, st);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/api/v1/users/%lld", id);
+	resp_header(r, "Location", loc);
+	send_user(r, b, id, 201);
+}
+
+enum { RENAME_ID, RENAME_NAME };
+static const struct input_def rename_in[] = {
+	[RENAME_ID] = { "id", IN_PATH, INPUT_REQUIRED, valid_int, 1, 4294967295LL, NULL },
+	[RENAME_NAME] = { "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
+	{ NULL, 0, 0, NULL, 0, 0, NULL },
+};
+
+static void user_rename(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	const struct input *name = &r->in[RENAME_NAME];
+	int found = 0;
+	enum db_status st =
+	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
+	if (st == DB_DUPLICATE) {
+		name_taken(r, name->str);
+		return;
+	}
+	if (st != DB_OK) {
+		db_failed(r, st);
+		return;
+	}
+	if (!found) {
+		http_error(r, 404, "no such user");
+		return;
+	}
+	send_user(r, b, r->in[RENAME_ID].num, 200);
+}
+
+static void user_delete(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	int found = 0;
+	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
+	if (st != DB_OK) {
+		db_failed(r, st);
+		return;
+	}
+	if (!found) {
+		http_error(r, 404, "no such user");
+		return;
+	}
+	resp_no_content(r);
+}
+
+static void send_status(struct request *r, int status, const char *text)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", text);
+	resp_json(r, status, o);
+	cJSON_Delete(o);
+}
+
+static void health(struct request *r, void *ctx)
+{
+	(void)ctx;
+	send_status(r, 200, "ok");
+}
+
+static void ready(struct request *r, void *ctx)
+{
+	struct backend *b = ctx;
+	enum db_status st = users_ready(&b->db);
+	if (st == DB_OK) {
+		send_status(r, 200, "ready");
+		return;
+	}
+	resp_header(r, "Retry-After", "1");
+	http_error(r, 503,
+	           st == DB_UNAVAILABLE
+	                   ? "the database is not available"
+	                   : "the database is not migrated (run fcgi-backend migrate)");
+}
+
+static const struct route routes[] = {
+	{ METHOD_GET, "/backend", compat_list, NULL, 0 },
+	{ METHOD_GET, "/api/v1/users", user_list, list_in, 0 },
+	{ METHOD_POST, "/api/v1/users", user_create, create_in, 0 },
+	{ METHOD_GET, "/api/v1/users/{id}", user_show, id_in, 0 },
+	{ METHOD_PATCH, "/api/v1/users/{id}", user_rename, rename_in, 0 },
+	{ METHOD_DELETE, "/api/v1/users/{id}", user_delete, id_in, 0 },
+	{ METHOD_GET, "/api/v1/health", health, NULL, 0 },
+	{ METHOD_GET, "/api/v1/ready", ready, NULL, 0 },
+};
+
+const struct http_app backend_app = {
+	"backend", routes, sizeof routes / sizeof routes[0], HTTP_DEFAULT_MAX_BODY, NULL, NULL,
+};

@@ -1,0 +1,37 @@
+/*
+ * db_uri: DATABASE_URI parsed into connection parameters. Accepts
+ *   mysql://user:pass@host:port/db?ssl-mode=REQUIRED&ssl-ca=/path
+ * and the old system's mysql+pymysql://… form; user and password are percent-decoded.
+ * A unix socket is given as ?socket=/path (or unix_socket=, SQLAlchemy's name).
+ * Query parameters: ssl-mode (DISABLED, PREFERRED, REQUIRED, VERIFY_CA,
+ * VERIFY_IDENTITY), ssl-ca, socket, charset (utf8mb4 or utf8; ignored: always
+ * utf8mb4). '_' may stand for '-' in names. Anything else is an error.
+ */
+#ifndef BACKEND_DB_URI_H
+#define BACKEND_DB_URI_H
+
+#include <stddef.h>
+
+enum ssl_mode {
+	SSL_MODE_DEFAULT,
+	SSL_DISABLED,
+	SSL_PREFERRED,
+	SSL_REQUIRED,
+	SSL_VERIFY_CA,
+	SSL_VERIFY_IDENTITY
+};
+
+struct db_uri {
+	char *user, *password, *host, *database, *socket, *ssl_ca;
+	unsigned port; /* 0: default 3306 */
+	enum ssl_mode ssl_mode;
+};
+
+/* Returns 0, or -1 with a reason in why. On success free with db_uri_free. */
+int db_uri_parse(const char *uri, struct db_uri *out, char *why, size_t whylen);
+void db_uri_free(struct db_uri *u);
+
+/* A settings validator for DATABASE_URI. */
+int setting_check_database_uri(const char *value, char *why, size_t whylen);
+
+#endif

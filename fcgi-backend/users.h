@@ -1,0 +1,44 @@
+/*
+ * users: the users table as the API needs it — list (by id, or by name prefix),
+ * count, fetch, create, rename, delete — each a prepared statement. Names are
+ * compared case-insensitively (the nameKey column, LOWER(userName) under utf8mb4_bin):
+ * 'bob' and 'Bob' are the same user name. See sql/ and README.md.
+ */
+#ifndef BACKEND_USERS_H
+#define BACKEND_USERS_H
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "validate.h"
+
+struct user {
+	long long id;
+	char name[4 * USER_NAME_MAX + 1];
+	char created[32]; /* RFC 3339, UTC: 2026-01-01T00:00:00Z */
+};
+
+/* Append {"userName":…} for every user, ordered by id, to arr (the old API). */
+enum db_status users_compat_list(struct db *db, cJSON *arr);
+
+/* Append up to limit users from offset to arr as {"id","userName","createdAt"}: by id,
+ * or, with a non-empty prefix, those whose name starts with it (case-insensitive), by
+ * name. *total gets the number of matching users. */
+enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
+                          cJSON *arr, long long *total);
+
+/* DB_OK with *found 0 or 1. */
+enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
+/* DB_DUPLICATE when the name is taken. */
+enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
+/* *found 0 when there is no such user. */
+enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found);
+enum db_status users_delete(struct db *db, long long id, int *found);
+/* The database answers and the schema is in place. */
+enum db_status users_ready(struct db *db);
+/* Set the maintained count from COUNT(*) (after writes that bypassed the API). */
+enum db_status users_recount(struct db *db, long long *total);
+
+cJSON *user_to_json(const struct user *u);
+
+#endif

@@ -1,0 +1,301 @@
+#!/usr/bin/env bash
+# stack.sh: the local stack — a private MariaDB, the backend and frontend pools and
+# nginx — all state under RUN_DIR. Never touches the system's MariaDB or nginx: every
+# process is started with its own files and stopped by the pid this script recorded.
+#
+#   scripts/stack.sh start     start in the background; returns once the stack answers
+#   scripts/stack.sh run       start in the foreground; Ctrl-C (or SIGTERM) stops all
+#   scripts/stack.sh stop      stop everything, leaving no process behind
+#   scripts/stack.sh status    what is running
+#   scripts/stack.sh db-stop   stop only MariaDB (tests of the database going away)
+#   scripts/stack.sh db-start  start MariaDB again
+#   scripts/stack.sh migrate   apply the migrations to the stack's database
+#
+# Environment: RUN_DIR (default .run), PORT (nginx on 127.0.0.1:PORT, default 8080),
+# DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
+# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build).
+# Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+RUN_DIR=${RUN_DIR:-.run}
+mkdir -p "$RUN_DIR"
+RUN_DIR=$(cd "$RUN_DIR" && pwd)
+PORT=${PORT:-8080}
+DB_TCP_PORT=${DB_TCP_PORT:-}
+BACKEND_WORKERS=${BACKEND_WORKERS:-2}
+FRONTEND_WORKERS=${FRONTEND_WORKERS:-2}
+BUILD=${BUILD:-build}
+BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
+FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
+MARIADBD=$(readlink -f "$(command -v mariadbd || echo /usr/sbin/mariadbd)")
+NGINX=$(readlink -f "$(command -v nginx || echo /usr/sbin/nginx)")
+
+LOGS=$RUN_DIR/logs
+PIDS=$RUN_DIR/pids
+DATADIR=$RUN_DIR/mariadb
+SOCK=$RUN_DIR/mysql.sock
+DB_NAME=users
+DB_USER=fcgi
+# A password with characters that need percent-encoding, so every local run exercises
+# the URI decoding the managed database's passwords need.
+DB_PASS='l0cal p@ss/%'
+DB_PASS_ENC='l0cal%20p%40ss%2F%25'
+DATABASE_URI="mysql://$DB_USER:$DB_PASS_ENC@localhost/$DB_NAME?socket=$SOCK"
+BASE_URL="http://127.0.0.1:$PORT"
+
+say() { printf 'stack: %s\n' "$*"; }
+die() {
+	printf 'stack: %s\n' "$*" >&2
+	exit 1
+}
+
+if ((${#SOCK} > 107)); then
+	die "RUN_DIR path too long for a unix socket: $SOCK"
+fi
+
+# ---- processes, by pid file ------------------------------------------------------
+
+pid_of() { # name -> pid if alive and still ours, else nothing
+	local f=$PIDS/$1.pid pid
+	[[ -f $f ]] || return 1
+	pid=$(<"$f")
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	kill -0 "$pid" 2>/dev/null || return 1
+	# A recycled pid would belong to another program: check it runs the binary we
+	# started (by /proc/PID/exe: a pool may rewrite its command line; a rebuilt binary
+	# shows as "path (deleted)").
+	local exe
+	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+	[[ $exe == "$2" || $exe == "$2 (deleted)" ]] || return 1
+	echo "$pid"
+}
+
+# stop_proc name exe [signal]: TERM (or signal), wait up to 15 s, then KILL.
+stop_proc() {
+	local name=$1 marker=$2 sig=${3:-TERM} pid
+	if pid=$(pid_of "$name" "$marker"); then
+		kill "-$sig" "$pid" 2>/dev/null || true
+		for _ in $(seq 150); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			say "$name (pid $pid) did not stop; killing it"
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		say "stopped $name"
+	fi
+	rm -f "$PIDS/$name.pid"
+}
+
+# spawn name command…: run in the background, detached from the terminal's signals in
+# start mode (so `make start` can return), as a child we wait for in run mode.
+spawn() {
+	local name=$1
+	shift
+	if [[ $MODE == run ]]; then
+		"$@" >>"$LOGS/$name.log" 2>&1 &
+	else
+		setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+	fi
+	echo $! >"$PIDS/$name.pid"
+}
+
+wait_for() { # seconds description command…
+	local secs=$1 what=$2
+	shift 2
+	for _ in $(seq $((secs * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "$what did not come up within ${secs}s (logs in $LOGS/)"
+}
+
+# ---- MariaDB -----------------------------------------------------------------------
+
+db_user_flag=()
+if [[ $(id -u) == 0 ]]; then db_user_flag=(--user=root); fi
+
+db_install() {
+	[[ -d $DATADIR/mysql ]] && return 0
+	say "creating a private MariaDB in $DATADIR"
+	mkdir -p "$DATADIR" "$RUN_DIR/tmp"
+	# A private tmpdir: installs running at the same time in /tmp collide on names.
+	mariadb-install-db --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
+		--tmpdir="$RUN_DIR/tmp" \
+		--auth-root-authentication-method=socket --skip-test-db \
+		>"$LOGS/mariadb-install.log" 2>&1 ||
+		die "mariadb-install-db failed (see $LOGS/mariadb-install.log)"
+}
+
+db_start() {
+	if pid_of mariadb "$MARIADBD" >/dev/null; then return 0; fi
+	db_install
+	local net=(--skip-networking)
+	if [[ -n $DB_TCP_PORT ]]; then net=(--bind-address=127.0.0.1 --port="$DB_TCP_PORT"); fi
+	rm -f "$SOCK"
+	mkdir -p "$RUN_DIR/tmp"
+	spawn mariadb "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
+		--tmpdir="$RUN_DIR/tmp" \
+		--socket="$SOCK" --pid-file="$RUN_DIR/mariadb.pid" "${net[@]}" \
+		--log-error="$LOGS/mariadb-error.log" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+		--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
+		--skip-log-bin --max-connections=200
+	wait_for 60 MariaDB mariadb-admin --no-defaults --socket="$SOCK" -uroot ping
+	say "MariaDB answers on $SOCK${DB_TCP_PORT:+ and 127.0.0.1:$DB_TCP_PORT}"
+}
+
+db_stop() {
+	stop_proc mariadb "$MARIADBD"
+}
+
+db_setup() {
+	# The app user may do anything on this private, loopback-only instance: the
+	# integration tests create throwaway databases (legacy upgrades) with it.
+	mariadb --no-defaults --socket="$SOCK" -uroot <<-SQL
+		CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+		CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
+		CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
+		GRANT ALL ON *.* TO '$DB_USER'@'localhost';
+		GRANT ALL ON *.* TO '$DB_USER'@'127.0.0.1';
+	SQL
+}
+
+migrate() {
+	DATABASE_URI=$DATABASE_URI MIGRATIONS_DIR=$ROOT/sql "$BACKEND_BIN" migrate
+}
+
+# ---- pools and nginx ---------------------------------------------------------------
+
+backend_start() {
+	rm -f "$RUN_DIR/backend.sock"
+	spawn backend env DATABASE_URI="$DATABASE_URI" LISTEN="unix:$RUN_DIR/backend.sock" \
+		WORKERS="$BACKEND_WORKERS" "$BACKEND_BIN"
+	wait_for 20 "the backend pool" test -S "$RUN_DIR/backend.sock"
+}
+
+frontend_start() {
+	[[ -x $FRONTEND_BIN ]] || {
+		say "no $BUILD/fcgi-frontend yet: pages will answer 502"
+		return 0
+	}
+	local key=$RUN_DIR/secret_key
+	if [[ ! -s $key ]]; then
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key")
+	fi
+	rm -f "$RUN_DIR/frontend.sock"
+	spawn frontend env BACKEND_URL="$BASE_URL" SECRET_KEY_FILE="$key" \
+		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" "$FRONTEND_BIN"
+	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"
+}
+
+nginx_start() {
+	local prefix=$RUN_DIR/nginx
+	mkdir -p "$prefix/logs"
+	nginx/render.sh local --listen "127.0.0.1:$PORT" \
+		--backend "unix:$RUN_DIR/backend.sock" --frontend "unix:$RUN_DIR/frontend.sock" \
+		--static-root "$ROOT/fcgi-frontend/static" --prefix "$prefix" \
+		--backend-workers "$BACKEND_WORKERS" --frontend-workers "$FRONTEND_WORKERS" \
+		-o "$RUN_DIR/nginx.conf"
+	"$NGINX" -t -q -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;' 2>>"$LOGS/nginx.log" ||
+		die "nginx rejects $RUN_DIR/nginx.conf (see $LOGS/nginx.log)"
+	spawn nginx "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
+}
+
+write_env() {
+	cat >"$RUN_DIR/env" <<-EOF
+		# Written by scripts/stack.sh for tests and tools: source it.
+		RUN_DIR='$RUN_DIR'
+		PORT='$PORT'
+		BASE_URL='$BASE_URL'
+		MYSQL_SOCKET='$SOCK'
+		DB_TCP_PORT='$DB_TCP_PORT'
+		DB_NAME='$DB_NAME'
+		DB_USER='$DB_USER'
+		DB_PASS='$DB_PASS'
+		DATABASE_URI='$DATABASE_URI'
+		BACKEND_SOCKET='$RUN_DIR/backend.sock'
+		FRONTEND_SOCKET='$RUN_DIR/frontend.sock'
+		LOGS='$LOGS'
+	EOF
+}
+
+ready() { curl -fsS -o /dev/null --max-time 2 "$BASE_URL/api/v1/ready"; }
+
+start_all() {
+	[[ -x $BACKEND_BIN ]] || die "$BUILD/fcgi-backend is missing: run make first"
+	mkdir -p "$LOGS" "$PIDS"
+	if pid_of nginx "$NGINX" >/dev/null && ready; then
+		write_env
+		say "already running at $BASE_URL"
+		return 0
+	fi
+	# Leftovers of a stack that died: stop what is left, keep the data.
+	stop_all quiet
+	db_start
+	db_setup
+	migrate
+	backend_start
+	frontend_start
+	nginx_start
+	write_env
+	wait_for 30 "the stack ($BASE_URL/api/v1/ready)" ready
+	say "up at $BASE_URL (state and logs in $RUN_DIR)"
+}
+
+stop_all() {
+	stop_proc nginx "$NGINX" QUIT
+	stop_proc frontend "$FRONTEND_BIN"
+	stop_proc backend "$BACKEND_BIN"
+	db_stop
+	[[ ${1:-} == quiet ]] || say "stopped (data kept in $DATADIR)"
+}
+
+status() {
+	local rc=0 name marker
+	for pair in "mariadb:$MARIADBD" "backend:$BACKEND_BIN" "frontend:$FRONTEND_BIN" \
+		"nginx:$NGINX"; do
+		name=${pair%%:*} marker=${pair#*:}
+		if pid=$(pid_of "$name" "$marker"); then
+			printf '%-9s running (pid %s)\n' "$name" "$pid"
+		else
+			printf '%-9s stopped\n' "$name"
+			[[ $name == frontend && ! -x $FRONTEND_BIN ]] || rc=1
+		fi
+	done
+	return $rc
+}
+
+MODE=${1:-}
+case $MODE in
+start) start_all ;;
+run)
+	trap 'trap - INT TERM EXIT; echo; stop_all; exit 0' INT TERM
+	trap 'stop_all' EXIT
+	start_all
+	say "running in the foreground; Ctrl-C stops it. Logs: $LOGS/"
+	# Wait for any child: if one dies, stop the rest rather than limp along.
+	wait -n || true
+	say "a process of the stack exited; stopping the rest"
+	;;
+stop) stop_all ;;
+status) status ;;
+db-stop)
+	mkdir -p "$PIDS" "$LOGS"
+	MODE=start
+	db_stop
+	;;
+db-start)
+	mkdir -p "$PIDS" "$LOGS"
+	MODE=start
+	db_start
+	;;
+migrate) migrate ;;
+*)
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac
