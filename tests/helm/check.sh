@@ -54,6 +54,7 @@ declare -A sets=(
 		--set backend.pool.pm=dynamic --set database.caCert.existingSecret=rds-ca
 		--set networkPolicy.allowExternal=false --set networkPolicy.databaseCIDRs={10.1.0.0/16}
 		--set backend.extraEnvVarsCM=extra --set frontend.extraEnvVarsSecret=extra
+		--set commonAnnotations.team=users --set commonLabels.tier=web
 		--set global.imagePullSecrets={regcred} --set backend.image.digest=sha256:$(printf '0%.0s' {1..64})"
 	[minimal]="--set networkPolicy.enabled=false --set backend.migration.enabled=false
 		--set serviceAccount.create=false --set database.existingSecret=db --set secretKey.existingSecret=sk

@@ -39,7 +39,9 @@ declare -A pid=()
 cleanup() {
 	[[ -f $run/nginx/run/nginx.pid ]] && kill -QUIT "$(cat "$run/nginx/run/nginx.pid")" 2>/dev/null
 	for p in "${pid[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
-	RUN_DIR=$stack scripts/stack.sh db-stop >/dev/null 2>&1 || true
+	if ! RUN_DIR=$stack scripts/stack.sh db-stop >/dev/null 2>&1 && [[ -s $stack/mariadb.pid ]]; then
+		kill -TERM "$(cat "$stack/mariadb.pid")" 2>/dev/null || true # our own MariaDB, by its pid file
+	fi
 	for _ in $(seq 50); do [[ -f $run/nginx/run/nginx.pid ]] || break; sleep 0.1; done
 }
 trap cleanup EXIT

@@ -17,7 +17,9 @@ metadata:
   namespace: {{ $ctx.Release.Namespace | quote }}
   labels:
     {{- include "fcgi-users.componentLabels" $sel | nindent 4 }}
-  {{- include "fcgi-users.annotations" $ctx | nindent 2 }}
+  {{- with (include "fcgi-users.annotations" $ctx) }}
+  {{- . | trim | nindent 2 }}
+  {{- end }}
 spec:
   {{- if not $v.autoscaling.enabled }}
   replicas: {{ $v.replicaCount }}
