@@ -121,7 +121,11 @@ chroot "$root" systemctl enable systemd-networkd.service ssh.service >/dev/null 
 # Serial console for `-nographic` boots, and no getty waiting on a tty nobody reads.
 chroot "$root" systemctl mask getty@tty1.service >/dev/null 2>&1 || true
 chroot "$root" apt-get clean
-rm -rf "$root/var/lib/apt/lists/"*_Packages "$root/var/cache/apt/"*.bin
+# No package lists in the image, and nothing claiming they are fresh: the first apt
+# run in the VM (the playbook's) fetches them, as on a fresh cloud VM.
+rm -rf "$root/var/lib/apt/lists/"* "$root/var/cache/apt/"*.bin "$root/var/lib/apt/periodic/"*
+mkdir -p "$root/var/lib/apt/lists/partial"
+touch -d @0 "$root/var/lib/apt/lists"
 
 cp -L "$root/vmlinuz" "$work/vmlinuz"
 cp -L "$root/initrd.img" "$work/initrd.img"

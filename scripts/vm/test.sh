@@ -33,7 +33,11 @@ mkdir -p "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 vm=$RUN_DIR/vm
 cleanup() {
-	local rc=$?
+	local rc=$? sock
+	# Ansible's persistent ssh connections (ControlPersist) go first.
+	for sock in "$RUN_DIR"/cp/*; do
+		[[ -S $sock ]] && ssh -o ControlPath="$sock" -O exit fcgi-vm >/dev/null 2>&1
+	done
 	scripts/vm/stop.sh "$vm" 2>/dev/null || true
 	scripts/vm/db.sh stop "$RUN_DIR" || true
 	exit "$rc"
