@@ -137,6 +137,7 @@ struct pool_master {
 	int reload_pending; /* SIGUSR2: new generation starting, old one still serving */
 	struct timespec reload_started;
 	int max_children_warned; /* php-fpm's warn_max_children: once per episode */
+	struct timespec max_children_logged;
 	unsigned pm_started_gen; /* dynamic: generation + 1 once it has its start servers */
 };
 /* Fork one worker of the current generation; 0 on success, -1 when not now. */

@@ -45,10 +45,15 @@ static void max_children_reached(struct pool_master *m, int reached)
 		return;
 	m->max_children_warned = 1;
 	atomic_fetch_add(&m->sb->max_children_reached, 1);
-	char n[16];
+	/* Counted every episode; logged at most every 10 s, or a busy pool floods its log. */
+	if (m->max_children_logged.tv_sec && pool_ms_since(&m->max_children_logged) < 10000)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &m->max_children_logged);
+	char n[16], total[24];
 	snprintf(n, sizeof n, "%d", m->cfg->max_children);
+	snprintf(total, sizeof total, "%lu", atomic_load(&m->sb->max_children_reached));
 	log_kv(LOG_WARN, "server reached max children (WORKERS), consider raising it", "workers", n,
-	       NULL);
+	       "max_children_reached", total, NULL);
 }
 
 void pool_pm_maintain(struct pool_master *m)
