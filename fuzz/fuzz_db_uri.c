@@ -1,0 +1,36 @@
+/*
+ * fuzz_db_uri: DATABASE_URI, the one setting that carries a password. Properties: a
+ * parse either fails with a reason or yields a host or a socket and a database; the
+ * settings validator agrees with the parser.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_uri.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	memcpy(s, data, size);
+	s[size] = '\0';
+	struct db_uri u;
+	char why[200] = "";
+	int rc = db_uri_parse(s, &u, why, sizeof why);
+	if (rc == 0) {
+		if ((!u.host || !*u.host) && (!u.socket || !*u.socket))
+			abort();
+		if (!u.database)
+			abort();
+		db_uri_free(&u);
+	} else if (!why[0]) {
+		abort(); /* an error without a reason helps nobody */
+	}
+	char why2[200];
+	if ((setting_check_database_uri(s, why2, sizeof why2) == 0) != (rc == 0))
+		abort();
+	free(s);
+	return 0;
+}
