@@ -548,6 +548,52 @@ START_TEST(backend_down_gives_friendly_page_then_recovers)
 }
 END_TEST
 
+/* Run build/fcgi-frontend with only env (and PATH); returns the exit status, output in
+ * out. */
+static int run_frontend(const char *env, char *out, size_t cap)
+{
+	const char *build = getenv("BUILD");
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "env -i %s %s/fcgi-frontend 2>&1", env,
+	         build && *build ? build : "build");
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	size_t n = fread(out, 1, cap - 1, f);
+	out[n] = '\0';
+	int rc = pclose(f);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+START_TEST(bad_settings_stop_with_one_line)
+{
+	struct {
+		const char *env, *says;
+	} cases[] = {
+		{ "", "setting BACKEND_URL: required" },
+		{ "BACKEND_URL=ftp://x", "setting BACKEND_URL: 'ftp://x' is not an http" },
+		{ "BACKEND_URL=http://127.0.0.1:1", "setting SECRET_KEY: required" },
+		{ "BACKEND_URL=http://127.0.0.1:1 SECRET_KEY=short",
+		  "setting SECRET_KEY: must be" },
+		{ "BACKEND_URL=http://127.0.0.1:1 SECRET_KEY_FILE=/nonexistent/key",
+		  "setting SECRET_KEY_FILE: cannot read" },
+		{ "BACKEND_URL=http://127.0.0.1:1 DEV_INSECURE_SECRET=1 PAGE_SIZE=0",
+		  "setting PAGE_SIZE" },
+		{ "BACKEND_URL=http://127.0.0.1:1 DEV_INSECURE_SECRET=1 BACKEND_TIMEOUT_MS=soon",
+		  "setting BACKEND_TIMEOUT_MS" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[1024];
+		int rc = run_frontend(cases[i].env, out, sizeof out);
+		ck_assert_msg(rc == 2, "[%s] exit %d, not 2: %s", cases[i].env, rc, out);
+		ck_assert_msg(strstr(out, cases[i].says) != NULL, "[%s] said: %s", cases[i].env,
+		              out);
+		char *nl = strchr(out, '\n');
+		ck_assert_msg(nl && nl[1] == '\0', "[%s] more than one line: %s", cases[i].env,
+		              out);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -560,6 +606,7 @@ int main(void)
 	tcase_add_test(tc, markup_names_are_text);
 	tcase_add_test(tc, rename_through_the_form);
 	tcase_add_test(tc, pages_are_valid_html);
+	tcase_add_test(tc, bad_settings_stop_with_one_line);
 	suite_add_tcase(s, tc);
 	/* Last: it stops and starts the backend. */
 	TCase *down = tcase_create("backend_down");
