@@ -21,6 +21,7 @@
 #include "log.h"
 #include "browser.h"
 #include "frontend.h"
+#include "layout.h"
 
 struct mem {
 	const char *in;
@@ -298,6 +299,27 @@ START_TEST(flash_is_signed)
 }
 END_TEST
 
+START_TEST(broken_page_becomes_500)
+{
+	/* A page whose template named a slot it was not given is never sent half-built. */
+	struct request r;
+	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	struct http_io io = { &m, mem_read, mem_write };
+	memset(&m, 0, sizeof m);
+	ck_assert_int_eq(request_init(&r, envp, &io), 0);
+	struct html h = { 0 };
+	HTML(&h, "<p>{{missing}}</p>", "other", "x");
+	page_send(&r, 200, "Broken", NULL, &h);
+	html_free(&h);
+	request_free(&r);
+	int status = 0;
+	sscanf(m.out, "Status: %d", &status);
+	ck_assert_int_eq(status, 500);
+	ck_assert_ptr_nonnull(strstr(body_of(), "Something went wrong"));
+	ck_assert_ptr_null(strstr(body_of(), "<p></p>"));
+}
+END_TEST
+
 int main(void)
 {
 	/* The failures these tests provoke are logged as warnings: keep the output to
@@ -316,6 +338,7 @@ int main(void)
 	tcase_add_test(tc, backend_down_gives_friendly_page);
 	tcase_add_test(tc, not_found_pages);
 	tcase_add_test(tc, flash_is_signed);
+	tcase_add_test(tc, broken_page_becomes_500);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
