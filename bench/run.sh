@@ -32,8 +32,6 @@ export PEERS_RUN=$RUN_DIR/peers
 export PORT_STATIC=$((PORT + 10)) PORT_FCGI=$((PORT + 11)) PORT_PHP=$((PORT + 20))
 export PORT_FLASK=$((PORT + 30))
 export PEERS_WORKERS=$WORKERS NGINX_WORKERS
-# The same keep-alive rule as nginx/render.sh: floor((pool workers - 1) / nginx workers).
-export PEERS_KEEPALIVE=$(((WORKERS - 1) / NGINX_WORKERS))
 export CEILING_BIN=$root/build/bench/fcgi_static
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -62,6 +60,7 @@ cleanup() {
 	stack stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
 
 # --- our stack, fresh ----------------------------------------------------------------
 log "starting the local stack in $RUN_DIR on 127.0.0.1:$PORT (WORKERS=$WORKERS per pool)"
@@ -77,6 +76,16 @@ base=http://127.0.0.1:$PORT
 sql() { mariadb --no-defaults --socket="$MYSQL_SOCKET" -uroot -N -B "$DB_NAME" -e "$1"; }
 # Rows written behind the service's back must keep its user_count (sql/004).
 recount() { sql "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) WHERE id = 1"; }
+
+# The upstream keep-alive nginx/render.sh derived for our pools ("backend/frontend",
+# "0/0" when off); the peers' nginx gets the same.
+ka_of_stack() {
+	local n
+	n=$(grep -E '^\s*keepalive [0-9]+;' "$RUN_DIR/nginx.conf" | grep -oE '[0-9]+' | paste -sd/ -) || true
+	echo "${n:-0/0}"
+}
+PEERS_KEEPALIVE=$(ka_of_stack)
+export PEERS_KEEPALIVE=${PEERS_KEEPALIVE%%/*}
 
 # The peers log in as our backend does: the stack's account (DB_USER, DB_PASS).
 export DB_USER DB_PASSWORD=$DB_PASS DB_NAME DB_SOCKET=$MYSQL_SOCKET
@@ -186,9 +195,10 @@ for c in $CLIENTS; do
 	done
 done
 
-# --- nginx upstream keep-alive: the rule vs off (p99 at 64 clients) ---------------------
-# The stack's nginx is rendered by nginx/render.sh, which takes KEEPALIVE as an override;
-# restarting the stack keeps the data.
+# --- nginx upstream keep-alive: the rule vs overrides (p99 at 64 clients) -------------
+# The stack's nginx is rendered by nginx/render.sh, which derives upstream keep-alive
+# from the pool sizes (its rule) and takes KEEPALIVE=N as an override (0: off).
+# KA_VALUES: "rule" (no override) and the overrides to compare; restarts keep the data.
 restart_stack() { # [KEEPALIVE override]
 	stack stop >/dev/null 2>&1 || true
 	if [[ -n ${1:-} ]]; then
@@ -198,15 +208,16 @@ restart_stack() { # [KEEPALIVE override]
 	fi
 }
 if [[ ${KA_ROW:-1} == 1 ]]; then
-	for ka in rule off; do
-		if [[ $ka == off ]]; then
-			restart_stack 0 || die "the stack did not restart with keep-alive off"
+	for ka in ${KA_VALUES:-rule 0 1 2}; do
+		if [[ $ka == rule ]]; then
+			restart_stack || die "the stack did not restart"
+		else
+			restart_stack "$ka" || die "the stack did not restart with KEEPALIVE=$ka"
 		fi
-		conf=$(grep -E '^\s*keepalive [0-9]+;' "$RUN_DIR/nginx.conf" | tr -s ' ;' ' ' | paste -sd, -)
-		echo "KEEPALIVE_CONF mode=$ka lines=${conf// /}" >>"$raw"
+		conf=$(ka_of_stack)
 		for tg in "page|/" "list|/api/v1/users"; do
 			IFS='|' read -r name path <<<"$tg"
-			measure "ka-$ka" ours "$name" 64 "$base$path" report.lua
+			measure "ka-$ka" ours "$name" 64 "$base$path" report.lua "conf=$conf"
 		done
 	done
 	restart_stack || die "the stack did not restart"
