@@ -80,6 +80,24 @@ grep -q 'name: rel-fcgi-users-database' "$out/minimal.yaml" && fail "minimal: a 
 grep -q 'secretName: db$' "$out/minimal.yaml" || fail "minimal: database.existingSecret is not used"
 echo "ok 3: helm template + kubernetes-models validation: default, production, everything, minimal"
 
+# 3b. Pod security: "restricted" for every pod, probes and resources everywhere.
+for name in default production everything; do
+	node tests/helm/restricted.mjs "$out/$name.yaml" || fail "pod security ($name values)"
+done
+node tests/helm/restricted.mjs "$out/minimal.yaml" >/dev/null 2>&1 &&
+	fail "restricted.mjs passed a render with the security contexts switched off"
+echo "ok 3b: every pod is non-root, read-only, capability-free, seccomp RuntimeDefault, probed"
+
+# 3c. NOTES.txt renders and tells the next step.
+"$helm" install rel "$chart" --dry-run=client -n users >"$out/notes-default.txt" 2>&1 || fail "helm install --dry-run (default)"
+"$helm" install rel "$chart" --dry-run=client -n users -f "$chart/values-production.yaml" >"$out/notes-production.txt" 2>&1 ||
+	fail "helm install --dry-run (production)"
+grep -q 'helm test rel -n users' "$out/notes-default.txt" || fail "NOTES: no helm test line"
+grep -q 'the chart GENERATED one' "$out/notes-default.txt" || fail "NOTES: no warning about the generated password"
+grep -q 'password from Secret fcgi-users-database' "$out/notes-production.txt" || fail "NOTES (production): existing Secret not named"
+grep -q 'https://users.example.com/' "$out/notes-production.txt" || fail "NOTES (production): no URL"
+echo "ok 3c: NOTES.txt (default and production)"
+
 # 4. The schema rejects bad values, with a message naming the value.
 reject() { # MESSAGE-SUBSTRING helm-args...
 	local want=$1 err

@@ -138,6 +138,19 @@ kill $stub; wait $stub 2>/dev/null || true
 images/fcgi-probe "$sock" /-/ping >/dev/null && fail "fcgi-probe: a stopped pool passed"
 ok "fcgi-probe: 2xx passes, 503 and a stopped pool fail"
 
+# make images without a Docker engine: a clear message and a failure, never a pass.
+if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
+	echo "make images: a Docker engine answers here; not run by this check (it builds for minutes)"
+else
+	if out=$(make --no-print-directory images 2>&1); then
+		fail "make images succeeded without a Docker engine"
+	elif [[ $out != *"no Docker engine reachable"* ]]; then
+		fail "make images without a Docker engine does not say why: $out"
+	else
+		ok "make images without a Docker engine fails and says so"
+	fi
+fi
+
 if ((errors)); then
 	echo "images-check: $errors problem(s)" >&2
 	exit 1
