@@ -4,6 +4,8 @@
 // the chart's settings:
 //   env            NAME=VALUE lines (valueFrom is an error: the check must know it)
 //   args           the container's args
+//   command        the container's command
+//   script         the last arg (the shell script of a "sh -c" container)
 //   probe:NAME     the exec command of the startup/liveness/readiness probe
 //   secret:NAME:KEY  the decoded value of a rendered Secret
 import { readFileSync } from "node:fs";
@@ -28,7 +30,7 @@ if (what?.startsWith("secret:")) {
 const [kind, component] = (target ?? "").split("/");
 const obj = objs.find((o) => o.kind === kind && o.metadata.labels?.["app.kubernetes.io/component"] === component);
 if (!obj) die(`no ${kind} with component ${component}`);
-const c = obj.spec.template.spec.containers[0];
+const c = (obj.kind === "Pod" ? obj.spec : obj.spec.template.spec).containers[0];
 if (what === "env") {
   for (const e of c.env ?? []) {
     if (e.valueFrom) die(`${e.name} uses valueFrom`);
@@ -37,6 +39,10 @@ if (what === "env") {
   }
 } else if (what === "args") {
   for (const a of c.args ?? []) console.log(a);
+} else if (what === "command") {
+  for (const a of c.command ?? []) console.log(a);
+} else if (what === "script") {
+  process.stdout.write((c.args ?? []).at(-1) ?? ""); // a shell script given as the last arg
 } else if (what?.startsWith("probe:")) {
   const p = c[`${what.slice(6)}Probe`];
   if (!p?.exec) die(`no exec ${what.slice(6)}Probe`);

@@ -143,15 +143,33 @@ code=$(get /backend)
 echo "ok GET /backend 200: $(head -c 60 "$run/body")..."
 code=$(get /api/v1/ready)
 [[ $code == 200 ]] || fail "GET /api/v1/ready answered $code"
-code=$(get '/-/status/backend?openmetrics')
-{ [[ $code == 200 ]] && grep -q '^# EOF' "$run/body"; } || fail "GET /-/status/backend?openmetrics: $code, $(head -c 100 "$run/body")"
-echo "ok GET /api/v1/ready 200; /-/status/backend?openmetrics 200 (what the ServiceMonitor scrapes)"
+# What the ServiceMonitor scrapes: path + params as Prometheus sends them (?openmetrics=).
+for pool in backend frontend; do
+	code=$(get "/-/status/$pool?openmetrics=")
+	{ [[ $code == 200 ]] && grep -q '^# EOF' "$run/body"; } ||
+		fail "GET /-/status/$pool?openmetrics=: $code, $(head -c 100 "$run/body")"
+done
+echo "ok GET /api/v1/ready 200; /-/status/{backend,frontend}?openmetrics= 200 OpenMetrics (the ServiceMonitor's scrape)"
+
+# The `helm test` pod's script, run here against the chart's nginx.
+helm_test() {
+	local script base
+	script=$(spec Pod/test script)
+	base=$(spec Pod/test env | sed -n 's/^BASE=//p')
+	[[ $base == http://t-fcgi-users-nginx:80 ]] || fail "helm test targets '$base', not the nginx Service"
+	env -i PATH=/usr/bin:/bin BASE="http://127.0.0.1:$port" sh -ec "${script//\/tmp\//$run/}"
+}
+helm_test >"$run/logs/helm-test.log" 2>&1 || fail "the helm test script fails: $(cat "$run/logs/helm-test.log")"
+echo "ok the helm test script passes: $(tr '\n' ';' <"$run/logs/helm-test.log")"
 
 # ---- the database goes away: not ready, still alive ---------------------------------
 RUN_DIR=$stack scripts/stack.sh db-stop >>"$run/logs/stack.log" 2>&1
 out=$(probe readiness backend) && fail "backend readiness passes with MariaDB stopped"
 probe liveness backend >/dev/null || fail "backend liveness fails with MariaDB stopped (it would be restarted)"
 echo "ok MariaDB stopped: backend readiness fails ($out), liveness passes"
+out=$(helm_test 2>&1) && fail "the helm test script passes with MariaDB stopped"
+[[ $out == *"FAIL: "* ]] || fail "the helm test script fails without saying why: $out"
+echo "ok the helm test script fails with MariaDB stopped: ${out##*FAIL: }"
 
 # ---- SIGQUIT (STOPSIGNAL): graceful stop ---------------------------------------------
 for svc in backend frontend; do
