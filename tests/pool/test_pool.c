@@ -269,6 +269,10 @@ static void pool_stop(struct pool *p)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", p->dir);
 	ck_assert_int_eq(system(cmd), 0);
 	p->dir[0] = '\0';
+	/* Done with: forget it (it lives on the test's stack, gone after it returns). */
+	for (int i = 0; i < nstarted; i++)
+		if (started[i] == p)
+			started[i--] = started[--nstarted];
 }
 
 /* ---- load: client processes that send requests until a deadline ---- */
@@ -842,6 +846,10 @@ START_TEST(bad_settings_exit_2)
 	const char *e4[] = { "LISTEN=127.0.0.1:18299", "LISTEN_MODE=0600", NULL };
 	ck_assert_int_eq(run_app(e4, err, sizeof err), 2);
 	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN_MODE: only applies to LISTEN=unix"));
+	const char *e6[] = { "LISTEN=unix:/tmp/pooltest-never.sock", "LISTEN_OWNER=no-such-user-x",
+		             NULL };
+	ck_assert_int_eq(run_app(e6, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN_OWNER: no such user 'no-such-user-x'"));
 	const char *e5[] = { "LISTEN=", NULL }; /* fd 0 is not a socket here */
 	ck_assert_int_eq(run_app(e5, err, sizeof err), 2);
 	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN: not set, and fd 0 is not a listening"));
@@ -862,13 +870,27 @@ START_TEST(listen_tcp_and_mode)
 	pool_init(&p);
 	char listen[200];
 	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	const char *env2[] = { listen, "LISTEN_MODE=0600", "WORKERS=1", NULL };
+	/* As root, hand the socket to nobody:nogroup (nginx's workers' user, say);
+	 * otherwise to ourselves, which still goes through the same code. */
+	int root = getuid() == 0;
+	char owner[64], group[64];
+	snprintf(owner, sizeof owner, "LISTEN_OWNER=%s", root ? "nobody" : "");
+	snprintf(group, sizeof group, "LISTEN_GROUP=%s", root ? "nogroup" : "");
+	if (!root) {
+		snprintf(owner, sizeof owner, "LISTEN_OWNER=%d", (int)getuid());
+		snprintf(group, sizeof group, "LISTEN_GROUP=%d", (int)getgid());
+	}
+	const char *env2[] = { listen, "LISTEN_MODE=0600", owner, group, "WORKERS=1", NULL };
 	pool_spawn(&p, env2, -1, 0);
 	pool_wait_total(&p, 1, 5000);
 	struct stat st;
 	ck_assert_int_eq(stat(p.addr + 5, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	ck_assert(S_ISSOCK(st.st_mode));
+	if (root) {
+		ck_assert_int_ne(st.st_uid, 0);
+		ck_assert_int_ne(st.st_gid, 0);
+	}
 	pool_stop(&p);
 }
 END_TEST
@@ -976,6 +998,48 @@ START_TEST(keep_conn)
 }
 END_TEST
 
+/* A socket file left by a dead pool is replaced; a live pool's is not taken over.
+ * PID_FILE holds the master's pid while it runs and is removed at exit. */
+START_TEST(socket_in_use_and_pid_file)
+{
+	struct pool p;
+	pool_init(&p);
+	int stale = listening_socket(p.addr + 5);
+	close(stale); /* the file stays, nobody listens: stale */
+	char listen[200], pidfile[200];
+	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	snprintf(pidfile, sizeof pidfile, "PID_FILE=%s/pool.pid", p.dir);
+	const char *env[] = { listen, pidfile, "WORKERS=1", NULL };
+	pool_spawn(&p, env, -1, 0);
+	pool_wait_total(&p, 1, 5000);
+	FILE *f = fopen(pidfile + 9, "r");
+	ck_assert_ptr_nonnull(f);
+	int pid = 0;
+	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	ck_assert_int_eq(pid, p.pid);
+
+	struct pool second;
+	pool_init(&second);
+	snprintf(second.addr, sizeof second.addr, "%s", p.addr);
+	const char *env2[] = { listen, "WORKERS=1", NULL };
+	pool_spawn(&second, env2, -1, 0);
+	ck_assert_int_eq(pool_wait_exit(&second, 5000), 0);
+	ck_assert_int_eq(WEXITSTATUS(second.exit_status), 1);
+	ck_assert(log_contains(&second, "another process serves this socket"));
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0); /* the first still serves */
+	free(r);
+	pool_stop(&second);
+	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
+	ck_assert_int_eq(pool_wait_exit(&p, 5000), 0);
+	struct stat st;
+	ck_assert_int_ne(stat(pidfile + 9, &st), 0); /* removed at exit */
+	ck_assert_int_ne(stat(p.addr + 5, &st), 0);  /* and so is the socket */
+	pool_stop(&p);
+}
+END_TEST
+
 static Suite *pool_suite(void)
 {
 	Suite *s = suite_create("pool");
@@ -1001,6 +1065,7 @@ static Suite *pool_suite(void)
 	tcase_add_test(tc, inherited_sockets);
 	tcase_add_test(tc, sigusr1_reopens_log);
 	tcase_add_test(tc, keep_conn);
+	tcase_add_test(tc, socket_in_use_and_pid_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
