@@ -3,6 +3,8 @@
 #   make images-check     Dockerfiles vs make install, ldd and the chart (make test)
 #   make helm-pools-check the built pools run with the chart's env, probes, migration Job, SIGQUIT (make test)
 #   make images           build the two images with Docker (not here: no Docker engine)
+#   make helm-package     package the chart into dist/ (CI's artifact)
+#   make helm-deploy      helm upgrade --install + helm test (needs a cluster: KUBECONFIG)
 #   make helm-schema      regenerate values.schema.json (tests/helm/gen-schema.py)
 #   make helm-readme      regenerate the chart README's table of values
 # The chart's copy of nginx/'s shared files (files/nginx/) is written by
@@ -43,3 +45,23 @@ TEST_STEPS += helm-check images-check
 helm-pools-check: all ## the real pools run with the chart's settings, probes and STOPSIGNAL
 	@HELM=.tools/bin/helm RUN_DIR=$(HELM_RUN_DIR) PORT=$(HELM_PORT) tests/helm/pools-check.sh
 TEST_STEPS += helm-pools-check
+
+RELEASE ?= fcgi-users
+NAMESPACE ?= fcgi-users
+HELM_VALUES ?= helm/fcgi-users/values-production.yaml
+HELM_ARGS ?=
+
+.PHONY: helm-package helm-deploy
+helm-package: ## package the chart into dist/ (after linting it)
+	@mkdir -p dist
+	.tools/bin/helm lint --strict helm/fcgi-users
+	.tools/bin/helm package helm/fcgi-users -d dist
+
+helm-deploy: ## helm upgrade --install RELEASE into NAMESPACE with HELM_VALUES + HELM_ARGS, then helm test
+	@if [[ -z "$${KUBECONFIG:-}" && ! -f "$${HOME:-/nonexistent}/.kube/config" ]]; then \
+		echo "make helm-deploy: no cluster configured (set KUBECONFIG, e.g. aws eks update-kubeconfig --name <cluster>)" >&2; \
+		exit 1; \
+	fi
+	.tools/bin/helm upgrade --install $(RELEASE) helm/fcgi-users -n $(NAMESPACE) --create-namespace \
+		-f $(HELM_VALUES) $(HELM_ARGS) --wait --timeout 10m --rollback-on-failure
+	.tools/bin/helm test $(RELEASE) -n $(NAMESPACE) --logs
