@@ -32,6 +32,11 @@ Every option can also be given as the environment variable in brackets.
   --frontend-workers N     workers in ONE frontend pool server [FRONTEND_WORKERS]
   --nginx-workers W        nginx worker_processes (a number: the keep-alive rule
                            needs it) [NGINX_WORKERS] (default 2)
+  --backend-concurrency C  the most requests nginx can have in flight to the backend
+                           pool at once, if something bounds it below its worker
+                           count; default: its worker count (it can be saturated)
+                           [BACKEND_CONCURRENCY]
+  --frontend-concurrency C the same for the frontend pool [FRONTEND_CONCURRENCY]
   --keepalive N            override the derived upstream keep-alive for both pools;
                            0 turns keep-alive off [KEEPALIVE]
   --backend-keepalive N    override for the backend upstream only [BACKEND_KEEPALIVE]
@@ -56,9 +61,11 @@ Every option can also be given as the environment variable in brackets.
                            them), and print no configuration unless -o is given
   -h, --help               this text
 
-Keep-alive rule (per upstream, see nginx/README.md):
-  keepalive = floor((P - 1) / W), where P = pool workers reachable through the
-  upstream and W = nginx workers; 0 means no "keepalive" line at all.
+Keep-alive rule (per upstream, see nginx/README.md and docs/nginx-tuning.md):
+  keepalive = max(0, floor((P - 1 - C) / W)), where P = pool workers behind the
+  upstream (WORKERS x servers), C = the most requests in flight to that pool (default
+  P: it can be saturated) and W = nginx workers. 0 means no "keepalive" line at all,
+  which is what the defaults give: a pool that can be saturated gets no keep-alive.
 EOF
 }
 
@@ -67,14 +74,20 @@ die() {
 	exit 2
 }
 
-# keepalive_for P W: the idle connections one nginx worker may cache towards a
-# pool of P workers when there are W nginx workers. Each cached idle connection pins
-# one libfcgi worker (it blocks reading that connection and accepts nobody else), so
-# all W workers together must leave at least one pool worker free to accept new
-# connections: W * N <= P - 1.
+# keepalive_for P C W: the idle connections one nginx worker may cache towards a pool
+# of P workers that sees at most C requests in flight, with W nginx workers. A libfcgi
+# worker serves one connection at a time and a kept connection holds it until nginx
+# closes it; nginx's "keepalive N" bounds only the IDLE connections of each worker,
+# while every connection in use stays kept too. So up to C (in use) + W * N (idle)
+# pool workers can be held by kept connections, and a request that needs a new
+# connection waits for a pool worker to be freed, which under load rarely happens:
+# measured, p99 from 49 ms to 2.2 s (docs/nginx-tuning.md). Safe only when
+# C + W * N <= P - 1, one worker always left to accept.
 keepalive_for() {
-	local p=$1 w=$2
-	echo $(((p - 1) / w))
+	local p=$1 c=$2 w=$3 n
+	n=$(((p - 1 - c) / w))
+	((n > 0)) || n=0
+	echo "$n"
 }
 
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
@@ -108,6 +121,8 @@ frontend_workers=${FRONTEND_WORKERS:-4}
 nginx_workers=${NGINX_WORKERS:-2}
 keepalive=${KEEPALIVE:-}
 backend_keepalive=${BACKEND_KEEPALIVE:-}
+backend_concurrency=${BACKEND_CONCURRENCY:-}
+frontend_concurrency=${FRONTEND_CONCURRENCY:-}
 frontend_keepalive=${FRONTEND_KEEPALIVE:-}
 log_format=${NGINX_LOG_FORMAT:-text}
 access_log=${NGINX_ACCESS_LOG:-}
@@ -135,6 +150,8 @@ while (($#)); do
 	--nginx-workers) need "$@"; nginx_workers=$2; shift ;;
 	--keepalive) need "$@"; keepalive=$2; shift ;;
 	--backend-keepalive) need "$@"; backend_keepalive=$2; shift ;;
+	--backend-concurrency) need "$@"; backend_concurrency=$2; shift ;;
+	--frontend-concurrency) need "$@"; frontend_concurrency=$2; shift ;;
 	--frontend-keepalive) need "$@"; frontend_keepalive=$2; shift ;;
 	--log-format) need "$@"; log_format=$2; shift ;;
 	--access-log) need "$@"; access_log=$2; shift ;;
@@ -214,7 +231,7 @@ for a in "${frontends[@]}"; do check_addr --frontend "$a"; done
 is_posint "$backend_workers" || die "--backend-workers: expected a positive number, got '$backend_workers'"
 is_posint "$frontend_workers" || die "--frontend-workers: expected a positive number, got '$frontend_workers'"
 is_posint "$nginx_workers" || die "--nginx-workers: expected a positive number, got '$nginx_workers'"
-for v in keepalive backend_keepalive frontend_keepalive; do
+for v in keepalive backend_keepalive frontend_keepalive backend_concurrency frontend_concurrency; do
 	[[ -z ${!v} ]] || is_uint "${!v}" || die "--${v//_/-}: expected a number >= 0, got '${!v}'"
 done
 [[ $log_format == text || $log_format == json ]] || die "--log-format: text or json, got '$log_format'"
@@ -240,8 +257,11 @@ mapfile -t trusted < <(cidr_list "$real_ip_from" --real-ip-from)
 # P counts the pool workers behind the upstream: WORKERS of one server times servers.
 backend_pool=$((backend_workers * ${#backends[@]}))
 frontend_pool=$((frontend_workers * ${#frontends[@]}))
-ka_backend=${backend_keepalive:-${keepalive:-$(keepalive_for "$backend_pool" "$nginx_workers")}}
-ka_frontend=${frontend_keepalive:-${keepalive:-$(keepalive_for "$frontend_pool" "$nginx_workers")}}
+# C defaults to P: nothing bounds the requests a pool sees below its size (browsers
+# reach both pools; the backend also serves the frontend's own calls).
+: "${backend_concurrency:=$backend_pool}" "${frontend_concurrency:=$frontend_pool}"
+ka_backend=${backend_keepalive:-${keepalive:-$(keepalive_for "$backend_pool" "$backend_concurrency" "$nginx_workers")}}
+ka_frontend=${frontend_keepalive:-${keepalive:-$(keepalive_for "$frontend_pool" "$frontend_concurrency" "$nginx_workers")}}
 
 # ---- output -----------------------------------------------------------------------
 # The files the chart mounts next to its nginx.conf (see nginx/README.md).
@@ -273,9 +293,9 @@ inline() {
 	echo "${ind}# ---- end of nginx/$file ----"
 }
 
-upstream() { # name keepalive pool_size nginx_workers addr...
-	local name=$1 ka=$2 p=$3 w=$4
-	shift 4
+upstream() { # name keepalive pool_size concurrency nginx_workers addr...
+	local name=$1 ka=$2 p=$3 c=$4 w=$5
+	shift 5
 	echo "    upstream $name {"
 	local a
 	for a in "$@"; do
@@ -285,8 +305,9 @@ upstream() { # name keepalive pool_size nginx_workers addr...
 	done
 	if ((ka > 0)); then
 		cat <<EOF
-        # Idle connections cached PER nginx worker; each pins one pool worker.
-        # Rule: W * keepalive <= P - 1 (W=$w nginx workers, P=$p pool workers).
+        # Idle connections cached PER nginx worker; each pins one pool worker, and so
+        # does every kept connection in use. Rule: C + W * keepalive <= P - 1
+        # (P=$p pool workers, C=$c requests in flight at most, W=$w nginx workers).
         keepalive $ka;
         # Close idle connections soon: a pinned pool worker serves no one else.
         keepalive_timeout 10s;
@@ -294,8 +315,9 @@ upstream() { # name keepalive pool_size nginx_workers addr...
         keepalive_requests 500;
 EOF
 	else
-		echo "        # keep-alive off: P=$p pool workers cannot spare one idle connection"
-		echo "        # per nginx worker (W=$w; rule W * keepalive <= P - 1), or overridden."
+		echo "        # keep-alive off: a kept connection holds a pool worker even while idle;"
+		echo "        # with P=$p pool workers, up to C=$c requests in flight and W=$w nginx"
+		echo "        # workers, the rule C + W * keepalive <= P - 1 leaves none (or overridden)."
 	fi
 	echo "    }"
 }
@@ -305,8 +327,8 @@ render() {
 	cat <<EOF
 # fcgi-users nginx configuration for place "$place", rendered by nginx/render.sh.
 # Do not edit: change nginx/*.conf or the render options and render again.
-# backend: ${backends[*]} (P=$backend_pool, keepalive $ka_backend)
-# frontend: ${frontends[*]} (P=$frontend_pool, keepalive $ka_frontend)
+# backend: ${backends[*]} (P=$backend_pool, C=$backend_concurrency, keepalive $ka_backend)
+# frontend: ${frontends[*]} (P=$frontend_pool, C=$frontend_concurrency, keepalive $ka_frontend)
 # nginx workers: $nginx_workers
 EOF
 	[[ -n $user ]] && echo "user $user;"
@@ -398,9 +420,9 @@ EOF
     }
 
 EOF
-	upstream fcgi_backend "$ka_backend" "$backend_pool" "$nginx_workers" "${backends[@]}"
+	upstream fcgi_backend "$ka_backend" "$backend_pool" "$backend_concurrency" "$nginx_workers" "${backends[@]}"
 	echo
-	upstream fcgi_frontend "$ka_frontend" "$frontend_pool" "$nginx_workers" "${frontends[@]}"
+	upstream fcgi_frontend "$ka_frontend" "$frontend_pool" "$frontend_concurrency" "$nginx_workers" "${frontends[@]}"
 	cat <<EOF
 
     server {

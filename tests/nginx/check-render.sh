@@ -49,6 +49,7 @@ user_opt=()
 nginx_t local local
 nginx_t local-json local --log-format json --rate-limit 10r/s --micro-cache
 nginx_t local-ka0 local --keepalive 0
+nginx_t local-ka local --backend-workers 16 --backend-concurrency 8 --frontend-keepalive 3
 nginx_t local-tcp local --backend 127.0.0.1:19001 --backend 127.0.0.1:19002 --frontend 127.0.0.1:19003 \
 	--backend-workers 8 --nginx-workers 1
 nginx_t vm vm "${user_opt[@]}"
@@ -61,8 +62,9 @@ nginx_t chart-options chart --access-log "$tmp/chart-options/logs/access.log" \
 	--status-allow 127.0.0.1,10.0.0.0/8,fd00::/8 --real-ip-from 10.0.0.0/8 \
 	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001
 
-# ---- the keep-alive rule: keepalive = floor((P - 1) / W), no line when 0 -----------
-# kept PLACE OPTIONS...: the keepalive of both upstreams ("backend frontend").
+# ---- the keep-alive rule: keepalive = max(0, floor((P - 1 - C) / W)), C defaults to
+# P, and no "keepalive" line at all when it is 0 -------------------------------------
+# kept OPTIONS...: the keepalive of both upstreams ("backend frontend").
 kept() {
 	nginx/render.sh local --prefix "$tmp/ka" "$@" | awk '
 		/upstream fcgi_/ { name = $2; n[name] = 0 }
@@ -76,14 +78,24 @@ expect_kept() { # WANT OPTIONS...
 	got=$(kept "$@")
 	if [[ $got == "$want" ]]; then ok "keepalive $want for $*"; else bad "keepalive for $*: want '$want', got '$got'"; fi
 }
+# A pool that can be saturated (C = P, the default) gets none, whatever its size.
 expect_kept "0 0" --backend-workers 2 --frontend-workers 2 --nginx-workers 2
-expect_kept "1 0" --backend-workers 4 --frontend-workers 2 --nginx-workers 2
-expect_kept "3 7" --backend-workers 8 --frontend-workers 8 --nginx-workers 2 --frontend-workers 15
-expect_kept "7 3" --backend-workers 8 --frontend-workers 4 --nginx-workers 1
-expect_kept "0 0" --backend-workers 64 --frontend-workers 64 --keepalive 0
-expect_kept "5 2" --backend-workers 64 --frontend-workers 5 --nginx-workers 2 --backend-keepalive 5
+expect_kept "0 0" --backend-workers 64 --frontend-workers 64 --nginx-workers 1
+# Bounded concurrency leaves room: C + W * N <= P - 1.
+expect_kept "7 0" --backend-workers 80 --backend-concurrency 64 --nginx-workers 2
+expect_kept "1 3" --backend-workers 8 --backend-concurrency 4 --frontend-workers 8 --frontend-concurrency 0 --nginx-workers 2
+expect_kept "0 0" --backend-workers 8 --backend-concurrency 7 --nginx-workers 1
+expect_kept "0 0" --backend-workers 8 --backend-concurrency 20 --nginx-workers 1
 # Two backend servers of 4 workers each: P = 8.
-expect_kept "3 1" --backend unix:/a.sock --backend unix:/b.sock --backend-workers 4 --nginx-workers 2
+expect_kept "3 0" --backend unix:/a.sock --backend unix:/b.sock --backend-workers 4 --backend-concurrency 1 --nginx-workers 2
+# Overrides.
+expect_kept "0 0" --backend-workers 64 --backend-concurrency 1 --keepalive 0
+expect_kept "5 2" --backend-workers 4 --frontend-workers 4 --backend-keepalive 5 --keepalive 2
+if nginx/render.sh local --prefix "$tmp/ka" | grep -q 'keepalive_timeout 10s'; then
+	bad "keepalive_timeout rendered in an upstream without keepalive"
+else
+	ok "no upstream keep-alive directives when keep-alive is off"
+fi
 
 # ---- bad options: exit 2, one line naming the option -----------------------------
 refuse() { # WHAT OPTIONS...
@@ -105,6 +117,7 @@ refuse "--backend" local --prefix "$tmp/x" --backend "unix:relative.sock"
 refuse "--nginx-workers" local --prefix "$tmp/x" --nginx-workers 0
 refuse "--backend-workers" local --prefix "$tmp/x" --backend-workers many
 refuse "--keepalive" local --prefix "$tmp/x" --keepalive -1
+refuse "--backend-concurrency" local --prefix "$tmp/x" --backend-concurrency lots
 refuse "--log-format" local --prefix "$tmp/x" --log-format xml
 refuse "--rate-limit" local --prefix "$tmp/x" --rate-limit fast
 refuse "--status-allow" local --prefix "$tmp/x" --status-allow "everyone"

@@ -297,6 +297,10 @@ run_stack() {
 		echo "SKIPPED: nginx-routes (stack): scripts/stack.sh does not exist yet; the echo mode ran"
 		return
 	fi
+	if [[ ! -x ${BUILD:-build}/fcgi-backend || ! -x ${BUILD:-build}/fcgi-frontend ]]; then
+		echo "SKIPPED: nginx-routes (stack): ${BUILD:-build}/fcgi-backend or fcgi-frontend not built yet; the echo mode ran"
+		return
+	fi
 	trap cleanup_stack EXIT
 	if ! RUN_DIR=$run PORT=$port scripts/stack.sh start; then
 		bad "scripts/stack.sh start failed"
@@ -328,30 +332,34 @@ run_stack() {
 	check_body_limit /api/v1/users
 
 	# One pool stopped: its routes answer 502 with nginx's page, the other serves.
-	local pidf
+	local pidf pid
 	for pool in backend frontend; do
-		pidf=$run/$pool.pid
+		pidf=$run/pids/$pool.pid
 		if [[ ! -s $pidf ]]; then
 			bad "no $pidf: cannot stop the $pool pool"
 			continue
 		fi
-		kill -TERM "$(cat "$pidf")"
-		for _ in $(seq 50); do [[ -S $run/$pool.sock ]] && kill -0 "$(cat "$pidf")" 2>/dev/null || break; sleep 0.1; done
+		pid=$(<"$pidf")
+		kill -TERM "$pid"
+		for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		if [[ $pool == backend ]]; then
 			req GET /api/v1/users
 			expect_code 502 "/api/v1/users with the backend stopped"
 			expect_header content-type 'application/problem+json*' "API 502"
+			req GET /backend
+			expect_code 502 "/backend with the backend stopped"
 			req GET /-/status/frontend?json
 			expect_code 200 "the frontend pool keeps serving"
+			# start brings back what is missing (the backend), keeping the data.
+			RUN_DIR=$run PORT=$port scripts/stack.sh start >/dev/null 2>&1 || bad "stack restart"
 		else
 			req GET /users/new
 			expect_code 502 "/users/new with the frontend stopped"
-			expect_body '*Service unavailable*' "friendly 502 page"
+			expect_header content-type 'text/html*' "friendly 502 page"
+			expect_body '*Service unavailable*' "friendly 502 page text"
 			req GET /backend
 			expect_code 200 "the backend pool keeps serving"
 		fi
-		# Bring it back for the next round.
-		RUN_DIR=$run PORT=$port scripts/stack.sh start >/dev/null 2>&1 || true
 	done
 }
 
