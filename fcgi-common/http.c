@@ -74,6 +74,12 @@ static int parse_body(struct request *r, unsigned kinds)
 		return -1;
 	}
 	if (want_json) {
+		/* cJSON would keep a raw NUL inside a string and C would cut the value there:
+		 * {"userName":"a<NUL>b"} must not become the user "a". */
+		if (memchr(r->body, '\0', r->body_len)) {
+			http_error(r, 400, "the body contains a NUL byte");
+			return -1;
+		}
 		if (json_has_escaped_nul(r->body, r->body_len)) {
 			http_error(r, 400, "JSON strings must not contain \\u0000");
 			return -1;

@@ -71,7 +71,7 @@ int request_init(struct request *r, char **envp, const struct http_io *io)
 	r->envp = envp;
 	r->io = *io;
 	const char *m = request_param(r, "REQUEST_METHOD");
-	r->method_name = m ? m : "GET";
+	r->method_name = m ? m : ""; /* none: METHOD_OTHER, answered 405 */
 	r->method = http_method_parse(r->method_name);
 
 	/* The raw path (not nginx's decoded DOCUMENT_URI), so an encoded "/" in a segment
