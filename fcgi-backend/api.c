@@ -58,9 +58,11 @@ static void user_list(struct request *r, void *ctx)
 	}
 	long long limit = r->in[LIST_LIMIT].num, offset = r->in[LIST_OFFSET].num, total = 0;
 	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
-	enum db_status st = users_list(&b->db, q, limit, offset, items, &total);
+	int exact = 1;
+	enum db_status st = users_list(&b->db, q, limit, offset, items, &total, &exact);
 	if (st == DB_OK) {
 		cJSON_AddNumberToObject(o, "total", (double)total);
+		cJSON_AddBoolToObject(o, "totalExact", exact);
 		cJSON_AddNumberToObject(o, "limit", (double)limit);
 		cJSON_AddNumberToObject(o, "offset", (double)offset);
 		resp_json(r, 200, o);

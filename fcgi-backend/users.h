@@ -21,11 +21,15 @@ struct user {
 /* Append {"userName":…} for every user, ordered by id, to arr (the old API). */
 enum db_status users_compat_list(struct db *db, cJSON *arr);
 
+/* A prefix search counts at most max(this, offset + limit + 1) matches. */
+#define PREFIX_COUNT_BOUND 1000
+
 /* Append up to limit users from offset to arr as {"id","userName","createdAt"}: by id,
  * or, with a non-empty prefix, those whose name starts with it (case-insensitive), by
- * name. *total gets the number of matching users. */
+ * name. *total gets the number of matching users; *exact 0 when a prefix search
+ * stopped counting at its bound (there are at least *total). */
 enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
-                          cJSON *arr, long long *total);
+                          cJSON *arr, long long *total, int *exact);
 
 /* DB_OK with *found 0 or 1. */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);

@@ -521,6 +521,45 @@ START_TEST(prefix_search)
 }
 END_TEST
 
+/* A prefix search counts at most 1000 matches past the page (users.c): beyond, total is
+ * that bound and totalExact false; a page further on counts further. */
+START_TEST(prefix_total_bounded)
+{
+	char *u = h_unique("Bnd");
+	char sql[256];
+	/* 1005 users straight into the table (the API would take long), removed after */
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO users (userName) SELECT CONCAT('%s-', seq) FROM seq_1_to_1005", u);
+	ck_assert_int_eq(h_sql(NULL, sql), 0);
+	struct h_resp r;
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/users?q=%s-", u);
+	ck_assert_int_eq(h_get(path, &r), 0);
+	cJSON *j = h_body_json(&r);
+	ck_assert_int_eq(num_of(j, "total"), 1000);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "totalExact")));
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	snprintf(path, sizeof path, "/api/v1/users?q=%s-&offset=1000&limit=50", u);
+	ck_assert_int_eq(h_get(path, &r), 0);
+	j = h_body_json(&r);
+	ck_assert_int_eq(num_of(j, "total"), 1005);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "totalExact")));
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 5);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	/* the unfiltered list is always exact */
+	ck_assert_int_eq(h_get("/api/v1/users?limit=1", &r), 0);
+	j = h_body_json(&r);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "totalExact")));
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	snprintf(sql, sizeof sql, "DELETE FROM users WHERE userName LIKE '%s-%%'", u);
+	ck_assert_int_eq(h_sql(NULL, sql), 0);
+	free(u);
+}
+END_TEST
+
 START_TEST(search_uses_the_index)
 {
 	/* The plans of the service's statements (users.c): a range on the name index for
@@ -608,6 +647,7 @@ int main(void)
 	tcase_add_test(tc, not_found_and_methods);
 	tcase_add_test(tc, list_paging);
 	tcase_add_test(tc, prefix_search);
+	tcase_add_test(tc, prefix_total_bounded);
 	tcase_add_test(tc, search_uses_the_index);
 	tcase_add_test(tc, counter_follows_writes);
 	tcase_add_test(tc, health_and_ready);
