@@ -64,6 +64,37 @@ render_local production -f helm/fcgi-users/values-production.yaml
 render_local options --set nginx.microCache=true --set nginx.rateLimit=10r/s \
 	--set 'nginx.realIpFrom={10.0.0.0/8}' --set nginx.logFormat=text --set nginx.upstreamKeepalive=0
 
+# The chart's nginx.conf says what `nginx/render.sh chart` says with the same settings
+# (nginx/README.md: "the chart's nginx.conf is render.sh chart with values in place of
+# options"): both with includes expanded, comments and layout dropped, must be equal.
+normalise() { # FILE DIR: expand "include NAME;" from DIR, drop comments, blank lines, indentation
+	local line
+	while IFS= read -r line || [[ -n $line ]]; do
+		line=${line%%#*}
+		if [[ $line =~ ^[[:space:]]*include[[:space:]]+([A-Za-z0-9._-]+)\;[[:space:]]*$ && -f $2/${BASH_REMATCH[1]} ]]; then
+			normalise "$2/${BASH_REMATCH[1]}" "$2"
+		else
+			printf '%s\n' "$line"
+		fi
+	done <"$1" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//; s/[[:space:]][[:space:]]*/ /g' | grep -v '^$'
+}
+same_as_render() { # NAME render.sh-options...
+	local name=$1 dir=$run/$1
+	shift
+	nginx/render.sh chart --listen "127.0.0.1:$port" --backend "unix:$run/backend.sock" \
+		--frontend "unix:$run/frontend.sock" --static-root "$repo/fcgi-frontend/static" \
+		--errors-root "$dir/conf/errors" --prefix "$run/run" --nginx-workers 2 \
+		--backend-workers 4 --frontend-workers 4 \
+		--status-allow 127.0.0.0/8,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 "$@" >"$dir/render.sh.conf"
+	if ! diff <(normalise "$dir/conf/nginx.conf" "$dir/conf") <(normalise "$dir/render.sh.conf" nginx) >"$dir/render.diff"; then
+		cat "$dir/render.diff" >&2
+		fail "$name: the chart's nginx.conf differs from nginx/render.sh chart (< chart, > render.sh)"
+	fi
+	echo "ok $name: the chart's nginx.conf = nginx/render.sh chart with the same settings"
+}
+same_as_render default --log-format json
+same_as_render options --log-format text --micro-cache --rate-limit 10r/s --real-ip-from 10.0.0.0/8 --keepalive 0
+
 # Serve the default render with the stand-in pools.
 node tests/helm/fcgi-stub.mjs frontend "unix:$run/frontend.sock" >"$run/frontend.log" 2>&1 &
 pids+=($!)
