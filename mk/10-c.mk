@@ -81,12 +81,11 @@ TEST_STEPS += build unit unit-san
 build: all
 
 .PHONY: install
-install: all ## install binaries, migrations, nginx config and static files
+install: all ## install binaries, migrations, nginx config (static files: mk/40-frontend.mk)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/fcgi-users/sql \
 		$(DESTDIR)$(PREFIX)/share/fcgi-users/static $(DESTDIR)$(PREFIX)/share/fcgi-users/nginx
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 sql/*.sql $(DESTDIR)$(PREFIX)/share/fcgi-users/sql/
-	$(if $(wildcard static/*),cp -r static/. $(DESTDIR)$(PREFIX)/share/fcgi-users/static/)
 	$(if $(wildcard nginx/*),cp -r nginx/. $(DESTDIR)$(PREFIX)/share/fcgi-users/nginx/)
 
 .PHONY: clean
