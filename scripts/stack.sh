@@ -279,7 +279,7 @@ run)
 	say "running in the foreground; Ctrl-C stops it. Logs: $LOGS/"
 	# Wait for any child: if one dies, stop the rest rather than limp along.
 	wait -n || true
-	say "a process of the stack exited; stopping the rest"
+	say "stopping (Ctrl-C, or a process of the stack exited)"
 	;;
 stop) stop_all ;;
 status) status ;;
