@@ -193,8 +193,8 @@ vm)
 	: "${listen:=0.0.0.0:80}"
 	((${#backends[@]})) || backends=("unix:/run/fcgi-users/backend.sock")
 	((${#frontends[@]})) || frontends=("unix:/run/fcgi-users/frontend.sock")
-	: "${static_root:=/usr/local/share/fcgi-users/static}"
-	: "${errors_root:=/usr/local/share/fcgi-users/nginx/errors}"
+	: "${static_root:=/usr/share/fcgi-users/static}"
+	: "${errors_root:=/usr/share/fcgi-users/nginx/errors}"
 	: "${user:=www-data}"
 	;;
 chart)
