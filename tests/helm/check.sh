@@ -27,6 +27,8 @@ done
 	{ echo "helm-check: kubernetes-models is missing under .tools/helm: run 'make deps'" >&2; exit 1; }
 echo "helm: $("$helm" version --short)"
 
+passed=0
+pass() { passed=$((passed + 1)); echo "ok $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # 1. Shared nginx files (written by nginx/render.sh chart --chart-files).
@@ -34,13 +36,13 @@ mkdir -p "$out/chart-files"
 nginx/render.sh chart --chart-files "$out/chart-files" >/dev/null
 diff -r "$out/chart-files" "$chart/files/nginx" >"$out/chart-files.diff" 2>&1 ||
 	{ cat "$out/chart-files.diff"; fail "$chart/files/nginx differs from nginx/: run 'make nginx-chart-files'"; }
-echo "ok 1: $chart/files/nginx = nginx/ (shared routes, headers, error pages)"
+pass "1: $chart/files/nginx = nginx/ (shared routes, headers, error pages)"
 
 # 2. Lint.
 "$helm" lint --strict "$chart" >"$out/lint-default.log" 2>&1 || { cat "$out/lint-default.log"; fail "helm lint --strict (default values)"; }
 "$helm" lint --strict "$chart" -f "$chart/values-production.yaml" >"$out/lint-production.log" 2>&1 ||
 	{ cat "$out/lint-production.log"; fail "helm lint --strict (values-production.yaml)"; }
-echo "ok 2: helm lint --strict: default and production values"
+pass "2: helm lint --strict: default and production values"
 
 # 3. Template + schema validation of every object, for several value sets.
 declare -A sets=(
@@ -78,7 +80,7 @@ grep -q 'args: \["migrate"\]' "$out/default.yaml" || fail "default: no migration
 grep -q 'helm.sh/hook: pre-install,pre-upgrade' "$out/default.yaml" || fail "default: the migration is not a pre-install/pre-upgrade hook"
 grep -q 'name: rel-fcgi-users-database' "$out/minimal.yaml" && fail "minimal: a database Secret was created despite existingSecret"
 grep -q 'secretName: db$' "$out/minimal.yaml" || fail "minimal: database.existingSecret is not used"
-echo "ok 3: helm template + kubernetes-models validation: default, production, everything, minimal"
+pass "3: helm template + kubernetes-models validation: default, production, everything, minimal"
 
 # 3b. Pod security: "restricted" for every pod, probes and resources everywhere.
 for name in default production everything; do
@@ -86,7 +88,7 @@ for name in default production everything; do
 done
 node tests/helm/restricted.mjs "$out/minimal.yaml" >/dev/null 2>&1 &&
 	fail "restricted.mjs passed a render with the security contexts switched off"
-echo "ok 3b: every pod is non-root, read-only, capability-free, seccomp RuntimeDefault, probed"
+pass "3b: every pod is non-root, read-only, capability-free, seccomp RuntimeDefault, probed"
 
 # 3c. NOTES.txt renders and tells the next step.
 "$helm" install rel "$chart" --dry-run=client -n users >"$out/notes-default.txt" 2>&1 || fail "helm install --dry-run (default)"
@@ -96,7 +98,7 @@ grep -q 'helm test rel -n users' "$out/notes-default.txt" || fail "NOTES: no hel
 grep -q 'the chart GENERATED one' "$out/notes-default.txt" || fail "NOTES: no warning about the generated password"
 grep -q 'password from Secret fcgi-users-database' "$out/notes-production.txt" || fail "NOTES (production): existing Secret not named"
 grep -q 'https://users.example.com/' "$out/notes-production.txt" || fail "NOTES (production): no URL"
-echo "ok 3c: NOTES.txt (default and production)"
+pass "3c: NOTES.txt (default and production)"
 
 # 4. The schema rejects bad values, with a message naming the value.
 reject() { # MESSAGE-SUBSTRING helm-args...
@@ -121,7 +123,7 @@ reject "backend.pool.maxSpareServers (9) is more than backend.pool.workers (4)" 
 	--set backend.pool.pm=dynamic --set backend.pool.maxSpareServers=9
 reject "backend.terminationGracePeriodSeconds (10) must exceed" --set backend.terminationGracePeriodSeconds=10
 reject "at '/secretKey/value'" --set secretKey.value=short
-echo "ok 4: values.schema.json and the chart reject bad values with a message naming them"
+pass "4: values.schema.json and the chart reject bad values with a message naming them"
 
 # 5. Keepalive: max(0, floor((P - 1 - C) / W)), P = pool workers of all pods,
 #    C = requests in flight at most (default P), W = nginx workers of all pods.
@@ -152,7 +154,7 @@ for u in backend frontend; do
 		fail "$u keepalive differs from nginx/render.sh's for the same P, C, W"
 done
 echo "   nginx/render.sh agrees (P=24, C=12 and 3, W=4)"
-echo "ok 5: upstream keepalive follows the rule"
+pass "5: upstream keepalive follows the rule"
 
 # 6. README lists every value.
 mapfile -t params < <(sed -n 's/^ *## @param \([^ ]*\) .*/\1/p' "$chart/values.yaml")
@@ -178,9 +180,11 @@ const walk = (o, path) => {
 walk(v, "");
 if (missing.length) { console.error("values without @param: " + missing.join(", ")); process.exit(1); }
 ' "$(pwd)/.tools/helm/node_modules" "$chart/values.yaml" "${params[@]}" || fail "values.yaml has values without an @param line"
-echo "ok 6: README.md lists all ${#params[@]} values"
+pass "6: README.md lists all ${#params[@]} values"
 
 # 7. nginx.
 bash tests/helm/nginx-check.sh
-echo "ok 7: nginx -t and routing of the chart's nginx configuration"
+pass "7: nginx -t and routing of the chart's nginx configuration"
 echo "helm-check: all passed"
+# The test runner adds these up.
+echo "$(basename "$0"): Checks: $passed, Failures: 0, Errors: 0"

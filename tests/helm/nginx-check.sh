@@ -29,6 +29,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+passed=0
+pass() { passed=$((passed + 1)); echo "ok $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 user_opt=()
@@ -56,7 +58,7 @@ render_local() {
 		cat "$run/nginx-t.log" >&2
 		fail "$name: nginx -t rejects the chart's configuration"
 	fi
-	echo "ok nginx -t: $name"
+	pass "nginx -t: $name"
 }
 
 render_local default
@@ -90,7 +92,7 @@ same_as_render() { # NAME render.sh-options...
 		cat "$dir/render.diff" >&2
 		fail "$name: the chart's nginx.conf differs from nginx/render.sh chart (< chart, > render.sh)"
 	fi
-	echo "ok $name: the chart's nginx.conf = nginx/render.sh chart with the same settings"
+	pass "$name: the chart's nginx.conf = nginx/render.sh chart with the same settings"
 }
 same_as_render default --log-format json
 same_as_render options --log-format text --micro-cache --rate-limit 10r/s --real-ip-from 10.0.0.0/8 --keepalive 0
@@ -115,7 +117,7 @@ expect() {
 	body=${body%$'\n'*}
 	[[ $got == "$status" ]] || fail "GET $path: status $got, want $status ($(head -c 200 <<<"$body"))"
 	[[ $body == *"$want"* ]] || fail "GET $path: body lacks '$want': $(head -c 200 <<<"$body")"
-	echo "ok GET $path -> $status $want"
+	pass "GET $path -> $status $want"
 }
 expect / 200 "pool=frontend uri=/ "
 expect /backend 200 "pool=backend uri=/backend "
@@ -128,14 +130,16 @@ expect /-/status/backend 403 "" -H "X-Forwarded-For: 203.0.113.9"
 expect /-/other 404 ""
 curl -sS -o "$run/style.css" "$base/static/style.css" || fail "GET /static/style.css: no answer"
 cmp -s "$run/style.css" fcgi-frontend/static/style.css || fail "GET /static/style.css: not fcgi-frontend/static/style.css"
-echo "ok GET /static/style.css -> the file"
+pass "GET /static/style.css -> the file"
 headers=$(curl -sS -D - -o /dev/null "$base/")
 grep -qi '^X-Content-Type-Options: nosniff' <<<"$headers" || fail "GET /: no X-Content-Type-Options header"
 grep -qi '^Content-Security-Policy: ' <<<"$headers" || fail "GET /: no Content-Security-Policy header"
-echo "ok security headers on /"
+pass "security headers on /"
 # A stopped pool: nginx answers its own 502 page, and the other pool still serves.
 kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
 rm -f "$run/backend.sock"
 expect /backend 502 '"status"'
 expect / 200 "pool=frontend"
 echo "nginx-check: the chart's nginx configuration passes nginx -t (3 value sets) and routes like the local stack"
+# The test runner adds these up.
+echo "$(basename "$0"): Checks: $passed, Failures: 0, Errors: 0"

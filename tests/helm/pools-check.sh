@@ -45,6 +45,8 @@ cleanup() {
 	for _ in $(seq 50); do [[ -f $run/nginx/run/nginx.pid ]] || break; sleep 0.1; done
 }
 trap cleanup EXIT
+passed=0
+pass() { passed=$((passed + 1)); echo "ok $*"; }
 fail() {
 	echo "FAIL: $*" >&2
 	tail -n 5 "$run"/logs/*.log >&2 2>/dev/null || true
@@ -93,7 +95,7 @@ for n in 1 2; do
 done
 users=$(mariadb --no-defaults --socket="$sock" -uroot -N -e "SELECT COUNT(*) FROM \`$db_name\`.users")
 [[ $users == 5 ]] || fail "after migrate: $users users, want the 5 seeded ones"
-echo "ok the migration Job's command migrates and seeds (5 users), and runs again as a no-op"
+pass "the migration Job's command migrates and seeds (5 users), and runs again as a no-op"
 
 # ---- the pools with the Deployments' settings ----------------------------------------
 for svc in backend frontend; do
@@ -120,7 +122,7 @@ for svc in backend frontend; do
 		out=$(probe $kind $svc) || fail "$svc $kind probe fails: $out"
 	done
 done
-echo "ok both pools start with the chart's settings; startup, liveness and readiness probes pass"
+pass "both pools start with the chart's settings; startup, liveness and readiness probes pass"
 
 # ---- the chart's nginx in front -----------------------------------------------------
 node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
@@ -136,11 +138,11 @@ get() { curl -sS --max-time 10 -o "$run/body" -w '%{http_code}' "$base$1" || ech
 code=$(get /)
 [[ $code == 200 ]] || fail "GET / answered $code: $(head -c 300 "$run/body")"
 { grep -q 'Here are our users' "$run/body" && grep -q '>Bob<' "$run/body"; } || fail "GET /: no user list with Bob: $(head -c 300 "$run/body")"
-echo "ok GET / 200: the page lists the users (frontend -> nginx -> backend -> MariaDB)"
+pass "GET / 200: the page lists the users (frontend -> nginx -> backend -> MariaDB)"
 code=$(get /backend)
 [[ $code == 200 ]] || fail "GET /backend answered $code"
 [[ $(head -c 19 "$run/body") == '[{"userName":"Bob"}' ]] || fail "GET /backend: $(head -c 100 "$run/body")"
-echo "ok GET /backend 200: $(head -c 60 "$run/body")..."
+pass "GET /backend 200: $(head -c 60 "$run/body")..."
 code=$(get /api/v1/ready)
 [[ $code == 200 ]] || fail "GET /api/v1/ready answered $code"
 # What the ServiceMonitor scrapes: path + params as Prometheus sends them (?openmetrics=).
@@ -149,7 +151,7 @@ for pool in backend frontend; do
 	{ [[ $code == 200 ]] && grep -q '^# EOF' "$run/body"; } ||
 		fail "GET /-/status/$pool?openmetrics=: $code, $(head -c 100 "$run/body")"
 done
-echo "ok GET /api/v1/ready 200; /-/status/{backend,frontend}?openmetrics= 200 OpenMetrics (the ServiceMonitor's scrape)"
+pass "GET /api/v1/ready 200; /-/status/{backend,frontend}?openmetrics= 200 OpenMetrics (the ServiceMonitor's scrape)"
 
 # The `helm test` pod's script, run here against the chart's nginx.
 helm_test() {
@@ -160,16 +162,16 @@ helm_test() {
 	env -i PATH=/usr/bin:/bin BASE="http://127.0.0.1:$port" sh -ec "${script//\/tmp\//$run/}"
 }
 helm_test >"$run/logs/helm-test.log" 2>&1 || fail "the helm test script fails: $(cat "$run/logs/helm-test.log")"
-echo "ok the helm test script passes: $(tr '\n' ';' <"$run/logs/helm-test.log")"
+pass "the helm test script passes: $(tr '\n' ';' <"$run/logs/helm-test.log")"
 
 # ---- the database goes away: not ready, still alive ---------------------------------
 RUN_DIR=$stack scripts/stack.sh db-stop >>"$run/logs/stack.log" 2>&1
 out=$(probe readiness backend) && fail "backend readiness passes with MariaDB stopped"
 probe liveness backend >/dev/null || fail "backend liveness fails with MariaDB stopped (it would be restarted)"
-echo "ok MariaDB stopped: backend readiness fails ($out), liveness passes"
+pass "MariaDB stopped: backend readiness fails ($out), liveness passes"
 out=$(helm_test 2>&1) && fail "the helm test script passes with MariaDB stopped"
 [[ $out == *"FAIL: "* ]] || fail "the helm test script fails without saying why: $out"
-echo "ok the helm test script fails with MariaDB stopped: ${out##*FAIL: }"
+pass "the helm test script fails with MariaDB stopped: ${out##*FAIL: }"
 
 # ---- SIGQUIT (STOPSIGNAL): graceful stop ---------------------------------------------
 for svc in backend frontend; do
@@ -184,5 +186,7 @@ for svc in backend frontend; do
 	((rc == 0)) || fail "fcgi-$svc exited with $rc after SIGQUIT"
 	for w in "${workers[@]}"; do kill -0 "$w" 2>/dev/null && fail "fcgi-$svc worker $w outlived its master"; done
 done
-echo "ok SIGQUIT stops both pools gracefully (exit 0, no worker left)"
+pass "SIGQUIT stops both pools gracefully (exit 0, no worker left)"
 echo "pools-check: the services run with the chart's settings, probes and stop signal"
+# The test runner adds these up.
+echo "$(basename "$0"): Checks: $passed, Failures: 0, Errors: 0"
