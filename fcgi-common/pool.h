@@ -28,12 +28,20 @@ struct pool_app {
 };
 
 /*
- * LISTEN, LISTEN_BACKLOG, LISTEN_OWNER/GROUP/MODE, PM, WORKERS, MAX_REQUESTS,
- * REQUEST_TIMEOUT, … : include this table in the program's settings_load() tables.
+ * LISTEN, LISTEN_BACKLOG, LISTEN_OWNER/GROUP/MODE, PM, WORKERS, PM_START_SERVERS,
+ * PM_MIN/MAX_SPARE_SERVERS, MAX_REQUESTS, REQUEST_TIMEOUT (s), SLOW_REQUEST_TIMEOUT
+ * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC: include this table in the
+ * program's settings_load() tables. docs/pool.md describes each.
  */
 extern const struct setting_def pool_settings[];
 
-/* Run the pool with the loaded settings; returns the master's exit status. */
+/*
+ * Run the pool with the loaded settings; returns the master's exit status (0 after a
+ * stop by signal, 1 when it cannot listen). Bad pool settings exit 2 with one line.
+ * SIGUSR2 re-executes the program with the same arguments: everything main() does
+ * before pool_run() also runs then, and once more in a settings check
+ * (FCGI_POOL_CHECK=1, where pool_run() exits 0 right after checking).
+ */
 int pool_run(const struct pool_app *app);
 
 #endif

@@ -91,8 +91,27 @@ static void request_read(struct scoreboard *sb, struct sb_slot *slot, FCGX_Reque
 	atomic_store(&slot->state, SLOT_RUNNING);
 }
 
-static void request_ends(const struct pool_config *cfg, struct scoreboard *sb, struct sb_slot *slot,
-                         int served)
+/* The handler returned: count a slow request before the response is flushed, so a
+ * client that reads the status page right after its answer sees it counted. The
+ * master checks on its heartbeat too; slow_counted makes sure it is counted once. */
+static void request_handled(const struct pool_config *cfg, struct scoreboard *sb,
+                            struct sb_slot *slot)
+{
+	if (!cfg->slow_request_ms)
+		return;
+	long ms = pool_ms_since(&slot->req_start);
+	int zero = 0;
+	if (ms >= cfg->slow_request_ms &&
+	    atomic_compare_exchange_strong(&slot->slow_counted, &zero, 1)) {
+		atomic_fetch_add(&sb->slow_requests, 1);
+		char took[24];
+		snprintf(took, sizeof took, "%ld", ms);
+		log_kv(LOG_WARN, "slow request", "method", slot->method, "uri", slot->uri,
+		       "took_ms", took, NULL);
+	}
+}
+
+static void request_ends(struct scoreboard *sb, struct sb_slot *slot)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -101,17 +120,6 @@ static void request_ends(const struct pool_config *cfg, struct scoreboard *sb, s
 	pool_sb_write_begin(slot);
 	slot->last_duration_us = us;
 	pool_sb_write_end(slot);
-	/* The master checks on its heartbeat; a request that ends between two beats is
-	 * counted here. slow_counted makes sure it is counted once. */
-	int zero = 0;
-	if (served && cfg->slow_request_ms && us / 1000 >= cfg->slow_request_ms &&
-	    atomic_compare_exchange_strong(&slot->slow_counted, &zero, 1)) {
-		atomic_fetch_add(&sb->slow_requests, 1);
-		char took[24];
-		snprintf(took, sizeof took, "%ld", us / 1000);
-		log_kv(LOG_WARN, "slow request", "method", slot->method, "uri", slot->uri,
-		       "took_ms", took, NULL);
-	}
 	atomic_fetch_sub(&sb->active, 1);
 	atomic_store(&slot->state, SLOT_IDLE);
 }
@@ -180,16 +188,17 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 		 * (non-blocking) listening socket once and fails when nothing waits. */
 		req.keepConnection = 1;
 		if (FCGX_Accept_r(&req) < 0) {
-			request_ends(cfg, sb, slot, 0);
+			request_ends(sb, slot);
 			continue;
 		}
 		request_read(sb, slot, &req);
 		if (!pool_status_handle(&req, cfg, sb, l))
 			app->handle(&req, app->ctx);
+		request_handled(cfg, sb, slot);
 		atomic_store(&slot->state, SLOT_FINISHING);
 		FCGX_Finish_r(&req);
 		served++;
-		request_ends(cfg, sb, slot, 1);
+		request_ends(sb, slot);
 	}
 	if (req.ipcFd >= 0)
 		close(req.ipcFd); /* an idle kept-alive connection: nginx retries on another */
