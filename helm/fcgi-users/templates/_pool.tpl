@@ -47,7 +47,9 @@ spec:
     spec:
       serviceAccountName: {{ include "fcgi-users.serviceAccountName" $ctx }}
       automountServiceAccountToken: {{ $ctx.Values.serviceAccount.automountServiceAccountToken }}
-      {{- include "fcgi-users.imagePullSecrets" (dict "images" (list $v.image) "ctx" $ctx) | nindent 6 }}
+      {{- with (include "fcgi-users.imagePullSecrets" (dict "images" (list $v.image) "ctx" $ctx)) }}
+      {{- . | trim | nindent 6 }}
+      {{- end }}
       {{- with $v.priorityClassName }}
       priorityClassName: {{ . | quote }}
       {{- end }}
