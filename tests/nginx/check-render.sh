@@ -62,6 +62,25 @@ nginx_t chart-options chart --access-log "$tmp/chart-options/logs/access.log" \
 	--status-allow 127.0.0.1,10.0.0.0/8,fd00::/8 --real-ip-from 10.0.0.0/8 \
 	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001
 
+# ---- the shared files are inlined unchanged ----------------------------------------
+# Every line of each shared file (but its include lines, which are expanded) must
+# appear, in order, in the local and VM configurations.
+inlined() { # RENDERED FILE
+	awk 'NR == FNR { if (!/^[[:space:]]*include [A-Za-z0-9._-]+;[[:space:]]*$/ && NF) want[++n] = $0; next }
+		{ line = $0; sub(/^[[:space:]]+/, "", line); w = want[i + 1]; sub(/^[[:space:]]+/, "", w)
+		  if (i < n && line == w) i++ }
+		END { exit i == n ? 0 : 1 }' "nginx/$2" "$1"
+}
+for variant in local vm-options; do
+	for f in http.conf routes.conf fastcgi.conf fastcgi_params security-headers.conf static.conf mime.types; do
+		if inlined "$tmp/$variant/nginx.conf" "$f"; then
+			ok "$variant: nginx/$f inlined unchanged"
+		else
+			bad "$variant: nginx/$f is not in the rendered configuration unchanged"
+		fi
+	done
+done
+
 # ---- the keep-alive rule: keepalive = max(0, floor((P - 1 - C) / W)), C defaults to
 # P, and no "keepalive" line at all when it is 0 -------------------------------------
 # kept OPTIONS...: the keepalive of both upstreams ("backend frontend").
