@@ -28,7 +28,8 @@ Every option can also be given as the environment variable in brackets.
   --prefix DIR             put pid, temp, cache and log paths under DIR (required
                            for local; vm and chart have system defaults)
                            [NGINX_PREFIX]
-  --backend-workers N      workers in ONE backend pool server (WORKERS) [BACKEND_WORKERS]
+  --backend-workers N      workers in ONE backend pool server (its WORKERS; default 4,
+                           the pools' default) [BACKEND_WORKERS]
   --frontend-workers N     workers in ONE frontend pool server [FRONTEND_WORKERS]
   --nginx-workers W        nginx worker_processes (a number: the keep-alive rule
                            needs it) [NGINX_WORKERS] (default 2)
@@ -47,7 +48,8 @@ Every option can also be given as the environment variable in brackets.
   --error-log PATH         error log destination [NGINX_ERROR_LOG]
   --rate-limit RATE        limit writes (POST/PUT/PATCH/DELETE) per client address,
                            e.g. 10r/s; "off" (default) [NGINX_RATE_LIMIT]
-  --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1]
+  --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1];
+                           --no-micro-cache turns it off again
   --status-allow CIDRS     addresses allowed to read status and ping pages, comma
                            or space separated (default 127.0.0.1,::1)
                            [NGINX_STATUS_ALLOW]
