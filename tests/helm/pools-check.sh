@@ -76,6 +76,36 @@ GRANT ALL ON \`$db_name\`.* TO '$db_user'@'localhost';
 SQL
 local_uri="mysql://$db_user@localhost/$db_name?$db_query&socket=$sock"
 
+# ro CMD...: run CMD as in the pod's read-only root filesystem: in a private mount
+# namespace the root (and the mount holding the work tree) is read-only, /tmp is a
+# fresh tmpfs (the pod's emptyDir), and only RUN_DIR stays writable (the local
+# sockets live there; in the pod the pools listen on TCP).
+ro_ok=no
+if [[ $(id -u) == 0 ]] && unshare --mount --propagation private true 2>/dev/null; then
+	ro_ok=yes
+else
+	echo "SKIPPED: read-only root filesystem for the pools: unshare --mount is not permitted here"
+fi
+# It execs (the pid stays the program's): call it in a subshell or with &.
+ro() {
+	[[ $ro_ok == yes ]] || exec "$@"
+	local tree
+	tree=$(findmnt -n -o TARGET --target "$repo")
+	# shellcheck disable=SC2016 # the script is for the inner sh
+	exec unshare --mount --propagation private sh -ec '
+		run=$1 tree=$2; shift 2
+		mount --bind "$run" "$run"
+		mount -t tmpfs -o size=16m tmpfs /tmp
+		mount -o remount,bind,ro /
+		[ "$tree" = / ] || mount -o remount,bind,ro "$tree"
+		exec "$@"' sh "$run" "$tree" "$@"
+}
+
+if [[ $ro_ok == yes ]]; then
+	(ro touch "$repo/.ro-check") 2>/dev/null && { rm -f "$repo/.ro-check"; fail "ro(): the work tree stays writable"; }
+	(ro touch /tmp/.ro-check) || fail "ro(): /tmp is not writable"
+fi
+
 # localise NAME=VALUE lines on stdin
 localise() {
 	sed -e "s|^LISTEN=.*|LISTEN=unix:$run/$1.sock|" \
@@ -90,7 +120,7 @@ mapfile -t job_env < <(spec Job/migrate env | localise migrate)
 mapfile -t job_args < <(spec Job/migrate args)
 [[ ${job_args[*]} == migrate ]] || fail "the migration Job's args are '${job_args[*]}', not 'migrate'"
 for n in 1 2; do
-	env -i PATH=/usr/bin:/bin MIGRATIONS_DIR="$repo/sql" "${job_env[@]}" "$build/fcgi-backend" "${job_args[@]}" \
+	(ro env -i PATH=/usr/bin:/bin MIGRATIONS_DIR="$repo/sql" "${job_env[@]}" "$build/fcgi-backend" "${job_args[@]}") \
 		>"$run/logs/migrate-$n.log" 2>&1 || fail "fcgi-backend migrate (run $n) with the Job's settings failed: $(tail -n 3 "$run/logs/migrate-$n.log")"
 done
 users=$(mariadb --no-defaults --socket="$sock" -uroot -N -e "SELECT COUNT(*) FROM \`$db_name\`.users")
@@ -100,7 +130,7 @@ pass "the migration Job's command migrates and seeds (5 users), and runs again a
 # ---- the pools with the Deployments' settings ----------------------------------------
 for svc in backend frontend; do
 	mapfile -t penv < <(spec "Deployment/$svc" env | localise "$svc")
-	env -i PATH=/usr/bin:/bin "${penv[@]}" "$build/fcgi-$svc" >"$run/logs/$svc.log" 2>&1 &
+	ro env -i PATH=/usr/bin:/bin "${penv[@]}" "$build/fcgi-$svc" >"$run/logs/$svc.log" 2>&1 &
 	pid[$svc]=$!
 done
 for _ in $(seq 100); do [[ -S $run/backend.sock && -S $run/frontend.sock ]] && break; sleep 0.1; done
@@ -122,7 +152,7 @@ for svc in backend frontend; do
 		out=$(probe $kind $svc) || fail "$svc $kind probe fails: $out"
 	done
 done
-pass "both pools start with the chart's settings; startup, liveness and readiness probes pass"
+pass "both pools start with the chart's settings (root filesystem read-only: $ro_ok); startup, liveness and readiness probes pass"
 
 # ---- the chart's nginx in front -----------------------------------------------------
 node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
