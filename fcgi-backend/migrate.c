@@ -288,6 +288,8 @@ int migrate_run(const struct db_config *cfg, const char *dir)
 		free(ms);
 		return 1;
 	}
+	const char *cipher = mysql_get_ssl_cipher(db.conn);
+	printf("migrate: connected (%s%s)\n", cipher ? "TLS " : "no TLS", cipher ? cipher : "");
 	static unsigned char applied[100000];
 	memset(applied, 0, sizeof applied);
 	int rc = 1;

@@ -5,7 +5,8 @@
 RUN_DIR ?= .run
 INTEGRATION_RUN_DIR ?= .run/test
 INTEGRATION_PORT ?= 18090
-# MariaDB of the test stack also on 127.0.0.1:this port (tests of TCP and TLS settings).
+# MariaDB of the test stack also on 127.0.0.1:this port, with TLS (tests of TCP and
+# ssl-mode settings).
 INTEGRATION_DB_TCP_PORT ?= 18091
 
 .PHONY: run start stop status migrate integration integration-build
@@ -43,7 +44,7 @@ integration-build: all $(INTEG_BINS)
 
 integration: integration-build ## API tests against a real stack (.run/test, port 18090)
 	@RUN_DIR=$(INTEGRATION_RUN_DIR) PORT=$(INTEGRATION_PORT) BUILD=$(BUILD) \
-		DB_TCP_PORT=$(INTEGRATION_DB_TCP_PORT) \
+		DB_TCP_PORT=$(INTEGRATION_DB_TCP_PORT) DB_TLS=1 \
 		tests/integration/run.sh $(INTEG_BINS)
 
 TEST_STEPS += integration

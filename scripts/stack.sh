@@ -13,6 +13,8 @@
 #
 # Environment: RUN_DIR (default .run), PORT (nginx on 127.0.0.1:PORT, default 8080),
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
+# DB_TLS=1 (MariaDB also speaks TLS, with a CA and certificate for 127.0.0.1 and
+# localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
 # BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build).
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
@@ -24,6 +26,8 @@ mkdir -p "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 PORT=${PORT:-8080}
 DB_TCP_PORT=${DB_TCP_PORT:-}
+DB_TLS=${DB_TLS:-}
+TLS_DIR=$RUN_DIR/tls
 BACKEND_WORKERS=${BACKEND_WORKERS:-2}
 FRONTEND_WORKERS=${FRONTEND_WORKERS:-2}
 BUILD=${BUILD:-build}
@@ -130,11 +134,32 @@ db_install() {
 		die "mariadb-install-db failed (see $LOGS/mariadb-install.log)"
 }
 
+# A throwaway CA and a server certificate for localhost / 127.0.0.1 (DB_TLS=1).
+tls_certs() {
+	[[ -s $TLS_DIR/server.pem ]] && return 0
+	mkdir -p "$TLS_DIR"
+	(
+		cd "$TLS_DIR"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=fcgi-users local CA" \
+			-keyout ca.key -out ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+			-keyout server.key -out server.csr
+		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >san.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+			-days 3650 -extfile san.ext -out server.pem
+	) >"$LOGS/tls.log" 2>&1 || die "could not make TLS certificates (see $LOGS/tls.log)"
+}
+
 db_start() {
 	if pid_of mariadb "$MARIADBD" >/dev/null; then return 0; fi
 	db_install
 	local net=(--skip-networking)
 	if [[ -n $DB_TCP_PORT ]]; then net=(--bind-address=127.0.0.1 --port="$DB_TCP_PORT"); fi
+	if [[ $DB_TLS == 1 ]]; then
+		tls_certs
+		net+=(--ssl-ca="$TLS_DIR/ca.pem" --ssl-cert="$TLS_DIR/server.pem"
+			--ssl-key="$TLS_DIR/server.key")
+	fi
 	rm -f "$SOCK"
 	mkdir -p "$RUN_DIR/tmp"
 	spawn mariadb "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
@@ -213,6 +238,7 @@ write_env() {
 		BASE_URL='$BASE_URL'
 		MYSQL_SOCKET='$SOCK'
 		DB_TCP_PORT='$DB_TCP_PORT'
+		TLS_CA='${DB_TLS:+$TLS_DIR/ca.pem}'
 		DB_NAME='$DB_NAME'
 		DB_USER='$DB_USER'
 		DB_PASS='$DB_PASS'

@@ -128,8 +128,7 @@ START_TEST(bad_settings_exit_2)
 }
 END_TEST
 
-/* The old URI form, a password from a file, a percent-encoded password, and TLS
- * required from a server without TLS (refused, not silently plain). */
+/* The old URI form, a password from a file, a wrong password. (TLS: test_db_tls.c.) */
 START_TEST(uri_forms_and_password_file)
 {
 	const char *sock = h_env("MYSQL_SOCKET");
@@ -160,22 +159,6 @@ START_TEST(uri_forms_and_password_file)
 	ck_assert_ptr_nonnull(strstr(out, "cannot connect"));
 	free(out);
 
-	/* Over TCP (the test stack listens on DB_TCP_PORT too): plain works, and TLS
-	 * required from this server, which has no TLS, is refused rather than silently
-	 * plain. (Over a unix socket Connector/C never uses TLS.) */
-	const char *tcp = h_env("DB_TCP_PORT");
-	snprintf(uri, sizeof uri, "DATABASE_URI=mysql://%s@127.0.0.1:%s/users", h_env("DB_USER"),
-	         tcp);
-	const char *env3[] = { uri, pwenv, migdir, NULL };
-	rc = h_backend(env3, args, &out);
-	ck_assert_msg(rc == 0, "plain TCP: exit %d: %s", rc, out);
-	free(out);
-	snprintf(uri, sizeof uri, "DATABASE_URI=mysql://%s@127.0.0.1:%s/users?ssl-mode=REQUIRED",
-	         h_env("DB_USER"), tcp);
-	rc = h_backend(env3, args, &out);
-	ck_assert_msg(rc == 1, "TLS required: exit %d: %s", rc, out);
-	ck_assert_msg(strstr(out, "SSL") || strstr(out, "TLS"), "%s", out);
-	free(out);
 	unlink(pwfile);
 }
 END_TEST
