@@ -5,6 +5,7 @@
 //   env            NAME=VALUE lines (valueFrom is an error: the check must know it)
 //   args           the container's args
 //   command        the container's command
+//   uid            the user the container runs as (runAsUser)
 //   script         the last arg (the shell script of a "sh -c" container)
 //   probe:NAME     the exec command of the startup/liveness/readiness probe
 //   secret:NAME:KEY  the decoded value of a rendered Secret
@@ -39,6 +40,11 @@ if (what === "env") {
   }
 } else if (what === "args") {
   for (const a of c.args ?? []) console.log(a);
+} else if (what === "uid") {
+  const podSpec = obj.kind === "Pod" ? obj.spec : obj.spec.template.spec;
+  const uid = c.securityContext?.runAsUser ?? podSpec.securityContext?.runAsUser;
+  if (uid === undefined) die("no runAsUser");
+  console.log(uid);
 } else if (what === "command") {
   for (const a of c.command ?? []) console.log(a);
 } else if (what === "script") {
