@@ -52,6 +52,8 @@ struct sb_slot {
 	atomic_ulong requests;
 	struct timespec req_start; /* CLOCK_MONOTONIC, of the current or last request */
 	long last_duration_us;
+	long last_cpu_centi; /* CPU time of the last request, % of its duration × 100 */
+	long last_memory;    /* the worker's peak resident memory after it, bytes */
 	long content_length;
 	char method[16];
 	char uri[256];

@@ -87,27 +87,30 @@ static void text(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 	no_cache_headers(req, "text/plain; charset=utf-8");
 	char st[64];
 	fmt_time(sb->start_time, st, sizeof st);
-	FCGX_FPrintF(req->out,
-	             "pool:                 %s\n"
-	             "process manager:      %s\n"
-	             "start time:           %s\n"
-	             "start since:          %ld\n"
-	             "accepted conn:        %lu\n"
-	             "listen queue:         %d\n"
-	             "max listen queue:     %u\n"
-	             "listen queue len:     %u\n"
-	             "idle processes:       %d\n"
-	             "active processes:     %d\n"
-	             "total processes:      %d\n"
-	             "max active processes: %u\n"
-	             "max children reached: %lu\n"
-	             "slow requests:        %lu\n"
-	             "respawned processes:  %lu\n",
-	             sb->pool, sb->pm == PM_STATIC ? "static" : "dynamic", st, t->since,
-	             atomic_load(&sb->accepted_conn), t->queue, atomic_load(&sb->max_listen_queue),
-	             t->backlog, t->idle, t->active, t->total, atomic_load(&sb->max_active),
-	             atomic_load(&sb->max_children_reached), atomic_load(&sb->slow_requests),
-	             atomic_load(&sb->respawned));
+	/* snprintf, not FCGX_FPrintF: the compiler checks these formats. */
+	char buf[2048];
+	snprintf(buf, sizeof buf,
+	         "pool:                 %s\n"
+	         "process manager:      %s\n"
+	         "start time:           %s\n"
+	         "start since:          %ld\n"
+	         "accepted conn:        %lu\n"
+	         "listen queue:         %d\n"
+	         "max listen queue:     %u\n"
+	         "listen queue len:     %u\n"
+	         "idle processes:       %d\n"
+	         "active processes:     %d\n"
+	         "total processes:      %d\n"
+	         "max active processes: %u\n"
+	         "max children reached: %lu\n"
+	         "slow requests:        %lu\n"
+	         "respawned processes:  %lu\n",
+	         sb->pool, sb->pm == PM_STATIC ? "static" : "dynamic", st, t->since,
+	         atomic_load(&sb->accepted_conn), t->queue, atomic_load(&sb->max_listen_queue),
+	         t->backlog, t->idle, t->active, t->total, atomic_load(&sb->max_active),
+	         atomic_load(&sb->max_children_reached), atomic_load(&sb->slow_requests),
+	         atomic_load(&sb->respawned));
+	FCGX_PutS(buf, req->out);
 	if (!full)
 		return;
 	time_t now = time(NULL);
@@ -118,23 +121,26 @@ static void text(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 		struct sb_slot s;
 		pool_sb_read_slot(&sb->slots[i], &s);
 		fmt_time(s.spawned.tv_sec, st, sizeof st);
-		FCGX_FPrintF(req->out,
-		             "\n************************\n"
-		             "pid:                  %d\n"
-		             "state:                %s\n"
-		             "start time:           %s\n"
-		             "start since:          %ld\n"
-		             "requests:             %lu\n"
-		             "request duration:     %ld\n"
-		             "request method:       %s\n"
-		             "request URI:          %s\n"
-		             "content length:       %ld\n"
-		             "user:                 -\n"
-		             "script:               -\n",
-		             (int)s.pid, state_names[state], st, (long)(now - s.spawned.tv_sec),
-		             atomic_load(&sb->slots[i].requests), slot_duration_us(&s, state),
-		             s.method[0] ? s.method : "-", s.uri[0] ? s.uri : "-",
-		             s.content_length);
+		snprintf(buf, sizeof buf,
+		         "\n************************\n"
+		         "pid:                  %d\n"
+		         "state:                %s\n"
+		         "start time:           %s\n"
+		         "start since:          %ld\n"
+		         "requests:             %lu\n"
+		         "request duration:     %ld\n"
+		         "request method:       %s\n"
+		         "request URI:          %s\n"
+		         "content length:       %ld\n"
+		         "user:                 -\n"
+		         "script:               -\n"
+		         "last request cpu:     %.2f\n"
+		         "last request memory:  %ld\n",
+		         (int)s.pid, state_names[state], st, (long)(now - s.spawned.tv_sec),
+		         atomic_load(&sb->slots[i].requests), slot_duration_us(&s, state),
+		         s.method[0] ? s.method : "-", s.uri[0] ? s.uri : "-", s.content_length,
+		         (double)s.last_cpu_centi / 100, s.last_memory);
+		FCGX_PutS(buf, req->out);
 	}
 }
 
@@ -180,6 +186,9 @@ static void json(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 			cJSON_AddNumberToObject(p, "content length", (double)s.content_length);
 			cJSON_AddStringToObject(p, "user", "-");
 			cJSON_AddStringToObject(p, "script", "-");
+			cJSON_AddNumberToObject(p, "last request cpu",
+			                        (double)s.last_cpu_centi / 100);
+			cJSON_AddNumberToObject(p, "last request memory", (double)s.last_memory);
 			cJSON_AddItemToArray(procs, p);
 		}
 	}
@@ -196,10 +205,12 @@ static void metric(FCGX_Request *req, const char *pool, const char *name, const 
                    const char *help, double v)
 {
 	int counter = strcmp(type, "counter") == 0;
-	FCGX_FPrintF(req->out,
-	             "# HELP fcgi_pool_%s %s\n# TYPE fcgi_pool_%s %s\n"
-	             "fcgi_pool_%s%s{pool=\"%s\"} %.0f\n",
-	             name, help, name, type, name, counter ? "_total" : "", pool, v);
+	char buf[512];
+	snprintf(buf, sizeof buf,
+	         "# HELP fcgi_pool_%s %s\n# TYPE fcgi_pool_%s %s\n"
+	         "fcgi_pool_%s%s{pool=\"%s\"} %.0f\n",
+	         name, help, name, type, name, counter ? "_total" : "", pool, v);
+	FCGX_PutS(buf, req->out);
 }
 
 static void openmetrics(FCGX_Request *req, struct scoreboard *sb, const struct totals *t)

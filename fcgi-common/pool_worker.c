@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,14 +112,25 @@ static void request_handled(const struct pool_config *cfg, struct scoreboard *sb
 	}
 }
 
-static void request_ends(struct scoreboard *sb, struct sb_slot *slot)
+static long cpu_us(const struct rusage *ru)
+{
+	return (long)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000 + ru->ru_utime.tv_usec +
+	       ru->ru_stime.tv_usec;
+}
+
+/* php-fpm's "last request cpu" and "last request memory", from getrusage. */
+static void request_ends(struct scoreboard *sb, struct sb_slot *slot, const struct rusage *ru0)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long us = (long)(now.tv_sec - slot->req_start.tv_sec) * 1000000 +
 	          (now.tv_nsec - slot->req_start.tv_nsec) / 1000;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
 	pool_sb_write_begin(slot);
 	slot->last_duration_us = us;
+	slot->last_cpu_centi = us > 0 ? (cpu_us(&ru) - cpu_us(ru0)) * 10000 / us : 0;
+	slot->last_memory = ru.ru_maxrss * 1024L;
 	pool_sb_write_end(slot);
 	atomic_fetch_sub(&sb->active, 1);
 	atomic_store(&slot->state, SLOT_IDLE);
@@ -180,6 +192,8 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 		}
 		if (!wait_for_request(&req, l, &wait_mask))
 			continue;
+		struct rusage ru0;
+		getrusage(RUSAGE_SELF, &ru0);
 		request_begins(sb, slot);
 		/* FCGX_Accept_r reads the request from req.ipcFd. It first finishes "the
 		 * previous request", which closes ipcFd unless keepConnection is set: set
@@ -188,7 +202,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 		 * (non-blocking) listening socket once and fails when nothing waits. */
 		req.keepConnection = 1;
 		if (FCGX_Accept_r(&req) < 0) {
-			request_ends(sb, slot);
+			request_ends(sb, slot, &ru0);
 			continue;
 		}
 		request_read(sb, slot, &req);
@@ -198,7 +212,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 		atomic_store(&slot->state, SLOT_FINISHING);
 		FCGX_Finish_r(&req);
 		served++;
-		request_ends(sb, slot);
+		request_ends(sb, slot, &ru0);
 	}
 	if (req.ipcFd >= 0)
 		close(req.ipcFd); /* an idle kept-alive connection: nginx retries on another */

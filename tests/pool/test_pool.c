@@ -380,6 +380,19 @@ START_TEST(serves_and_counts)
 		blocks++;
 	ck_assert_int_eq(blocks, 3);
 	ck_assert_ptr_nonnull(strstr(r->body, "request URI:          /-/status/testpool?full"));
+	for (const char *c = r->body; (c = strstr(c, "last request cpu:     ")); c++) {
+		double cpu = -1;
+		ck_assert_int_eq(sscanf(c + 22, "%lf", &cpu), 1);
+		ck_assert_msg(cpu >= 0 && cpu <= 1000, "last request cpu %f", cpu);
+	}
+	/* a worker that served a request reports its peak memory (at least 100 KiB) */
+	int mem = 0;
+	for (const char *m = r->body; (m = strstr(m, "last request memory:  ")); m++) {
+		long bytes = atol(m + 22);
+		ck_assert_msg(bytes >= 0 && bytes < (1L << 31), "last request memory %ld", bytes);
+		mem += bytes > 100 * 1024;
+	}
+	ck_assert_int_ge(mem, 1);
 	free(r);
 	pool_stop(&p);
 }
