@@ -216,7 +216,11 @@ def main():
           "(backend/frontend upstream; 0 = no keepalive line, nginx closes each connection).\n")
         w("| target | setting | keepalive | req/s | p50 ms | p99 ms | max ms | non-2xx | errors |")
         w("|---|---|---|---:|---:|---:|---:|---:|---:|")
-        for (kind, _, t, c, _), r in sorted(ka.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+        def ka_order(kv):
+            setting = kv[0][0][3:]
+            return (kv[0][2], -1 if setting == "rule" else int(setting))
+
+        for (kind, _, t, c, _), r in sorted(ka.items(), key=ka_order):
             w(f"| {t} | {kind[3:]} | {r.get('conf', '?')} | {num(r['rps']):.0f} | {ms(r['p50_us'])} "
               f"| {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['non2xx']} | {r['errors']} |")
         w("")

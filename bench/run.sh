@@ -181,7 +181,11 @@ measure() {
 	log "$label $s $target c=$c: $(sed 's/ duration_us=[0-9]*//; s/^BENCH //' <<<"$res")"
 }
 
-forget_bench_rows() { sql "DELETE FROM users WHERE userName LIKE 'bench%'" && recount; }
+# A write still in flight when wrk stops lands a moment later: wait for it first.
+forget_bench_rows() {
+	sleep 1
+	sql "DELETE FROM users WHERE userName LIKE 'bench%'" && recount
+}
 
 for c in $CLIENTS; do
 	for t in "${targets[@]}"; do
@@ -221,6 +225,8 @@ if [[ ${KA_ROW:-1} == 1 ]]; then
 		done
 	done
 	restart_stack || die "the stack did not restart"
+	# The database restarted with the stack: give the peers fresh connections.
+	bench/peers.sh start || die "the peers did not restart"
 fi
 
 # --- scaling: list and search latency at more users -------------------------------------

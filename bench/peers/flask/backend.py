@@ -3,19 +3,20 @@
 fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users (limit,
 offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/<id>. It asks the database
 the same questions as fcgi-backend (the unfiltered total from user_count, kept in the
-same transaction as each insert and delete; prefix search on the nameKey index), so the
-benchmark compares the stacks, not two schemas.
+same transaction as each insert and delete; prefix search on the nameKey index, its
+count bounded), so the benchmark compares the stacks, not two schemas.
 Settings: DATABASE_URI (mysql+pymysql://...?unix_socket=...). Run under gunicorn."""
 import json
 import os
 import unicodedata
 
 from flask import Flask, Response, request
-from sqlalchemy import (Column, Computed, DateTime, Integer, String, create_engine, func, select,
-                        update)
+from sqlalchemy import (Column, Computed, DateTime, Integer, String, create_engine, func,
+                        literal, select, update)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import declarative_base, scoped_session, sessionmaker
 
+PREFIX_COUNT_BOUND = 1000
 engine = create_engine(os.environ["DATABASE_URI"], pool_recycle=3600)
 Session = scoped_session(sessionmaker(bind=engine))
 Base = declarative_base()
@@ -86,18 +87,23 @@ def user_list():
     if errors:
         return problem(422, "Invalid input", "query parameters are invalid", errors)
     q = request.args.get("q", "")
+    exact = True
     if q:
         escaped = q.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         match = User.nameKey.like(func.concat(func.lower(escaped), "%"), escape="!")
-        total = Session.scalar(select(func.count()).select_from(User).where(match))
+        # Count at most PREFIX_COUNT_BOUND matches past the page, as fcgi-backend does.
+        bound = max(offset + limit + 1, PREFIX_COUNT_BOUND)
+        capped = select(literal(1)).select_from(User).where(match).limit(bound).subquery()
+        total = Session.scalar(select(func.count()).select_from(capped))
+        exact = total < bound
         query = select(User).where(match).order_by(User.nameKey)
     else:
         total = Session.scalar(select(UserCount.users).where(UserCount.id == 1))
         query = select(User).order_by(User.id)
     users = Session.scalars(query.limit(limit).offset(offset)).all()
     return as_json(
-        {"items": [u.as_dict() for u in users], "total": total, "limit": limit,
-         "offset": offset}
+        {"items": [u.as_dict() for u in users], "total": total, "totalExact": exact,
+         "limit": limit, "offset": offset}
     )
 
 
