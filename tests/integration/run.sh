@@ -16,7 +16,30 @@ esac
 
 scripts/stack.sh stop >/dev/null 2>&1 || true
 rm -rf "$RUN_DIR" # a fresh database: tests see the seed users as the old system left them
-trap 'scripts/stack.sh stop' EXIT
+
+# Stop the stack, then check that nothing it ran is left: the recorded processes and
+# their children (pool workers, nginx workers).
+# shellcheck disable=SC2317 # called from the EXIT trap
+stop_and_check() {
+	local pids=() p
+	for f in "$RUN_DIR"/pids/*.pid; do
+		[[ -f $f ]] || continue
+		p=$(<"$f")
+		pids+=("$p")
+		mapfile -t -O "${#pids[@]}" pids < <(pgrep -P "$p" || true)
+	done
+	scripts/stack.sh stop
+	local left=()
+	for p in "${pids[@]}"; do
+		kill -0 "$p" 2>/dev/null && left+=("$p")
+	done
+	if ((${#left[@]})); then
+		echo "integration: processes left after stop: ${left[*]}" >&2
+		return 1
+	fi
+	echo "integration: stack stopped, no process left (${#pids[@]} checked)"
+}
+trap 'stop_and_check || exit 1' EXIT
 trap 'exit 130' INT TERM
 if ! scripts/stack.sh start; then
 	echo "integration: the test stack did not start; its logs:" >&2

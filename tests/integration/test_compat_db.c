@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -40,9 +41,23 @@ START_TEST(backend_old_shape)
 }
 END_TEST
 
+/* The backend pool's master pid, from the stack's pid file. */
+static long backend_pid(void)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/pids/backend.pid", h_env("RUN_DIR"));
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	long pid = 0;
+	ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+	fclose(f);
+	return pid;
+}
+
 START_TEST(database_restart)
 {
 	struct h_resp r;
+	long pool = backend_pid();
 	/* warm every worker's connection */
 	for (int i = 0; i < 6; i++) {
 		ck_assert_int_eq(h_get("/api/v1/users?limit=1", &r), 0);
@@ -82,6 +97,9 @@ START_TEST(database_restart)
 	char *n = h_unique("afterRestart");
 	h_create_user(n);
 	free(n);
+	/* the same pool served throughout */
+	ck_assert_int_eq(backend_pid(), pool);
+	ck_assert_int_eq(kill((pid_t)pool, 0), 0);
 }
 END_TEST
 
