@@ -4,7 +4,7 @@
 // /_stub/status/NNN (to test fcgi-probe), honours FCGI_KEEP_CONN (nginx's
 // keep-alive), and exits on SIGTERM. It knows only what the check needs of the
 // protocol: BEGIN_REQUEST, PARAMS, STDIN, then STDOUT + END_REQUEST.
-import { rmSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import net from "node:net";
 
 const [name, addr] = process.argv.slice(2);
@@ -70,7 +70,11 @@ const server = net.createServer((sock) => {
   sock.on("error", () => {});
 });
 if (typeof where[0] === "string") rmSync(where[0], { force: true }); // a stale socket
-server.listen(...where, () => console.log(`fcgi-stub ${name} on ${addr}`));
+server.listen(...where, () => {
+  // Anyone may connect (nginx may run as another user, as in its pod).
+  if (typeof where[0] === "string") chmodSync(where[0], 0o666);
+  console.log(`fcgi-stub ${name} on ${addr}`);
+});
 process.on("SIGTERM", () => {
   if (typeof where[0] === "string") rmSync(where[0], { force: true });
   process.exit(0);

@@ -33,8 +33,20 @@ passed=0
 pass() { passed=$((passed + 1)); echo "ok $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# nginx runs as in its pod (tests/helm/as-pod.sh): as the chart's runAsUser on a
+# read-only root filesystem, RUN_DIR writable. Without that (not root), as root with
+# "user root" so that its workers reach the sockets.
+# shellcheck source=tests/helm/as-pod.sh
+source tests/helm/as-pod.sh
 user_opt=()
-[[ $(id -u) == 0 ]] && user_opt=(-g "user root;") # workers must reach root's sockets
+if [[ $as_pod_ok != yes ]]; then
+	echo "SKIPPED: nginx as its pod's user on a read-only root: needs root and unshare --mount"
+	[[ $(id -u) == 0 ]] && user_opt=(-g "user root;")
+fi
+uid=0
+podlike() { # CMD...: as the nginx pod runs it (uid is set once the chart is rendered)
+	if [[ $as_pod_ok == yes ]]; then (as_pod "$uid" "$run" "$@"); else "$@"; fi
+}
 
 # render_local NAME [helm args...]: render, extract, localise, nginx -t.
 render_local() {
@@ -54,7 +66,19 @@ render_local() {
 	n=$(grep -c 'default "/etc/nginx/fcgi-users/errors";' "$conf" || true)
 	[[ $n == 1 ]] || fail "$name: expected one errors root line, found $n"
 	sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$dir/conf/errors\"|" "$conf"
-	if ! nginx -t -q -e stderr "${user_opt[@]}" -c "$conf" 2>"$run/nginx-t.log"; then
+	if [[ $uid == 0 ]]; then
+		uid=$(node tests/helm/pod-spec.mjs "$dir/rendered.yaml" Deployment/nginx uid)
+		[[ $uid != 0 ]] || fail "the nginx pod runs as root"
+		if [[ $as_pod_ok == yes ]]; then
+			chown -R "$uid" "$run"
+			why=$(as_pod_selftest "$uid" "$run") || fail "$why"
+		fi
+	fi
+	# nginx reopens /dev/stdout and /dev/stderr: in the pod they are pipes the runtime
+	# hands to the pod's user (runc chowns them), here files that must belong to it.
+	: >"$run/nginx-t.log" && chown "$uid" "$run/nginx-t.log"
+	chown -R "$uid" "$dir" "$run/run"
+	if ! podlike nginx -t -q -e stderr "${user_opt[@]}" -c "$conf" >"$run/nginx-t.log" 2>&1; then
 		cat "$run/nginx-t.log" >&2
 		fail "$name: nginx -t rejects the chart's configuration"
 	fi
@@ -104,7 +128,12 @@ node tests/helm/fcgi-stub.mjs backend "unix:$run/backend.sock" >"$run/backend.lo
 pids+=($!)
 for _ in $(seq 50); do [[ -S $run/frontend.sock && -S $run/backend.sock ]] && break; sleep 0.1; done
 [[ -S $run/frontend.sock && -S $run/backend.sock ]] || fail "stand-in pools did not start"
-nginx -e "$run/nginx-error.log" "${user_opt[@]}" -c "$run/default/conf/nginx.conf" >"$run/nginx-access.log" 2>&1
+: >"$run/nginx-access.log" && chown "$uid" "$run/nginx-access.log"
+podlike nginx -e "$run/nginx-error.log" "${user_opt[@]}" -c "$run/default/conf/nginx.conf" >"$run/nginx-access.log" 2>&1
+[[ -s $run/run/nginx.pid ]] || fail "nginx did not start: $(tail -n 3 "$run/nginx-error.log")"
+master=$(cat "$run/run/nginx.pid")
+[[ $(stat -c %u "/proc/$master") == "$uid" ]] || fail "nginx runs as $(stat -c %u "/proc/$master"), not the pod's $uid"
+pass "nginx serves as its pod's user $uid (read-only root filesystem: $as_pod_ok)"
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/static/style.css" && break; sleep 0.1; done
 
 base=http://127.0.0.1:$port

@@ -76,39 +76,19 @@ GRANT ALL ON \`$db_name\`.* TO '$db_user'@'localhost';
 SQL
 local_uri="mysql://$db_user@localhost/$db_name?$db_query&socket=$sock"
 
-# ro CMD...: run CMD as in the pod: as the pod's user (runAsUser) on a read-only root
-# filesystem: in a private mount namespace the root (and the mount holding the work
-# tree) is read-only, /tmp is a fresh tmpfs (the pod's emptyDir), and only RUN_DIR
-# stays writable (the local sockets live there; in the pod the pools listen on TCP).
-ro_ok=no
-if [[ $(id -u) == 0 ]] && unshare --mount --propagation private true 2>/dev/null; then
-	ro_ok=yes
+# The services run as in their pods (tests/helm/as-pod.sh): as runAsUser, on a
+# read-only root filesystem; only RUN_DIR (the local sockets) is writable.
+# shellcheck source=tests/helm/as-pod.sh
+source tests/helm/as-pod.sh
+uid=$(spec Deployment/backend uid)
+[[ $(spec Deployment/frontend uid) == "$uid" ]] || fail "the pools run as different users"
+if [[ $as_pod_ok == yes ]]; then
+	chown "$uid" "$run" # the sockets are made there
+	why=$(as_pod_selftest "$uid" "$run") || fail "$why"
 else
-	echo "SKIPPED: read-only root filesystem for the pools: unshare --mount is not permitted here"
+	echo "SKIPPED: the pools as the pods' user on a read-only root: needs root and unshare --mount"
 fi
-# It execs (the pid stays the program's): call it in a subshell or with &.
-ro() {
-	[[ $ro_ok == yes ]] || exec "$@"
-	local tree uid
-	tree=$(findmnt -n -o TARGET --target "$repo")
-	uid=$(spec Deployment/backend uid)
-	# shellcheck disable=SC2016 # the script is for the inner sh
-	exec unshare --mount --propagation private sh -ec '
-		run=$1 tree=$2 uid=$3; shift 3
-		mount --bind "$run" "$run"
-		mount -t tmpfs -o size=16m tmpfs /tmp
-		mount -o remount,bind,ro /
-		[ "$tree" = / ] || mount -o remount,bind,ro "$tree"
-		exec setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"' sh "$run" "$tree" "$uid" "$@"
-}
-
-if [[ $ro_ok == yes ]]; then
-	[[ $(spec Deployment/frontend uid) == "$(spec Deployment/backend uid)" ]] || fail "the pools run as different users"
-	chown "$(spec Deployment/backend uid)" "$run" # the sockets are made there
-	[[ $( (ro id -u) ) == "$(spec Deployment/backend uid)" ]] || fail "ro(): not running as the pod's user"
-	(ro touch "$repo/.ro-check") 2>/dev/null && { rm -f "$repo/.ro-check"; fail "ro(): the work tree stays writable"; }
-	(ro touch /tmp/.ro-check) || fail "ro(): /tmp is not writable"
-fi
+ro() { as_pod "$uid" "$run" "$@"; }
 
 # localise NAME=VALUE lines on stdin
 localise() {
@@ -156,7 +136,7 @@ for svc in backend frontend; do
 		out=$(probe $kind $svc) || fail "$svc $kind probe fails: $out"
 	done
 done
-pass "both pools start with the chart's settings (as the pod's user on a read-only root filesystem: $ro_ok); startup, liveness and readiness probes pass"
+pass "both pools start with the chart's settings (as the pod's user $uid on a read-only root filesystem: $as_pod_ok); startup, liveness and readiness probes pass"
 
 # ---- the chart's nginx in front -----------------------------------------------------
 node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
