@@ -57,6 +57,9 @@ declare -A sets=(
 		--set networkPolicy.allowExternal=false --set networkPolicy.databaseCIDRs={10.1.0.0/16}
 		--set backend.extraEnvVarsCM=extra --set frontend.extraEnvVarsSecret=extra
 		--set commonAnnotations.team=users --set commonLabels.tier=web
+		--set backend.sidecars[0].name=proxy --set backend.sidecars[0].image=envoy:1
+		--set nginx.initContainers[0].name=wait --set nginx.initContainers[0].image=busybox:1
+		--set nginx.sidecars[0].name=exporter --set nginx.sidecars[0].image=exporter:1
 		--set global.imagePullSecrets={regcred} --set backend.image.digest=sha256:$(printf '0%.0s' {1..64})"
 	[minimal]="--set networkPolicy.enabled=false --set backend.migration.enabled=false
 		--set serviceAccount.create=false --set database.existingSecret=db --set secretKey.existingSecret=sk

@@ -60,6 +60,8 @@ common = {
     "topologySpreadConstraints": arr, "priorityClassName": string,
     "extraEnvVars": {"type": "array", "items": {"type": "object", "required": ["name"]}},
     "extraVolumes": arr, "extraVolumeMounts": arr,
+    "sidecars": {"type": "array", "items": {"type": "object", "required": ["name", "image"]}},
+    "initContainers": {"type": "array", "items": {"type": "object", "required": ["name", "image"]}},
     "autoscaling": ref("autoscaling"), "pdb": ref("pdb"),
 }
 def pool_component(extra):

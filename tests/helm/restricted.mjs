@@ -3,7 +3,9 @@
 // own rules: non-root, no privilege escalation, read-only root filesystem, all
 // capabilities dropped, seccomp RuntimeDefault, no host namespaces or hostPath, no
 // API token; every long-running container has resources and startup, liveness and
-// readiness probes. Exits 1 listing each breach.
+// readiness probes. Containers the user adds (sidecars, initContainers values) are
+// theirs to secure: only the chart's own containers, named below, are checked, and
+// every pod must have at least one. Exits 1 listing each breach.
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -13,6 +15,7 @@ const modules = process.env.HELM_TOOLS_MODULES || join(root, ".tools/helm/node_m
 const { parseAllDocuments } = await import(pathToFileURL(join(modules, "yaml/dist/index.js")).href);
 
 const objs = parseAllDocuments(readFileSync(process.argv[2], "utf8")).map((d) => d.toJS()).filter(Boolean);
+const chartContainers = new Set(["nginx", "static", "frontend", "backend", "migrate", "routes"]);
 const bad = [];
 let pods = 0;
 for (const o of objs) {
@@ -24,7 +27,9 @@ for (const o of objs) {
   if (spec.hostNetwork || spec.hostPID || spec.hostIPC) bad.push(`${where}: host namespace`);
   if ((spec.volumes ?? []).some((v) => v.hostPath)) bad.push(`${where}: hostPath volume`);
   if (spec.automountServiceAccountToken !== false) bad.push(`${where}: API token mounted`);
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+  const own = [...(spec.initContainers ?? []), ...spec.containers].filter((c) => chartContainers.has(c.name));
+  if (!own.length) bad.push(`${where}: none of the chart's containers`);
+  for (const c of own) {
     const w = `${where} container ${c.name}`;
     const sc = c.securityContext ?? {};
     const eff = (k) => sc[k] ?? psc[k];
