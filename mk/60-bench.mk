@@ -13,3 +13,10 @@ $(CEILING_BIN): bench/ceiling/fcgi_static.c | $(BUILD)/.dir
 bench-build: all $(CEILING_BIN)
 bench: deps bench-build ## benchmark ours vs the ceiling and the peers (QUICK=1: short)
 	@QUICK=$(QUICK) bench/run.sh
+
+# make bench-check (part of make test): the peers answer the same bytes and statuses as
+# ours, so the benchmark compares like with like. Starts and stops its own stack.
+.PHONY: bench-check
+bench-check: bench-build ## the benchmark's peers answer exactly as ours does
+	@bench/check.sh
+TEST_STEPS += bench-check
