@@ -92,6 +92,9 @@ done
 node tests/helm/restricted.mjs "$out/minimal.yaml" >/dev/null 2>&1 &&
 	fail "restricted.mjs passed a render with the security contexts switched off"
 pass "3b: every pod is non-root, read-only, capability-free, seccomp RuntimeDefault, probed"
+node tests/helm/ha.mjs "$out/production.yaml" || fail "values-production.yaml is not highly available"
+node tests/helm/ha.mjs "$out/default.yaml" >/dev/null 2>&1 && fail "ha.mjs passed the single-pod defaults"
+pass "3d: production: >= 2 pods each, spread over nodes and zones, PDBs that allow drains, surge-only rollouts"
 
 # 3c. NOTES.txt renders and tells the next step.
 "$helm" install rel "$chart" --dry-run=client -n users >"$out/notes-default.txt" 2>&1 || fail "helm install --dry-run (default)"

@@ -6,6 +6,7 @@
 #   LISTEN -> unix sockets under RUN_DIR (the chart's nginx upstreams point there),
 #   DATABASE_URI host -> a private MariaDB on a unix socket (scripts/stack.sh db-start),
 #   *_FILE -> the values of the rendered Secrets written to files,
+#   MIGRATIONS_DIR -> sql/ (the image finds them next to its binary),
 #   BACKEND_URL -> the chart's nginx on 127.0.0.1:PORT (as in the cluster: via nginx).
 # Then: the migration Job's command migrates (twice: every upgrade runs it); every
 # probe command passes; /, /backend, /api/v1/ready and the status page answer through
