@@ -94,10 +94,19 @@ START_TEST(create_read_rename_delete)
 	ck_assert_str_eq(stored, newname);
 	free(stored);
 
-	/* rename to its own name in other case: allowed (same user) */
-	ck_assert_int_eq(h_json_request("PATCH", loc, nb, &r), 0);
+	/* rename to its own name in other case: allowed (it is the same user's name) */
+	char *upper = strdup(newname);
+	for (char *p = upper; *p; p++)
+		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+	char *ub = h_user_body(upper);
+	ck_assert_int_eq(h_json_request("PATCH", loc, ub, &r), 0);
 	ck_assert_int_eq(r.status, 200);
+	g = h_body_json(&r);
+	ck_assert_str_eq(str_of(g, "userName"), upper);
+	cJSON_Delete(g);
 	h_resp_free(&r);
+	free(ub);
+	free(upper);
 
 	/* delete, then it is gone */
 	ck_assert_int_eq(h_request("DELETE", loc, NULL, NULL, 0, &r), 0);
