@@ -1,7 +1,7 @@
 // ha.mjs RENDERED.yaml: the rendered release is highly available, as
 // values-production.yaml promises: every Deployment runs >= 2 pods (replicas, or
-// its HPA's minReplicas), spread over nodes (required pod anti-affinity on the
-// hostname) and zones (a topology spread constraint), with a PodDisruptionBudget
+// its HPA's minReplicas), spread over nodes (pod anti-affinity or a spread
+// constraint on the hostname) and zones (a topology spread constraint), with a PodDisruptionBudget
 // that still lets a node drain (it allows at least one pod to go at the minimum
 // size) and a rolling update that never drops below the desired count.
 import { readFileSync } from "node:fs";
@@ -21,8 +21,13 @@ for (const d of deployments) {
   const min = hpa ? hpa.spec.minReplicas : d.spec.replicas;
   if (!(min >= 2)) bad.push(`${name}: at least ${min} pod(s)`);
   const spec = d.spec.template.spec;
-  const anti = spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-  if (!anti.some((t) => t.topologyKey === "kubernetes.io/hostname")) bad.push(`${name}: pods may share a node`);
+  const aa = spec.affinity?.podAntiAffinity ?? {};
+  const onHost = [
+    ...(aa.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+    ...(aa.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => p.podAffinityTerm),
+    ...(spec.topologySpreadConstraints ?? []),
+  ].some((t) => t.topologyKey === "kubernetes.io/hostname");
+  if (!onHost) bad.push(`${name}: not spread over nodes`);
   if (!(spec.topologySpreadConstraints ?? []).some((t) => t.topologyKey === "topology.kubernetes.io/zone"))
     bad.push(`${name}: not spread over zones`);
   const labels = d.spec.selector.matchLabels;
