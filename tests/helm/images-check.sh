@@ -113,6 +113,24 @@ for svc in backend frontend; do
 	fi
 done
 
+# The build stage installs what mk/10-c.mk compiles against: the Debian packages of
+# its pkg-config modules (PKGS) and of libfcgi's header (linked as -lfcgi).
+mapfile -t pc_mods < <(sed -n 's/^PKGS[[:space:]]*:=[[:space:]]*//p' mk/10-c.mk | tr ' ' '\n' | grep -v '^$')
+((${#pc_mods[@]})) || fail "mk/10-c.mk: no PKGS line"
+build_need=()
+for m in "${pc_mods[@]}"; do
+	pc=$(pkg-config --path "$m" 2>/dev/null) || { fail "pkg-config does not know $m"; continue; }
+	build_need+=("$(dpkg -S "$pc" | head -n1 | cut -d: -f1)")
+done
+build_need+=("$(dpkg -S /usr/include/fcgiapp.h | head -n1 | cut -d: -f1)")
+for df in images/*.Dockerfile; do
+	have=" $(arg BUILD_PACKAGES "$df") "
+	for pkg in "${build_need[@]}"; do
+		[[ $have == *" $pkg "* ]] || fail "$df: BUILD_PACKAGES lacks $pkg (mk/10-c.mk builds against it)"
+	done
+done
+ok "the Dockerfiles' BUILD_PACKAGES hold what mk/10-c.mk builds against (${build_need[*]})"
+
 # The tools the probes use.
 for df in images/*.Dockerfile; do
 	tools=$(arg RUNTIME_TOOLS "$df")
