@@ -148,6 +148,17 @@ int h_sql(const char *db, const char *sql)
 	return rc;
 }
 
+unsigned h_sql_errno(const char *db, const char *sql)
+{
+	MYSQL *m = connect_db(db);
+	unsigned e = mysql_query(m, sql) == 0 ? 0 : mysql_errno(m);
+	MYSQL_RES *res = mysql_store_result(m);
+	if (res)
+		mysql_free_result(res);
+	mysql_close(m);
+	return e;
+}
+
 char *h_sql_value(const char *db, const char *sql)
 {
 	MYSQL *m = connect_db(db);

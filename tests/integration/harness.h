@@ -41,6 +41,8 @@ void h_resp_free(struct h_resp *r);
 int h_sql(const char *db, const char *sql);
 char *h_sql_value(const char *db, const char *sql);
 long h_sql_count(const char *db, const char *sql);
+/* Run SQL expected to fail: returns the server's error number (0 on success), quietly. */
+unsigned h_sql_errno(const char *db, const char *sql);
 /* The named column of the first row (EXPLAIN output…), malloc'd, or NULL. */
 char *h_sql_field(const char *db, const char *sql, const char *column);
 

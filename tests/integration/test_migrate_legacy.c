@@ -101,7 +101,8 @@ START_TEST(upgrade_keeps_rows_and_order)
 	char *created = h_sql_value(dbname, "SELECT COUNT(*) FROM users WHERE createdAt IS NULL");
 	ck_assert_str_eq(created, "0");
 	/* the new key works: 'bob' is taken now */
-	ck_assert_int_eq(h_sql(dbname, "INSERT INTO users (userName) VALUES ('bob')"), -1);
+	ck_assert_uint_eq(h_sql_errno(dbname, "INSERT INTO users (userName) VALUES ('bob')"),
+	                  1062 /* ER_DUP_ENTRY */);
 
 	/* running it again changes nothing */
 	rc = migrate(&out);
