@@ -81,7 +81,7 @@ void resp_send(struct request *r, int status, const char *content_type, const vo
 		len = 0;
 	char head[512];
 	int n = snprintf(head, sizeof head, "Status: %d %s\r\n", status, http_status_text(status));
-	if (content_type && !no_body && header_safe(content_type))
+	if (content_type && !no_body && header_safe(content_type) && strlen(content_type) < 200)
 		n += snprintf(head + n, sizeof head - (size_t)n, "Content-Type: %s\r\n",
 		              content_type);
 	if (!no_body)
