@@ -2,7 +2,8 @@
  * The ssl-mode settings of DATABASE_URI against real servers: the test stack's MariaDB
  * speaks TLS on 127.0.0.1:DB_TCP_PORT with a CA of its own (TLS_CA), and a fake MySQL
  * server in this process offers no TLS at all. REQUIRED must get TLS or no connection;
- * VERIFY_IDENTITY must refuse a certificate its CA did not sign.
+ * VERIFY_IDENTITY must refuse a certificate its CA did not sign. And a server that
+ * never answers must not hang the backend (DB_CONNECT_TIMEOUT / DB_READ_TIMEOUT).
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -184,15 +185,41 @@ START_TEST(required_refuses_a_server_without_tls)
 }
 END_TEST
 
+/* A server that accepts the connection and never says anything: the connect and read
+ * timeouts end the wait (the test's own timeout would catch a hang). */
+START_TEST(silent_server_times_out)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(lfd, 1), 0); /* the kernel completes the handshake; no one reads */
+	socklen_t al = sizeof a;
+	getsockname(lfd, (struct sockaddr *)&a, &al);
+	char u[256];
+	snprintf(u, sizeof u, "DATABASE_URI=mysql://u:p@127.0.0.1:%d/users", ntohs(a.sin_port));
+	char dir[] = "MIGRATIONS_DIR=sql";
+	const char *env[] = { u, dir, "DB_CONNECT_TIMEOUT=1", "DB_READ_TIMEOUT=1", NULL };
+	const char *args[] = { "migrate", NULL };
+	char *out = NULL;
+	int rc = h_backend(env, args, &out);
+	close(lfd);
+	ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "cannot connect"), "%s", out);
+	free(out);
+}
+END_TEST
+
 int main(void)
 {
-	Suite *s = suite_create("db-tls");
+	Suite *s = suite_create("db-connection");
 	TCase *tc = tcase_create("tls");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, required_uses_tls);
 	tcase_add_test(tc, verify_identity_with_the_ca);
 	tcase_add_test(tc, verify_identity_refuses_another_ca);
 	tcase_add_test(tc, required_refuses_a_server_without_tls);
+	tcase_add_test(tc, silent_server_times_out);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
