@@ -146,7 +146,8 @@ START_TEST(bad_settings_exit_2)
 }
 END_TEST
 
-/* The old URI form, a password from a file, a wrong password. (TLS: test_db_tls.c.) */
+/* The old URI form, a password from a file, a wrong password. (TLS, timeouts:
+ * test_db_connection.c.) */
 START_TEST(uri_forms_and_password_file)
 {
 	const char *sock = h_env("MYSQL_SOCKET");
