@@ -256,6 +256,10 @@ start_all() {
 	mkdir -p "$LOGS" "$PIDS"
 	if pid_of nginx "$NGINX" >/dev/null && ready; then
 		write_env
+		if [[ $MODE == run ]]; then
+			trap - INT TERM EXIT
+			die "already running in the background at $BASE_URL (make stop first)"
+		fi
 		say "already running at $BASE_URL"
 		return 0
 	fi
