@@ -52,7 +52,12 @@ kvm_works() {
 	grep -q 'Linux version' "$probe" 2>/dev/null
 }
 if [[ ${VM_ACCEL:-} == "" ]]; then
-	if kvm_works; then VM_ACCEL=kvm; else VM_ACCEL=tcg; fi
+	if kvm_works 2>/dev/null; then
+		VM_ACCEL=kvm
+	else
+		echo "vm boot: KVM is not usable here (no /dev/kvm, or a probe guest did not boot): software emulation" >&2
+		VM_ACCEL=tcg
+	fi
 fi
 case $VM_ACCEL in
 kvm) accel=(-enable-kvm -cpu host) ;;
