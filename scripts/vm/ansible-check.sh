@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/vm/ansible-check.sh (make ansible-check, part of make test): the playbooks
 # pass yamllint (playbooks/.yamllint) and ansible-lint's production profile
-# (playbooks/.ansible-lint), and site.yml passes ansible-playbook's syntax check.
+# (playbooks/.ansible-lint), site.yml passes ansible-playbook's syntax check, and the
+# inventory generator turns Terraform's outputs into the inventory Ansible reads.
 set -euo pipefail
 cd "$(dirname "$0")/../../playbooks"
 
@@ -20,6 +21,40 @@ yamllint --strict -c .yamllint .
 echo "-- ansible-playbook --syntax-check"
 echo '{"all":{"children":{"fcgi_users":{"hosts":{"check":{}}}}}}' >"$tmp/inventory.json"
 ansible-playbook --syntax-check -i "$tmp/inventory.json" site.yml
+echo "-- inventory from terraform outputs (inventories/from-terraform.py)"
+# The shape of `terraform -chdir=terraform/envs/test output -json`.
+cat >"$tmp/outputs.json" <<'JSON'
+{"vm_public_ip": {"sensitive": false, "type": "string", "value": "203.0.113.10"},
+ "vm_ssh_user": {"sensitive": false, "type": "string", "value": "admin"},
+ "db_endpoint": {"sensitive": false, "type": "string", "value": "users.abc.eu-west-1.rds.amazonaws.com"},
+ "db_port": {"sensitive": false, "type": "number", "value": 3306},
+ "db_name": {"sensitive": false, "type": "string", "value": "users"},
+ "db_username": {"sensitive": false, "type": "string", "value": "fcgi_admin"},
+ "db_secret_arn": {"sensitive": false, "type": "string", "value": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-x"}}
+JSON
+inventories/from-terraform.py "$tmp/outputs.json" >"$tmp/inventory.yml"
+ansible-inventory -i "$tmp/inventory.yml" --host test-vm >"$tmp/host.json"
+python3 - "$tmp/host.json" <<'PY'
+import json, sys
+h = json.load(open(sys.argv[1]))
+want = {"ansible_host": "203.0.113.10", "ansible_user": "admin",
+        "fcgi_users_db_host": "users.abc.eu-west-1.rds.amazonaws.com", "fcgi_users_db_port": 3306,
+        "fcgi_users_db_name": "users", "fcgi_users_db_user": "fcgi_admin"}
+bad = {k: (h.get(k), v) for k, v in want.items() if h.get(k) != v}
+if bad or "password" in json.dumps(h).lower():
+    sys.exit(f"from-terraform.py: wrong inventory: {bad or 'holds a password'}")
+PY
+# host:port endpoints split; a missing output is named, exit 2.
+echo '{"vm_public_ip":{"value":"198.51.100.7"},"db_endpoint":{"value":"db.internal:3307"}}' |
+	inventories/from-terraform.py | grep -q '"fcgi_users_db_port": 3307' ||
+	{ echo "from-terraform.py: host:port endpoint not split" >&2; exit 1; }
+rc=0
+echo '{"db_endpoint":{"value":"db"}}' | inventories/from-terraform.py >/dev/null 2>"$tmp/err" || rc=$?
+if [[ $rc != 2 ]] || ! grep -q 'vm_public_ip' "$tmp/err"; then
+	echo "from-terraform.py: a missing vm_public_ip must exit 2 naming it (got $rc: $(cat "$tmp/err"))" >&2
+	exit 1
+fi
+echo "from-terraform.py: ok"
 echo "-- ansible-lint (production profile)"
 ansible-lint --nocolor --profile production -c .ansible-lint site.yml roles
 echo "ansible-check: ok"

@@ -7,8 +7,11 @@
 #      Terraform-shaped outputs (playbooks/inventories/from-terraform.py)
 #   4. the playbook's first run (installs, migrates, ends with its smoke test)
 #   5. / and /backend from the host through the VM's nginx (forwarded port)
-#   6. the playbook's second run must report changed=0
-#   7. power the VM off
+#   6. on the VM: settings files root's 0600, firewall, sandboxed pools under a
+#      dynamic user, `systemctl reload` (SIGUSR2) keeps them answering; the
+#      migrations' rows in the database
+#   7. the playbook's second run must report changed=0
+#   8. power the VM off
 # Nothing outlives it: an EXIT trap stops qemu and MariaDB by their pid files.
 # Expects the .deb in dist/ (make vm-test runs make deb first).
 set -euo pipefail
@@ -101,6 +104,44 @@ api=$(curl -fsS --max-time 20 "$base/backend") || die "GET /backend through the 
 grep -q '"userName":"Bob"' <<<"${api// /}" || die "GET /backend has no Bob: ${api:0:300}"
 echo "host: GET / 200 lists the users; GET /backend 200: ${api:0:120}"
 done_step "host checks"
+
+step "on the VM: files, firewall, sandbox, reload"
+vmsh() { ssh -n -F "$vm/ssh_config" fcgi-vm "$@"; }
+# Settings and secrets are root's alone.
+modes=$(vmsh sudo stat -c '%a %U %n' /etc/fcgi-users/backend.env /etc/fcgi-users/frontend.env /etc/fcgi-users/secret_key)
+echo "$modes"
+[[ $(grep -c '^600 root ' <<<"$modes") == 3 ]] || die "settings files are not root's 0600: $modes"
+# The firewall drops inbound traffic except ssh and http.
+rules=$(vmsh sudo nft list chain inet filter input)
+if ! grep -q 'policy drop' <<<"$rules" || ! grep -Eq 'tcp dport \{ 22, 80 \} accept' <<<"$rules"; then
+	die "the firewall is not as configured: $rules"
+fi
+echo "firewall: input policy drop, tcp 22 and 80 open"
+# Both pools run sandboxed, under a dynamic (non-root) user, from their sockets.
+for pool in backend frontend; do
+	show=$(vmsh systemctl show -p ActiveState -p DynamicUser -p ProtectSystem -p NoNewPrivileges \
+		-p MainPID "fcgi-users-$pool.service")
+	grep -q '^ActiveState=active' <<<"$show" || die "fcgi-users-$pool is not active: $show"
+	for want in DynamicUser=yes ProtectSystem=strict NoNewPrivileges=yes; do
+		grep -qx "$want" <<<"$show" || die "fcgi-users-$pool is not sandboxed ($want): $show"
+	done
+	pid=$(sed -n 's/^MainPID=//p' <<<"$show")
+	user=$(vmsh ps -o user= -p "$pid")
+	[[ -n $user && $user != root ]] || die "fcgi-users-$pool runs as '$user'"
+	echo "fcgi-users-$pool: active, sandboxed, runs as $user"
+done
+# systemctl reload is SIGUSR2, the graceful rolling reload: the pools keep answering.
+vmsh sudo systemctl reload fcgi-users-backend.service fcgi-users-frontend.service
+curl -fsS --max-time 20 "$base/backend" >/dev/null || die "GET /backend failed after systemctl reload"
+curl -fsS --max-time 20 "$base/" >/dev/null || die "GET / failed after systemctl reload"
+echo "systemctl reload (SIGUSR2): both pools still answer"
+# The migration ran against the "managed" database: its rows are there.
+rows=$(mariadb --no-defaults --socket="$RUN_DIR/db/mysql.sock" -N -e \
+	'SELECT (SELECT COUNT(*) FROM users.schema_migrations), (SELECT COUNT(*) FROM users.users)')
+echo "database on the host: migrations applied, users: $rows"
+read -r n_migrations n_users <<<"$rows"
+((n_migrations >= 1 && n_users >= 5)) || die "the database was not migrated and seeded: $rows"
+done_step "VM checks"
 
 step "playbook, second run (must change nothing)"
 play play-2 || die "the second playbook run failed (log: $RUN_DIR/play-2.log)"
