@@ -230,6 +230,19 @@ nginx_start() {
 	spawn nginx "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
 }
 
+# Wait for the API through nginx; give up at once if nginx is gone (port taken…).
+wait_ready() {
+	for _ in $(seq 300); do
+		ready && return 0
+		if ! pid_of nginx "$NGINX" >/dev/null; then
+			tail -n 3 "$LOGS/nginx.log" >&2
+			die "nginx exited (is 127.0.0.1:$PORT taken? see $LOGS/nginx.log)"
+		fi
+		sleep 0.1
+	done
+	die "the stack ($BASE_URL/api/v1/ready) did not answer within 30s (logs in $LOGS/)"
+}
+
 write_env() {
 	cat >"$RUN_DIR/env" <<-EOF
 		# Written by scripts/stack.sh for tests and tools: source it.
@@ -249,7 +262,7 @@ write_env() {
 	EOF
 }
 
-ready() { curl -fsS -o /dev/null --max-time 2 "$BASE_URL/api/v1/ready"; }
+ready() { curl -fsS -o /dev/null --max-time 2 "$BASE_URL/api/v1/ready" 2>/dev/null; }
 
 start_all() {
 	[[ -x $BACKEND_BIN ]] || die "$BUILD/fcgi-backend is missing: run make first"
@@ -265,6 +278,8 @@ start_all() {
 	fi
 	# Leftovers of a stack that died: stop what is left, keep the data.
 	stop_all quiet
+	# A start that fails part way stops what it started: no process is left behind.
+	trap '[[ ${started:-0} == 1 ]] || stop_all quiet' EXIT
 	db_start
 	db_setup
 	migrate
@@ -272,7 +287,8 @@ start_all() {
 	frontend_start
 	nginx_start
 	write_env
-	wait_for 30 "the stack ($BASE_URL/api/v1/ready)" ready
+	wait_ready
+	started=1
 	say "up at $BASE_URL (state and logs in $RUN_DIR)"
 }
 
@@ -304,8 +320,8 @@ case $MODE in
 start) start_all ;;
 run)
 	trap 'trap - INT TERM EXIT; echo; stop_all; exit 0' INT TERM
-	trap 'stop_all' EXIT
 	start_all
+	trap 'stop_all' EXIT
 	say "running in the foreground; Ctrl-C stops it. Logs: $LOGS/"
 	# Wait for any child: if one dies, stop the rest rather than limp along.
 	wait -n || true
