@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -259,6 +261,44 @@ START_TEST(duplicate_names_conflict)
 	free(body);
 	free(other);
 	free(lower);
+	free(name);
+}
+END_TEST
+
+/* Many clients creating the same name at once (across pool workers): exactly one
+ * wins, the rest get 409, and one row exists. */
+START_TEST(concurrent_creates_one_winner)
+{
+	char *name = h_unique("Race");
+	char *body = h_user_body(name);
+	enum { N = 8 };
+	pid_t kids[N];
+	for (int i = 0; i < N; i++) {
+		kids[i] = fork();
+		ck_assert_int_ge(kids[i], 0);
+		if (kids[i] == 0) {
+			struct h_resp r;
+			int ok = h_json_request("POST", "/api/v1/users", body, &r) == 0;
+			_exit(!ok ? 3 : r.status == 201 ? 0 : r.status == 409 ? 1 : 2);
+		}
+	}
+	int created = 0, conflicts = 0;
+	for (int i = 0; i < N; i++) {
+		int st = 0;
+		waitpid(kids[i], &st, 0);
+		ck_assert(WIFEXITED(st));
+		created += WEXITSTATUS(st) == 0;
+		conflicts += WEXITSTATUS(st) == 1;
+	}
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(conflicts, N - 1);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE userName = '%s'", name);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 1);
+	char *id = h_sql_value(NULL, sql);
+	h_forget_user(atol(id));
+	free(id);
+	free(body);
 	free(name);
 }
 END_TEST
@@ -650,6 +690,7 @@ int main(void)
 	tcase_add_test(tc, thirty_four_byte_characters);
 	tcase_add_test(tc, invalid_utf8_refused);
 	tcase_add_test(tc, duplicate_names_conflict);
+	tcase_add_test(tc, concurrent_creates_one_winner);
 	tcase_add_test(tc, validation_errors);
 	tcase_add_test(tc, malformed_and_wrong_type_bodies);
 	tcase_add_test(tc, body_too_large);
