@@ -40,3 +40,8 @@ output "protection" {
     require_tls         = one([for p in aws_db_parameter_group.this.parameter : p.value if p.name == "require_secure_transport"]) == "1"
   }
 }
+
+output "allowed_security_group_ids" {
+  description = "The security groups admitted on 3306, by name."
+  value       = { for k, r in aws_vpc_security_group_ingress_rule.mysql : k => r.referenced_security_group_id }
+}

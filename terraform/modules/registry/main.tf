@@ -1,7 +1,8 @@
-# Container registries for the two images (fcgi-backend, fcgi-frontend). Tags are
-# immutable, so a commit's tag always names the image that was tested on the VM and
-# then promoted to production; every push is scanned; a lifecycle policy keeps the
-# registry from growing without bound.
+# Container registries for the two images, <name_prefix>/backend and
+# <name_prefix>/frontend as the Helm chart names them. Tags are immutable, so a
+# commit's tag always names the image that was tested and then promoted to
+# production; every push is scanned; a lifecycle policy keeps the registry from
+# growing without bound.
 
 resource "aws_ecr_repository" "this" {
   for_each             = toset(var.repositories)

@@ -9,9 +9,9 @@ variable "name_prefix" {
 }
 
 variable "repositories" {
-  description = "One repository per image."
+  description = "One repository per image, named as the Helm chart expects (<name_prefix>/backend, <name_prefix>/frontend)."
   type        = list(string)
-  default     = ["fcgi-backend", "fcgi-frontend"]
+  default     = ["backend", "frontend"]
   validation {
     condition = length(var.repositories) > 0 && length(distinct(var.repositories)) == length(var.repositories) && alltrue([for r in var.repositories :
     can(regex("^[a-z0-9]+(?:[._-][a-z0-9]+)*$", r))])

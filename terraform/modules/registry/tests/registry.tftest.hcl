@@ -7,8 +7,8 @@ run "immutable_and_scanned" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_ecr_repository.this)) == toset(["fcgi-backend", "fcgi-frontend"])
-    error_message = "one repository per image: fcgi-backend and fcgi-frontend"
+    condition     = toset(keys(aws_ecr_repository.this)) == toset(["backend", "frontend"])
+    error_message = "one repository per image: backend and frontend"
   }
   assert {
     condition     = alltrue([for r in aws_ecr_repository.this : r.image_tag_mutability == "IMMUTABLE"])
@@ -23,7 +23,7 @@ run "immutable_and_scanned" {
     error_message = "images are encrypted with KMS"
   }
   assert {
-    condition     = aws_ecr_repository.this["fcgi-backend"].name == "fcgi-users/fcgi-backend"
+    condition     = aws_ecr_repository.this["backend"].name == "fcgi-users/backend"
     error_message = "repositories are named <prefix>/<image>"
   }
 }
@@ -36,11 +36,11 @@ run "lifecycle_policy" {
     error_message = "each repository has a lifecycle policy"
   }
   assert {
-    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this["fcgi-frontend"].policy).rules : r.selection.tagStatus] == ["untagged", "any"]
+    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules : r.selection.tagStatus] == ["untagged", "any"]
     error_message = "untagged images expire first, then all but the most recent"
   }
   assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.this["fcgi-frontend"].policy).rules[1].selection.countNumber == 50
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules[1].selection.countNumber == 50
     error_message = "the 50 most recent images are kept"
   }
 }
@@ -56,7 +56,7 @@ run "rejects_bad_prefix" {
 run "rejects_duplicate_repositories" {
   command = plan
   variables {
-    repositories = ["fcgi-backend", "fcgi-backend"]
+    repositories = ["backend", "backend"]
   }
   expect_failures = [var.repositories]
 }

@@ -1,0 +1,18 @@
+# State lives in S3, one key per environment, locked with S3's native lock file
+# (use_lockfile, Terraform >= 1.10): no DynamoDB table to create and pay for. The
+# bucket and region are given at init: terraform init -backend-config=backend.hcl
+# (see backend.hcl.example and terraform/README.md).
+terraform {
+  required_version = ">= 1.10"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.80, < 6.0"
+    }
+  }
+  backend "s3" {
+    key          = "fcgi-users/test/terraform.tfstate"
+    encrypt      = true
+    use_lockfile = true
+  }
+}
