@@ -106,32 +106,34 @@ echo "host: GET / 200 lists the users; GET /backend 200: ${api:0:120}"
 done_step "host checks"
 
 step "on the VM: files, firewall, sandbox, reload"
-vmsh() { ssh -n -F "$vm/ssh_config" fcgi-vm "$@"; }
+# One remote command line (ssh hands it to the VM's shell as one string).
+vmsh() { ssh -n -F "$vm/ssh_config" fcgi-vm "$1"; }
 # Settings and secrets are root's alone.
-modes=$(vmsh sudo stat -c '%a %U %n' /etc/fcgi-users/backend.env /etc/fcgi-users/frontend.env /etc/fcgi-users/secret_key)
+modes=$(vmsh "sudo stat -c '%a %U %n' /etc/fcgi-users/backend.env /etc/fcgi-users/frontend.env /etc/fcgi-users/secret_key") ||
+	die "cannot stat the settings files"
 echo "$modes"
 [[ $(grep -c '^600 root ' <<<"$modes") == 3 ]] || die "settings files are not root's 0600: $modes"
 # The firewall drops inbound traffic except ssh and http.
-rules=$(vmsh sudo nft list chain inet filter input)
+rules=$(vmsh "sudo nft list chain inet filter input") || die "no nftables input chain"
 if ! grep -q 'policy drop' <<<"$rules" || ! grep -Eq 'tcp dport \{ 22, 80 \} accept' <<<"$rules"; then
 	die "the firewall is not as configured: $rules"
 fi
 echo "firewall: input policy drop, tcp 22 and 80 open"
 # Both pools run sandboxed, under a dynamic (non-root) user, from their sockets.
 for pool in backend frontend; do
-	show=$(vmsh systemctl show -p ActiveState -p DynamicUser -p ProtectSystem -p NoNewPrivileges \
-		-p MainPID "fcgi-users-$pool.service")
+	show=$(vmsh "systemctl show -p ActiveState -p DynamicUser -p ProtectSystem -p NoNewPrivileges -p MainPID fcgi-users-$pool.service")
 	grep -q '^ActiveState=active' <<<"$show" || die "fcgi-users-$pool is not active: $show"
 	for want in DynamicUser=yes ProtectSystem=strict NoNewPrivileges=yes; do
 		grep -qx "$want" <<<"$show" || die "fcgi-users-$pool is not sandboxed ($want): $show"
 	done
 	pid=$(sed -n 's/^MainPID=//p' <<<"$show")
-	user=$(vmsh ps -o user= -p "$pid")
+	user=$(vmsh "ps -o user= -p $pid") || die "fcgi-users-$pool: no process $pid"
 	[[ -n $user && $user != root ]] || die "fcgi-users-$pool runs as '$user'"
 	echo "fcgi-users-$pool: active, sandboxed, runs as $user"
 done
 # systemctl reload is SIGUSR2, the graceful rolling reload: the pools keep answering.
-vmsh sudo systemctl reload fcgi-users-backend.service fcgi-users-frontend.service
+vmsh "sudo systemctl reload fcgi-users-backend.service fcgi-users-frontend.service" ||
+	die "systemctl reload failed"
 curl -fsS --max-time 20 "$base/backend" >/dev/null || die "GET /backend failed after systemctl reload"
 curl -fsS --max-time 20 "$base/" >/dev/null || die "GET / failed after systemctl reload"
 echo "systemctl reload (SIGUSR2): both pools still answer"
