@@ -230,11 +230,14 @@ if [[ ${KA_ROW:-1} == 1 ]]; then
 fi
 
 # --- scaling: list and search latency at more users -------------------------------------
+# Names are a seed name and a number never used before (seq picks up where it stopped).
+loaded=0
 for n in $SCALE; do
 	have=$(sql "SELECT COUNT(*) FROM users")
 	if ((n > have)); then
-		log "scaling: loading $((n - have)) users (INSERT ... SELECT FROM seq_1_to_N)"
-		sql "INSERT INTO users (userName, createdAt) SELECT CONCAT(ELT(1 + seq % 5, 'Bob', 'Jay', 'Matt', 'Ferg', 'Mo'), seq), UTC_TIMESTAMP() FROM seq_1_to_$((n - have))"
+		log "scaling: loading $((n - have)) users (INSERT ... SELECT FROM seq_M_to_N)"
+		sql "INSERT INTO users (userName, createdAt) SELECT CONCAT(ELT(1 + seq % 5, 'Bob', 'Jay', 'Matt', 'Ferg', 'Mo'), seq), UTC_TIMESTAMP() FROM seq_$((loaded + 1))_to_$((loaded + n - have))"
+		loaded=$((loaded + n - have))
 		recount
 	fi
 	have=$(sql "SELECT COUNT(*) FROM users")
