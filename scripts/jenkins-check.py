@@ -14,6 +14,8 @@ Rules (each problem is one line `FILE:LINE: message`; exit 1 if any, 0 if none):
     are named once, in the `environment` block, and used as env.NAME), no
     `credentials('...')` outside that block, and nothing that looks like a secret (AWS
     access keys, private keys, password/token assignments, user:password@ URLs);
+  - every check `make test` runs (TEST_STEPS) is run by some stage too (X-junit counts
+    for X), so the pipeline cannot fall behind the checks others add;
   - options has a timeout and disableConcurrentBuilds(); there are parameters; the
     top-level `post { always { ... } }` publishes JUnit, archives artifacts and cleans
     the workspace (cleanWs() or deleteDir()).
@@ -142,16 +144,20 @@ class Source:
         return out
 
 
-def make_targets(root):
-    """Every target make knows in root (files and phony), from make's own database."""
+def make_database(root):
+    """(targets, TEST_STEPS): every target make knows in root (files and phony) and the
+    checks `make test` runs, from make's own database."""
     try:
         res = subprocess.run(["make", "-pRrq", "-C", root, ".jenkins-check-no-such-target"],
                              capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as err:
         sys.exit(f"jenkins-check: cannot ask make for its targets: {err}")
     targets = set()
+    steps = []
     not_target = False
     for line in res.stdout.splitlines():
+        if line.startswith("TEST_STEPS :="):
+            steps = line.split(":=", 1)[1].split()
         if line.startswith("# Not a target"):
             not_target = True
             continue
@@ -160,7 +166,7 @@ def make_targets(root):
             if not not_target:
                 targets.update(m.group(1).split())
         not_target = False
-    return targets
+    return targets, steps
 
 
 def make_calls(command):
@@ -276,7 +282,7 @@ def check(path, root):
         s["input"] = bool(re.search(r"\binput\b", body)) and not s["parallel"]
 
     # Shell steps: every one runs make, and every target exists.
-    known = make_targets(root)
+    known, test_steps = make_database(root)
     sh_pat = re.compile(r"\bsh\b\s*(\(\s*(script\s*:\s*)?|script\s*:\s*)?")
     calls = []
     for m in sh_pat.finditer(src.code, p_open, p_close):
@@ -307,6 +313,10 @@ def check(path, root):
                 elif owner is not None:
                     owner.setdefault("targets", []).append(t)
         calls.extend(t for targets in found for t in targets)
+
+    for step in test_steps:
+        if step not in calls and f"{step}-junit" not in calls:
+            problem(p_open, f"make test runs `{step}` but no stage does: add it to the pipeline")
 
     leaves = [s for s in stages if not s["parallel"]]
     for s in leaves:

@@ -59,6 +59,8 @@ MUTATIONS = [
      "required stage missing: unit tests"),
     ("stage-without-make", "sh 'make tf-check'", "echo 'terraform is fine'",
      "stage 'Terraform' runs no make target"),
+    ("test-step-not-run", "sh 'make ansible-check'", "sh 'make lint'",
+     "make test runs `ansible-check` but no stage does"),
     ("no-timeout", "timeout(time: 2, unit: 'HOURS')", "", "options has no timeout"),
     ("no-disable-concurrent", "disableConcurrentBuilds()", "", "no disableConcurrentBuilds()"),
     ("no-parameters", re.compile(r"    parameters \{.*?\n    \}\n", re.S), "", "no parameters block"),
