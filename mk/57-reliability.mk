@@ -1,0 +1,28 @@
+# Reliability: faults under load (`make soak`: tests/soak/, a stack on RUN_DIR
+# .run/test-soak, PORT 18092) and a valgrind pass of both pools through the API and
+# pages integration tests (`make valgrind`: tests/valgrind/, .run/test-valgrind, PORT
+# 18093). Both stop everything they start, even on failure.
+
+SOAK_BIN := $(BUILD)/tests/soak/soak
+SOAK_RUN_DIR ?= .run/test-soak
+SOAK_PORT ?= 18092
+VALGRIND_RUN_DIR ?= .run/test-valgrind
+VALGRIND_PORT ?= 18093
+
+$(SOAK_BIN): $(call obj,tests/soak/soak.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL) -lpthread
+
+LEAKY_BIN := $(BUILD)/tests/valgrind/leaky
+$(LEAKY_BIN): tests/valgrind/leaky.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O0 -g -o $@ $<
+
+.PHONY: soak valgrind
+soak: all $(SOAK_BIN) ## faults under load: kills, DB restart, reloads; nothing lost
+	@RUN_DIR=$(SOAK_RUN_DIR) PORT=$(SOAK_PORT) tests/soak/run.sh $(BUILD)
+
+valgrind: all $(BUILD)/tests/integration/test_api_users $(BUILD)/tests/integration/test_pages $(LEAKY_BIN) ## both pools under memcheck through the API and pages tests
+	@RUN_DIR=$(VALGRIND_RUN_DIR) PORT=$(VALGRIND_PORT) tests/valgrind/run.sh $(BUILD)
+
+TEST_STEPS += soak valgrind
