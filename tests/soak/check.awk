@@ -71,8 +71,8 @@ function kindlist(w,    n, parts, s, j) {
 }
 END {
 	printf "requests: %d (POST %d, DELETE %d, GET %d), errors: %d\n", total, posts, deletes, gets, errors
-	printf "\n%-24s | %8s | %6s | %-10s | %s\n", "fault", "requests", "errors", "bound", "error kinds"
-	printf "%-24s-+-%8s-+-%6s-+-%-10s-+-%s\n", "------------------------", "--------", "------", "----------", "-----------"
+	printf "\n%-24s | %8s | %6s | %-13s | %s\n", "fault", "requests", "errors", "bound", "error kinds"
+	printf "%-24s-+-%8s-+-%6s-+-%-13s-+-%s\n", "------------------------", "--------", "------", "-------------", "-----------"
 	for (i = 1; i <= nf; i++) {
 		if (fbound[i] == "-") {
 			verdict = badkind[i] ? "  <-- errors of other kinds" : ""
@@ -83,11 +83,11 @@ END {
 			b = "<= " fbound[i]
 		}
 		if (verdict != "") bad = 1
-		printf "%-24s | %8d | %6d | %-10s | %s%s\n", fname[i], inwin[i], errs[i], b, kindlist(i), verdict
+		printf "%-24s | %8d | %6d | %-13s | %s%s\n", fname[i], inwin[i], errs[i], b, kindlist(i), verdict
 	}
 	verdict = errs[0] + 0 == 0 ? "" : "  <-- errors outside the fault windows"
 	if (verdict != "") bad = 1
-	printf "%-24s | %8d | %6d | %-10s | %s%s\n", "(no fault: quiet)", inwin[0], errs[0], "0", kindlist(0), verdict
+	printf "%-24s | %8d | %6d | %-13s | %s%s\n", "(no fault: quiet)", inwin[0], errs[0], "0", kindlist(0), verdict
 
 	# Written vs stored.
 	ok201 = 0; gone = 0; kept = 0; amb = 0; amb_stored = 0; ambdel = 0; ambdel_stored = 0

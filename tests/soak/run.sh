@@ -29,15 +29,15 @@ now_ms() { date +%s%3N; }
 selftest() {
 	local d rc
 	d=$(mktemp -d)
-	printf 'kill\t1000\t1100\t1000\t1\t.\ndb\t2000\t2100\t500\t-\t^HTTP 503$\n' >"$d/f"
+	printf 'kill\t1000\t1100\t1000\t1\t.\ndb\t5000\t5100\t500\t-\t^HTTP 503$\n' >"$d/f"
 	# t1 stored, t2 deleted, t3 ambiguous (502), one failed GET inside the window.
 	printf 'p-t1\t1\np-t3\t1\n' >"$d/rows"
 	printf '%s\n' $'10\t20\t0\tPOST\t/api/v1/users\tp-t1\t201\t-' \
 		$'30\t40\t0\tPOST\t/api/v1/users\tp-t2\t201\t-' \
 		$'50\t60\t0\tDELETE\t/api/v1/users/2\tp-t2\t204\t-' \
 		$'1050\t1060\t0\tPOST\t/api/v1/users\tp-t3\t502\t-' \
-		$'2050\t2060\t0\tPOST\t/api/v1/users\tp-t4\t503\t-' \
-		$'2060\t2070\t5\tGET\t/\t-\t503\t-' \
+		$'5050\t5060\t0\tPOST\t/api/v1/users\tp-t4\t503\t-' \
+		$'5060\t5070\t5\tGET\t/\t-\t503\t-' \
 		$'3000\t3010\t4\tGET\t/\t-\t200\t-' >"$d/recs"
 	awk -f tests/soak/check.awk "$d/f" "$d/rows" "$d/recs" >"$d/out" 2>&1
 	if [[ $? != 0 ]]; then
@@ -53,9 +53,9 @@ selftest() {
 		duplicate) printf 'p-t1\t2\np-t3\t1\n' >"$d/rows2" ;;
 		phantom) printf 'p-zz\t1\n' >>"$d/rows2" ;;
 		resurrected) printf 'p-t2\t1\n' >>"$d/rows2" ;;
-		quiet-error) printf '5000\t5010\t4\tGET\t/\t-\t0\tTimeout was reached\n' >>"$d/recs2" ;;
+		quiet-error) printf '9000\t9010\t4\tGET\t/\t-\t0\tTimeout was reached\n' >>"$d/recs2" ;;
 		over-bound) printf '1070\t1080\t4\tGET\t/\t-\t502\t-\n' >>"$d/recs2" ;;
-		wrong-kind) printf '2070\t2080\t4\tGET\t/\t-\t502\t-\n' >>"$d/recs2" ;;
+		wrong-kind) printf '5070\t5080\t4\tGET\t/\t-\t502\t-\n' >>"$d/recs2" ;;
 		esac
 		mutate=$(awk -f tests/soak/check.awk "$d/f" "$d/rows2" "$d/recs2" 2>&1)
 		rc=$?
@@ -151,13 +151,26 @@ at() { # wait until second $1 of the run
 record() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(now_ms)" "$3" "$4" "${5:-.}" >>"$out/faults.tsv"
 }
-a_worker() { children "$1" | head -n 1; }
+# A worker in a request (so the kill costs the request it holds: the lost-answer case),
+# from the pool's status page; else any worker.
+a_worker() { # pool master
+	local w="" _
+	for _ in $(seq 20); do
+		w=$(curl -sS --max-time 2 "$BASE_URL/-/status/$1?json&full" |
+			grep -o '{"pid":[0-9]*,"state":"Running"[^}]*}' | grep -v '"/-/' |
+			head -n 1 | sed 's/{"pid":\([0-9]*\).*/\1/')
+		[[ -n $w ]] && break
+		sleep 0.05
+	done
+	[[ -n $w ]] || w=$(children "$2" | head -n 1)
+	echo "$w"
+}
 
 # kill -9 of a worker: the request it held fails (at most one per worker it served;
 # the frontend's in-flight page of a killed backend worker fails too).
 kill_worker() {
 	local pool=$1 w s
-	w=$(a_worker "${M[$pool]}")
+	w=$(a_worker "$pool" "${M[$pool]}")
 	[[ -n $w ]] || { fail "no $pool worker to kill"; return; }
 	remember "$w"
 	s=$(now_ms)
