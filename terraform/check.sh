@@ -43,37 +43,59 @@ else
 	mapfile -t dirs < <(find modules envs -mindepth 1 -maxdepth 1 -type d | sort)
 fi
 
-failed=0
-fail() {
-	echo "tf-check: FAILED: $*"
-	failed=$((failed + 1))
+echo "--- terraform fmt -check -recursive"
+fmt_failed=0
+terraform fmt -check -recursive -diff . || fmt_failed=1
+
+# One configuration: init, validate, test. Output to its own log; status in <log>.rc.
+check_dir() {
+	local d=$1 log=$2
+	{
+		echo "--- $d"
+		if ! terraform -chdir="$d" init -backend=false -input=false -no-color >"$log.init" 2>&1; then
+			cat "$log.init"
+			echo "tf-check: FAILED: $d: terraform init"
+			return 1
+		fi
+		if ! terraform -chdir="$d" validate -no-color; then
+			echo "tf-check: FAILED: $d: terraform validate"
+			return 1
+		fi
+		if ! compgen -G "$d/tests/*.tftest.hcl" >/dev/null; then
+			echo "tf-check: FAILED: $d: no terraform test suite ($d/tests/*.tftest.hcl)"
+			return 1
+		fi
+		if ! terraform -chdir="$d" test -no-color; then
+			echo "tf-check: FAILED: $d: terraform test"
+			return 1
+		fi
+	} >"$log" 2>&1
 }
 
-echo "--- terraform fmt -check -recursive"
-terraform fmt -check -recursive -diff . || fail "terraform fmt (run: terraform fmt -recursive terraform/)"
-
-runs=0
+# Configurations are independent (each its own .terraform/): run TF_CHECK_JOBS at once
+# (default 2, the machine's cores), then print their logs in order.
+jobs_max=${TF_CHECK_JOBS:-2}
+i=0
 for d in "${dirs[@]}"; do
-	echo "--- $d"
-	if ! out=$(terraform -chdir="$d" init -backend=false -input=false -no-color 2>&1); then
-		echo "$out"
-		fail "$d: terraform init"
-		continue
-	fi
-	terraform -chdir="$d" validate -no-color || {
-		fail "$d: terraform validate"
-		continue
-	}
-	if compgen -G "$d/tests/*.tftest.hcl" >/dev/null; then
-		log=$tmp/test.log
-		terraform -chdir="$d" test -no-color 2>&1 | tee "$log"
-		rc=${PIPESTATUS[0]}
-		n=$(grep -cE '^  run ".*"\.\.\. pass' "$log" || true)
-		runs=$((runs + n))
-		((rc == 0)) || fail "$d: terraform test"
-	else
-		fail "$d: no terraform test suite ($d/tests/*.tftest.hcl)"
-	fi
+	while (($(jobs -rp | wc -l) >= jobs_max)); do
+		wait -n || true
+	done
+	(
+		check_dir "$d" "$tmp/$i.log"
+		echo $? >"$tmp/$i.rc"
+	) &
+	i=$((i + 1))
+done
+wait
+
+failed=$fmt_failed
+((fmt_failed)) && echo "tf-check: FAILED: terraform fmt (run: terraform fmt -recursive terraform/)"
+runs=0
+for ((j = 0; j < i; j++)); do
+	cat "$tmp/$j.log"
+	n=$(grep -cE '^  run ".*"\.\.\. pass' "$tmp/$j.log" || true)
+	runs=$((runs + n))
+	[[ $(cat "$tmp/$j.rc" 2>/dev/null) == 0 ]] || failed=$((failed + 1))
 done
 
 echo "tf-check: ${#dirs[@]} configurations, $runs terraform test runs passed, $failed failures"
