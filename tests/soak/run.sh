@@ -39,8 +39,7 @@ selftest() {
 		$'5050\t5060\t0\tPOST\t/api/v1/users\tp-t4\t503\t-' \
 		$'5060\t5070\t5\tGET\t/\t-\t503\t-' \
 		$'3000\t3010\t4\tGET\t/\t-\t200\t-' >"$d/recs"
-	awk -f tests/soak/check.awk "$d/f" "$d/rows" "$d/recs" >"$d/out" 2>&1
-	if [[ $? != 0 ]]; then
+	if ! awk -f tests/soak/check.awk "$d/f" "$d/rows" "$d/recs" >"$d/out" 2>&1; then
 		cat "$d/out"
 		fail "check.awk rejects a correct run"
 	fi
@@ -110,7 +109,7 @@ finish() {
 	else
 		say "stack stopped: none of the ${#seen[@]} processes seen is left, no zombies"
 	fi
-	((rc == 0)) && say "PASSED" || say "FAILED (records and logs in $RUN_DIR)"
+	if ((rc == 0)); then say "PASSED"; else say "FAILED (records and logs in $RUN_DIR)"; fi
 	exit "$rc"
 }
 trap finish EXIT

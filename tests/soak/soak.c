@@ -105,8 +105,8 @@ static struct rec *next_rec(struct thread *t)
 }
 
 /* One request; fills rec and, for a 201, the Location. */
-static void request(CURL *c, struct rec *r, const char *method, const char *path,
-                    const char *json, struct answer *a)
+static void request(CURL *c, struct rec *r, const char *method, const char *path, const char *json,
+                    struct answer *a)
 {
 	char url[256];
 	snprintf(url, sizeof url, "%s%s", base_url, path);
@@ -245,9 +245,9 @@ int main(int argc, char **argv)
 		pthread_join(th[i].tid, NULL);
 		for (size_t k = 0; k < th[i].n; k++) {
 			const struct rec *r = &th[i].recs[k];
-			fprintf(out, "%lld\t%lld\t%d\t%s\t%s\t%s\t%ld\t%s\n", r->start_ms, r->end_ms,
-			        i, r->method, r->path, r->name[0] ? r->name : "-", r->status,
-			        r->err == CURLE_OK ? "-" : curl_easy_strerror(r->err));
+			fprintf(out, "%lld\t%lld\t%d\t%s\t%s\t%s\t%ld\t%s\n", r->start_ms,
+			        r->end_ms, i, r->method, r->path, r->name[0] ? r->name : "-",
+			        r->status, r->err == CURLE_OK ? "-" : curl_easy_strerror(r->err));
 			total++;
 			failed += r->status == 0 || r->status >= 400;
 		}

@@ -61,7 +61,7 @@ finish() {
 		say "FAILED: valgrind processes left: $left"
 		rc=1
 	fi
-	((rc == 0)) && say "PASSED" || say "FAILED (logs in $VG/ and $RUN_DIR/logs/)"
+	if ((rc == 0)); then say "PASSED"; else say "FAILED (logs in $VG/ and $RUN_DIR/logs/)"; fi
 	exit "$rc"
 }
 trap finish EXIT
@@ -93,7 +93,7 @@ mkdir -p "$VG"
 supp=()
 [[ -s tests/valgrind/libs.supp ]] && supp=(--suppressions="$ROOT/tests/valgrind/libs.supp")
 VALGRIND=(valgrind --tool=memcheck --trace-children=yes --leak-check=full
-	--show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite
+	"--show-leak-kinds=definite,indirect,possible" --errors-for-leak-kinds=definite
 	--error-exitcode=99 --track-fds=no --num-callers=30 "${supp[@]}")
 
 # check_logs dir: one line per valgrind log (one process: the master, or a child: worker or an exec'd
