@@ -88,6 +88,15 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The log groups RDS exports to, created first so they have a retention (RDS would
+# create them with "never expire").
+resource "aws_cloudwatch_log_group" "this" {
+  for_each          = toset(["error", "slowquery"])
+  name              = "/aws/rds/instance/${var.identifier}/${each.key}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
 resource "aws_db_instance" "this" {
   identifier     = var.identifier
   engine         = "mysql"
@@ -131,7 +140,7 @@ resource "aws_db_instance" "this" {
   performance_insights_enabled          = true
   performance_insights_kms_key_id       = var.kms_key_arn
   performance_insights_retention_period = var.performance_insights_retention_days
-  enabled_cloudwatch_logs_exports       = ["error", "slowquery"]
+  enabled_cloudwatch_logs_exports       = keys(aws_cloudwatch_log_group.this)
 
   tags = var.tags
 }

@@ -153,6 +153,16 @@ variable "performance_insights_retention_days" {
   }
 }
 
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the exported error and slow query logs."
+  type        = number
+  default     = 90
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)."
+  }
+}
+
 variable "kms_key_arn" {
   description = "Customer-managed KMS key for storage, the master secret and Performance Insights; null uses the AWS-managed keys."
   type        = string

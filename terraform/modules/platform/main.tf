@@ -64,6 +64,7 @@ module "database" {
   deletion_protection   = var.database.deletion_protection
   final_snapshot        = var.database.final_snapshot
   apply_immediately     = !var.database.deletion_protection
+  log_retention_days    = var.network.flow_log_retention_days
   tags                  = local.tags
 }
 

@@ -18,7 +18,7 @@ variable "environment" {
 }
 
 variable "network" {
-  description = "VPC settings: cidr_block, single_nat_gateway (test: one NAT for all zones), flow_log_retention_days (also the EKS control plane logs' retention)."
+  description = "VPC settings: cidr_block, single_nat_gateway (test: one NAT for all zones), flow_log_retention_days (also the retention of the EKS control plane and RDS logs)."
   type = object({
     cidr_block              = optional(string, "10.0.0.0/16")
     single_nat_gateway      = optional(bool, false)

@@ -58,6 +58,10 @@ run "not_public_encrypted_tls" {
     condition     = aws_db_instance.this.backup_retention_period >= 1
     error_message = "automated backups must be on"
   }
+  assert {
+    condition     = toset(aws_db_instance.this.enabled_cloudwatch_logs_exports) == toset(["error", "slowquery"]) && aws_cloudwatch_log_group.this["slowquery"].retention_in_days == 90
+    error_message = "error and slow query logs go to CloudWatch log groups with a retention"
+  }
 }
 
 run "mysql_port_only_from_named_security_groups" {
@@ -233,6 +237,14 @@ run "rejects_bad_pi_retention" {
     performance_insights_retention_days = 30
   }
   expect_failures = [var.performance_insights_retention_days]
+}
+
+run "rejects_bad_log_retention" {
+  command = plan
+  variables {
+    log_retention_days = 45
+  }
+  expect_failures = [var.log_retention_days]
 }
 
 run "rejects_bad_kms_arn" {
