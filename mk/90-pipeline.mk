@@ -25,9 +25,10 @@ pipeline-info: ## what the pipeline builds: commit, image tag, tool versions
 		v=$$( { $$t --version 2>/dev/null || $$t version 2>/dev/null; } | head -n 1); \
 		printf '%-17s %s\n' "$$t:" "$${v:-not installed}"; done
 
-jenkins-check: ## Jenkinsfile: required stages, make targets exist, no inline credentials; checker self-test
+jenkins-check: ## Jenkinsfile: required stages, make targets exist, no inline credentials; self-tests
 	@python3 scripts/jenkins-check.py Jenkinsfile
-	@python3 tests/jenkins/test_jenkins_check.py
+	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_jenkins_check.py
+	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_check2junit.py
 TEST_STEPS += jenkins-check
 
 # Check writes an XML log when CK_XML_LOG_FILE_NAME is set; each binary gets its own
