@@ -129,7 +129,7 @@ for pool in backend frontend; do
 	pid=$(sed -n 's/^MainPID=//p' <<<"$show")
 	user=$(vmsh "ps -o user= -p $pid") || die "fcgi-users-$pool: no process $pid"
 	[[ -n $user && $user != root ]] || die "fcgi-users-$pool runs as '$user'"
-	echo "fcgi-users-$pool: active, sandboxed, runs as $user"
+	echo "fcgi-users-$pool: active, sandboxed, runs as user $user (dynamic, not root)"
 done
 # systemctl reload is SIGUSR2, the graceful rolling reload: the pools keep answering.
 vmsh "sudo systemctl reload fcgi-users-backend.service fcgi-users-frontend.service" ||
