@@ -1,7 +1,8 @@
 # Reliability: faults under load (`make soak`: tests/soak/, a stack on RUN_DIR
-# .run/test-soak, PORT 18092) and a valgrind pass of both pools through the API and
-# pages integration tests (`make valgrind`: tests/valgrind/, .run/test-valgrind, PORT
-# 18093). Both stop everything they start, even on failure.
+# .run/test-soak, PORT 18092; about 55 s) and a valgrind pass of both pools through
+# the API and pages integration tests and the hostile-HTTP suite (`make valgrind`:
+# tests/valgrind/, .run/test-valgrind, PORT 18093; about 25 s). Both stop everything
+# they start, even on failure.
 
 SOAK_BIN := $(BUILD)/tests/soak/soak
 SOAK_RUN_DIR ?= .run/test-soak
@@ -22,7 +23,8 @@ $(LEAKY_BIN): tests/valgrind/leaky.c
 soak: all $(SOAK_BIN) ## faults under load: kills, DB restart, reloads; nothing lost
 	@RUN_DIR=$(SOAK_RUN_DIR) PORT=$(SOAK_PORT) tests/soak/run.sh $(BUILD)
 
-valgrind: all $(BUILD)/tests/integration/test_api_users $(BUILD)/tests/integration/test_pages $(LEAKY_BIN) ## both pools under memcheck through the API and pages tests
+valgrind: all $(BUILD)/tests/integration/test_api_users $(BUILD)/tests/integration/test_pages \
+		$(BUILD)/tests/integration/test_hostile $(LEAKY_BIN) ## both pools under memcheck through the API and pages tests
 	@RUN_DIR=$(VALGRIND_RUN_DIR) PORT=$(VALGRIND_PORT) tests/valgrind/run.sh $(BUILD)
 
 TEST_STEPS += soak valgrind

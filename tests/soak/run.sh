@@ -161,21 +161,24 @@ a_worker() { # pool master
 		[[ -n $w ]] && break
 		sleep 0.05
 	done
-	[[ -n $w ]] || w=$(children "$2" | head -n 1)
-	echo "$w"
+	if [[ -n $w ]]; then
+		echo "$w in a request"
+	else
+		echo "$(children "$2" | head -n 1) idle"
+	fi
 }
 
 # kill -9 of a worker: the request it held fails (at most one per worker it served;
 # the frontend's in-flight page of a killed backend worker fails too).
 kill_worker() {
-	local pool=$1 w s
-	w=$(a_worker "$pool" "${M[$pool]}")
+	local pool=$1 w s how
+	read -r w how < <(a_worker "$pool" "${M[$pool]}")
 	[[ -n $w ]] || { fail "no $pool worker to kill"; return; }
 	remember "$w"
 	s=$(now_ms)
 	kill -KILL "$w"
 	record "kill -9 $pool worker" "$s" 2000 3
-	say "$(date +%T) kill -9 $pool worker $w"
+	say "$(date +%T) kill -9 $pool worker $w ($how by the status page)"
 }
 signal_master() { # pool signal label
 	local s

@@ -4,7 +4,7 @@
 # the same binaries, with the same environment (plus RELOAD_EXEC=0, see the reload
 # below), under valgrind (--trace-children=yes: anything a pool execs is checked too;
 # --leak-check=full with definite leaks counted as errors), runs the API and pages
-# integration tests through nginx, reloads both pools (SIGUSR2), stops them with
+# integration tests and the hostile-HTTP suite through nginx, reloads both pools (SIGUSR2), stops them with
 # SIGQUIT (graceful: every process exits normally and reports), and checks every
 # valgrind log (master and each worker): "ERROR SUMMARY: 0 errors" and no definitely
 # lost bytes. Still-reachable blocks (libmariadb, libcurl, OpenSSL globals) are
@@ -28,7 +28,8 @@ if ! command -v valgrind >/dev/null; then
 fi
 BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
 FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
-TESTS=("$BUILD/tests/integration/test_api_users" "$BUILD/tests/integration/test_pages")
+TESTS=("$BUILD/tests/integration/test_api_users" "$BUILD/tests/integration/test_pages"
+	"$BUILD/tests/integration/test_hostile")
 for f in "$BACKEND_BIN" "$FRONTEND_BIN" "${TESTS[@]}"; do
 	[[ -x $f ]] || { say "FAILED: $f missing (make valgrind builds it)"; exit 1; }
 done
@@ -181,6 +182,10 @@ echo "-- ${TESTS[0]}"
 # the stack's own: it would replace the pool under test; the integration step runs it.
 echo "-- ${TESTS[1]} (case \"pages\")"
 CK_RUN_CASE=pages "${TESTS[1]}" || rc=1
+# Hostile requests (through nginx and straight to the backend over FastCGI): the
+# inputs most likely to find a memory error.
+echo "-- ${TESTS[2]}"
+"${TESTS[2]}" || rc=1
 ((rc == 0)) || say "FAILED: integration tests failed against the pools under valgrind"
 
 # A rolling reload under valgrind: SIGUSR2 starts new workers, the old ones finish and
