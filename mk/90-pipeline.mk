@@ -25,7 +25,16 @@ pipeline-info: ## what the pipeline builds: commit, image tag, tool versions
 		v=$$( { $$t --version 2>/dev/null || $$t version 2>/dev/null; } | head -n 1); \
 		printf '%-17s %s\n' "$$t:" "$${v:-not installed}"; done
 
-jenkins-check: ## Jenkinsfile: required stages, make targets exist, no inline credentials; self-tests
+# groovy (scripts/deps/90-pipeline.apt) needs JAVA_HOME; Debian's default-java link is
+# missing when another JDK provides java, so take the one on PATH.
+GROOVY_JAVA_HOME = $(or $(JAVA_HOME),$(shell j=$$(readlink -f "$$(command -v java)" 2>/dev/null) && [ -n "$$j" ] && dirname "$$(dirname "$$j")"))
+
+jenkins-check: ## Jenkinsfile: Groovy syntax, required stages, make targets exist, no inline credentials; self-tests
+	@if command -v groovy >/dev/null 2>&1; then \
+		JAVA_HOME=$(GROOVY_JAVA_HOME) groovy scripts/jenkins-check.groovy Jenkinsfile || exit 1; \
+		if JAVA_HOME=$(GROOVY_JAVA_HOME) groovy scripts/jenkins-check.groovy tests/jenkins/syntax-error.Jenkinsfile.txt; then \
+			echo "jenkins-check: the Groovy check passed a file with a syntax error"; exit 1; fi; \
+	else echo "SKIPPED: groovy not installed (make deps installs it): Jenkinsfile Groovy syntax not checked"; fi
 	@python3 scripts/jenkins-check.py Jenkinsfile
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_jenkins_check.py
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_check2junit.py
