@@ -23,8 +23,8 @@ $(LEAKY_BIN): tests/valgrind/leaky.c
 soak: all $(SOAK_BIN) ## faults under load: kills, DB restart, reloads; nothing lost
 	@RUN_DIR=$(SOAK_RUN_DIR) PORT=$(SOAK_PORT) tests/soak/run.sh $(BUILD)
 
-valgrind: all $(BUILD)/tests/integration/test_api_users $(BUILD)/tests/integration/test_pages \
-		$(BUILD)/tests/integration/test_hostile $(LEAKY_BIN) ## both pools under memcheck through the API and pages tests
+VALGRIND_TESTS := $(addprefix $(BUILD)/tests/integration/,test_api_users test_pages test_hostile)
+valgrind: all $(VALGRIND_TESTS) $(LEAKY_BIN) ## both pools under memcheck: API, pages and hostile tests, a reload
 	@RUN_DIR=$(VALGRIND_RUN_DIR) PORT=$(VALGRIND_PORT) tests/valgrind/run.sh $(BUILD)
 
 TEST_STEPS += soak valgrind
