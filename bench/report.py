@@ -236,17 +236,30 @@ def main():
               f"| {ms(r['p50_us'])} | {ms(r['p99_us'])} | {r['non2xx']} | {r['errors']} |")
         w("")
 
-    prof = [("perf-comm.txt", "CPU by process during GET / at 32 clients (whole machine)"),
-            ("perf-fcgi-frontend.txt", "fcgi-frontend: hottest symbols"),
-            ("perf-fcgi-backend.txt", "fcgi-backend: hottest symbols")]
+    users_now = max([int(k[4]) for k in sc] or [0])
+    prof = [("page", "GET / on ours"),
+            ("search", "GET /api/v1/users?q=Mo on ours"),
+            ("php-search", "GET /api/v1/users?q=Mo on PHP")]
     shown = False
-    for fname, title in prof:
-        path = os.path.join(results, fname)
-        if os.path.exists(path) and os.path.getsize(path):
+    for label, title in prof:
+        for part, what in (("comm", "CPU by process (whole machine)"),
+                           ("fcgi-frontend", "fcgi-frontend: hottest symbols"),
+                           ("fcgi-backend", "fcgi-backend: hottest symbols")):
+            path = os.path.join(results, f"perf-{label}-{part}.txt")
+            if not (os.path.exists(path) and os.path.getsize(path)):
+                continue
             if not shown:
-                w("## Where the time goes (perf record -a -g, GET / at 32 clients)\n")
+                w("## Where the time goes (perf record -a -g at 32 clients, after the scaling "
+                  f"run: {users_now:,} users)\n")
                 shown = True
-            w(f"{title}:\n\n```")
+            rps = ""
+            wrk_out = os.path.join(results, f"perf-{label}-wrk.txt")
+            if part == "comm" and os.path.exists(wrk_out):
+                with open(wrk_out, encoding="utf-8", errors="replace") as f:
+                    for line in f:
+                        if line.startswith("Requests/sec:"):
+                            rps = f" ({line.split()[1]} req/s while profiled)"
+            w(f"{title}, {what}{rps}:\n\n```")
             with open(path, encoding="utf-8", errors="replace") as f:
                 w(f.read().rstrip())
             w("```\n")

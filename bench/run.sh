@@ -250,23 +250,32 @@ for n in $SCALE; do
 done
 
 # --- where the time goes ---------------------------------------------------------------
-if [[ $PROFILE == 1 ]] && command -v perf >/dev/null; then
-	log "profiling GET / at 32 clients (perf, whole machine)"
-	wrk -t"$THREADS" -c32 -d"$((DURATION + 2))s" "$base/" >/dev/null 2>&1 &
+# perf over the whole machine while one target runs: CPU by process (ours, and PHP on the
+# same search, to see whose CPU a ratio is made of) and the hottest symbols of our pools.
+profile() { # label url
+	local label=$1 url=$2 wpid
+	wrk -t"$THREADS" -c32 -d"$((DURATION + 2))s" "$url" >"$results/perf-$label-wrk.txt" 2>&1 &
 	wpid=$!
 	sleep 1
-	if perf record -a -g -F 499 -o "$results/perf.data" -- sleep "$DURATION" >/dev/null 2>&1; then
-		perf report -i "$results/perf.data" --stdio --no-children --sort comm 2>/dev/null |
-			grep -E '^ +[0-9.]+%' | head -12 >"$results/perf-comm.txt" || true
+	if perf record -a -g -F 499 -o "$results/perf-$label.data" -- sleep "$DURATION" >/dev/null 2>&1; then
+		perf report -i "$results/perf-$label.data" --stdio --no-children --sort comm 2>/dev/null |
+			grep -E '^ +[0-9.]+%' | head -8 >"$results/perf-$label-comm.txt" || true
 		for comm in fcgi-frontend fcgi-backend; do
-			perf report -i "$results/perf.data" --stdio --no-children --comm "$comm" \
-				--sort dso,symbol -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -15 \
-				>"$results/perf-$comm.txt" || true
+			perf report -i "$results/perf-$label.data" --stdio --no-children --comm "$comm" \
+				--sort dso,symbol -g none 2>/dev/null | grep -E '^ +[0-9.]+%' | head -12 \
+				>"$results/perf-$label-$comm.txt" || true
 		done
+		rm -f "$results/perf-$label.data"
 	else
 		log "perf record failed (no permission in this container?): no profile"
 	fi
 	wait "$wpid" || true
+}
+if [[ $PROFILE == 1 ]] && command -v perf >/dev/null; then
+	log "profiling (perf, whole machine): GET / and the search on ours, the search on PHP"
+	profile page "$base/"
+	profile search "$base/api/v1/users?q=Mo"
+	profile php-search "http://127.0.0.1:$PORT_PHP/api/v1/users?q=Mo"
 fi
 
 # --- the report ------------------------------------------------------------------------
