@@ -200,7 +200,7 @@ START_TEST(invalid_utf8_and_nul)
 		{ "{\"userName\":\"\xed\xa0\x80\"}", 18, 422 },       /* a surrogate */
 		{ "{\"userName\":\"a\\u0000b\"}", 23, -1 },           /* NUL in the name */
 		{ "{\"userName\":\"a\0b\"}", 18, 400 },               /* raw NUL: not JSON */
-		{ "{\"userName\":\"\\ud800\"}", 21, -1 },            /* lone surrogate escape */
+		{ "{\"userName\":\"\\ud800\"}", 21, -1 },             /* lone surrogate escape */
 		{ "{\"userName\":\"tab\\there\"}", 24, 422 },         /* control character */
 		{ "{\"userName\":\"x\",\"userName\":\"y\"}", 31, 0 }, /* duplicate member */
 	};
