@@ -240,6 +240,7 @@ int api_parse_user_page(const char *json, struct api_user_page *out)
 	out->total = number_or(root, "total", (long long)n);
 	out->limit = number_or(root, "limit", (long long)n);
 	out->offset = number_or(root, "offset", 0);
+	out->total_exact = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "totalExact"));
 	cJSON_Delete(root);
 	return 0;
 }

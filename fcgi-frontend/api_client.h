@@ -43,6 +43,7 @@ struct api_user_page {
 	struct api_user *items; /* malloc'd; api_user_page_free */
 	size_t count;
 	long long total, limit, offset;
+	int total_exact; /* 0: the backend stopped counting at total ("1000+") */
 };
 
 /* In the master (before workers fork): curl_global_init. 0, or -1. */

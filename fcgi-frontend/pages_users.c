@@ -126,7 +126,8 @@ void page_list(struct request *r, void *ctx)
 
 	long long pages = users.total > 0 ? (users.total + fe->page_size - 1) / fe->page_size : 1;
 	char total[24];
-	snprintf(total, sizeof total, "%lld", users.total);
+	/* A broad search is counted only so far: say "1000+" rather than a wrong number. */
+	snprintf(total, sizeof total, "%lld%s", users.total, users.total_exact ? "" : "+");
 	if (*q)
 		HTML(&h,
 		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “{{q}}” · "
