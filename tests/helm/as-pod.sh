@@ -22,7 +22,20 @@ as_pod() {
 	exec unshare --mount --propagation private sh -ec '
 		rw=$1 tree=$2 uid=$3; shift 3
 		mount --bind "$rw" "$rw"
-		mount -t tmpfs -o size=16m tmpfs /tmp
+		case $rw in
+		/tmp/*)
+			# The work tree is under /tmp (a CI clone): carry its top folder over
+			# the fresh tmpfs, or the pod would not see its own files.
+			first=${rw#/tmp/}; first=/tmp/${first%%/*}
+			hold=/mnt/.as-pod-hold; mkdir -p "$hold"
+			mount --rbind "$first" "$hold"
+			mount -t tmpfs -o size=16m tmpfs /tmp
+			mkdir -p "$first"
+			mount --move "$hold" "$first"
+			mount -o remount,bind,ro "$first"
+			;;
+		*) mount -t tmpfs -o size=16m tmpfs /tmp ;;
+		esac
 		mount -o remount,bind,ro /
 		[ "$tree" = / ] || mount -o remount,bind,ro "$tree"
 		exec setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"' sh "$rw" "$tree" "$uid" "$@"
