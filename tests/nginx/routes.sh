@@ -61,8 +61,15 @@ json() { jq -r "$1" <<<"$body" 2>/dev/null; }
 expect_security_headers() { # WHAT
 	expect_header x-content-type-options nosniff "$1"
 	expect_header x-frame-options DENY "$1"
-	expect_header content-security-policy "default-src 'self'*" "$1"
+	expect_header content-security-policy "default-src 'none'*" "$1"
 	expect_header referrer-policy same-origin "$1"
+	# Once each: the pools set the same headers and nginx hides theirs.
+	local n
+	for n in x-content-type-options x-frame-options content-security-policy referrer-policy; do
+		if [[ $(grep -c "^$n:" <<<"$hdr") == 1 ]]; then ok "$1: $n once"; else
+			bad "$1: $n sent $(grep -c "^$n:" <<<"$hdr") times"
+		fi
+	done
 }
 
 # ---- checks common to both modes ------------------------------------------------------
