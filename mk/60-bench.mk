@@ -12,6 +12,7 @@ $(CEILING_BIN): bench/ceiling/fcgi_static.c | $(BUILD)/.dir
 .PHONY: bench bench-build
 bench-build: all $(CEILING_BIN)
 bench: deps bench-build ## benchmark ours vs the ceiling and the peers (QUICK=1: short)
+	@scripts/traversable.sh
 	@QUICK=$(QUICK) bench/run.sh
 
 # make bench-check (part of make test): the peers answer the same bytes and statuses as

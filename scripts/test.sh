@@ -6,6 +6,7 @@
 # counts as one test.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+scripts/traversable.sh
 logs=.run/test-logs
 mkdir -p "$logs"
 
