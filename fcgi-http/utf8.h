@@ -8,6 +8,11 @@
 
 #include <stddef.h>
 
+/* The well-formed sequence at s (at most n > 0 bytes): its length (1 to 4) and its code
+ * point in *cp, or 0 when it is not well formed. The one decoder: counting, validation
+ * and html_escape all step through text with it. */
+size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
+
 /* Number of code points in s[0..n), or -1 when s is not valid UTF-8. */
 long utf8_count(const char *s, size_t n);
 
