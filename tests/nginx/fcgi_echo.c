@@ -79,6 +79,10 @@ static void serve(FCGX_Request *req, const char *name, long work_us)
 	put_json(out, param(req, "REQUEST_URI"));
 	FCGX_FPrintF(out, "\",\"remote_addr\":\"");
 	put_json(out, param(req, "REMOTE_ADDR"));
+	FCGX_FPrintF(out, "\",\"request_id\":\"");
+	put_json(out, param(req, "REQUEST_ID"));
+	FCGX_FPrintF(out, "\",\"http_x_request_id\":\"");
+	put_json(out, param(req, "HTTP_X_REQUEST_ID"));
 	FCGX_FPrintF(out, "\",\"body_bytes\":%ld,\"pad\":\"", body);
 	for (long i = 0; i < pad; i++)
 		FCGX_PutChar('x', out);
