@@ -103,7 +103,7 @@ START_TEST(json_many_long_values_fit)
 	/* Eight 3 KB values of control bytes (6 bytes each once escaped): limits halve. */
 	static char vals[8][3001];
 	struct log_field f[8];
-	char keys[8][8];
+	char keys[8][16];
 	for (int i = 0; i < 8; i++) {
 		memset(vals[i], 0x01, 3000);
 		vals[i][3000] = '\0';
