@@ -48,6 +48,8 @@ Every option can also be given as the environment variable in brackets.
   --error-log PATH         error log destination [NGINX_ERROR_LOG]
   --rate-limit RATE        limit writes (POST/PUT/PATCH/DELETE) per client address,
                            e.g. 10r/s; "off" (default) [NGINX_RATE_LIMIT]
+  --conn-limit N|off       connections with a request in progress per client address
+                           (default 32); more get 429 at once [NGINX_CONN_LIMIT]
   --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1];
                            --no-micro-cache turns it off again
   --status-allow CIDRS     addresses allowed to read status and ping pages, comma
@@ -133,6 +135,7 @@ log_format=${NGINX_LOG_FORMAT:-text}
 access_log=${NGINX_ACCESS_LOG:-}
 error_log=${NGINX_ERROR_LOG:-}
 rate_limit=${NGINX_RATE_LIMIT:-off}
+conn_limit=${NGINX_CONN_LIMIT:-32}
 micro_cache=${NGINX_MICRO_CACHE:-0}
 status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
 real_ip_from=${NGINX_REAL_IP_FROM:-}
@@ -163,6 +166,7 @@ while (($#)); do
 	--access-log) need "$@"; access_log=$2; shift ;;
 	--error-log) need "$@"; error_log=$2; shift ;;
 	--rate-limit) need "$@"; rate_limit=$2; shift ;;
+	--conn-limit) need "$@"; conn_limit=$2; shift ;;
 	--micro-cache) micro_cache=1 ;;
 	--no-micro-cache) micro_cache=0 ;;
 	--status-allow) need "$@"; status_allow=$2; shift ;;
@@ -244,6 +248,8 @@ done
 [[ $log_format == text || $log_format == json ]] || die "--log-format: text or json, got '$log_format'"
 [[ $rate_limit == off || $rate_limit =~ ^[1-9][0-9]*r/[sm]$ ]] ||
 	die "--rate-limit: expected a rate such as 10r/s or 600r/m, or off; got '$rate_limit'"
+[[ $conn_limit == off || $conn_limit =~ ^[1-9][0-9]{0,5}$ ]] ||
+	die "--conn-limit: expected a number of connections such as 32, or off; got '$conn_limit'"
 [[ $micro_cache == 0 || $micro_cache == 1 ]] || die "NGINX_MICRO_CACHE: 0 or 1, got '$micro_cache'"
 [[ $static_root == /* ]] || die "--static-root must be an absolute path: '$static_root'"
 [[ $errors_root == /* ]] || die "--errors-root must be an absolute path: '$errors_root'"
@@ -397,6 +403,16 @@ EOF
 EOF
 	fi
 	echo
+	if [[ $conn_limit == off ]]; then
+		echo "    # Connections per client address: no limit (--conn-limit off)."
+	else
+		cat <<'EOF'
+    # Connections per client address (after real_ip) with a request in progress:
+    # slow bodies and slow readers from one address cannot hold every connection.
+    limit_conn_zone $binary_remote_addr zone=fcgi_conns:10m;
+EOF
+	fi
+	echo
 	if ((micro_cache)); then
 		cat <<EOF
     # Micro-cache for anonymous GET pages (routes.conf "location /").
@@ -437,6 +453,9 @@ EOF
     server {
         listen ${listen#http://} default_server;
         server_name _;
+EOF
+	[[ $conn_limit == off ]] || echo "        limit_conn fcgi_conns $conn_limit;"
+	cat <<EOF
 
         location ^~ /static/ {
             alias $static_root/;

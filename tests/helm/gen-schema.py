@@ -86,6 +86,7 @@ nginx.update({
     "statusAllowCIDRs": {"type": "array", "items": cidr},
     "logFormat": {"enum": ["text", "json"]},
     "rateLimit": {"type": "string", "pattern": r"^(off|[1-9][0-9]*r/[sm])$"},
+    "connLimit": {"oneOf": [{"const": "off"}, {"type": "integer", "minimum": 1, "maximum": 999999}]},
     "microCache": {"type": "boolean"},
     "realIpFrom": {"type": "array", "items": cidr},
     "upstreams": closed({"frontend": {"type": "string", "pattern": r"^(|[A-Za-z0-9._-]+:[0-9]+|unix:/.+)$"},
