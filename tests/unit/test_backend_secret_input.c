@@ -101,7 +101,7 @@ START_TEST(terminal_echo_off_and_restored)
 	FILE *in = fdopen(slave, "r");
 	ck_assert_ptr_nonnull(in);
 	char out[64], why[128];
-	long n = secret_read_stream(in, "Password: ", out, sizeof out, why, sizeof why);
+	long n = secret_read_stream(in, "", out, sizeof out, why, sizeof why);
 	ck_assert_int_eq(n, 12);
 	ck_assert_str_eq(out, "typed secret");
 	int status = 0;
