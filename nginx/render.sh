@@ -59,6 +59,8 @@ Every option can also be given as the environment variable in brackets.
   --sso-user-header NAME   the proxy's answer header naming the editor (default
                            X-Auth-Request-Email; oauth2-proxy --set-xauthrequest)
                            [NGINX_SSO_USER_HEADER]
+  --conn-limit N|off       connections with a request in progress per client address
+                           (default 32); more get 429 at once [NGINX_CONN_LIMIT]
   --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1];
                            --no-micro-cache turns it off again
   --status-allow CIDRS     addresses allowed to read status and ping pages, comma
@@ -144,6 +146,7 @@ rate_limit=${NGINX_RATE_LIMIT:-off}
 sign_in_rate=${NGINX_SIGN_IN_RATE:-10r/m}
 sso_url=${NGINX_SSO_URL:-}
 sso_user_header=${NGINX_SSO_USER_HEADER:-X-Auth-Request-Email}
+conn_limit=${NGINX_CONN_LIMIT:-32}
 micro_cache=${NGINX_MICRO_CACHE:-0}
 status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
 real_ip_from=${NGINX_REAL_IP_FROM:-}
@@ -176,6 +179,7 @@ while (($#)); do
 	--sign-in-rate) need "$@"; sign_in_rate=$2; shift ;;
 	--sso-url) need "$@"; sso_url=$2; shift ;;
 	--sso-user-header) need "$@"; sso_user_header=$2; shift ;;
+	--conn-limit) need "$@"; conn_limit=$2; shift ;;
 	--micro-cache) micro_cache=1 ;;
 	--no-micro-cache) micro_cache=0 ;;
 	--status-allow) need "$@"; status_allow=$2; shift ;;
@@ -264,6 +268,8 @@ done
 	die "--sso-user-header: expected a header name, got '$sso_user_header'"
 # nginx's variable for a response header of the auth subrequest.
 sso_user_var=\$upstream_http_$(tr 'A-Z-' 'a-z_' <<<"$sso_user_header")
+[[ $conn_limit == off || $conn_limit =~ ^[1-9][0-9]{0,5}$ ]] ||
+	die "--conn-limit: expected a number of connections such as 32, or off; got '$conn_limit'"
 [[ $micro_cache == 0 || $micro_cache == 1 ]] || die "NGINX_MICRO_CACHE: 0 or 1, got '$micro_cache'"
 [[ $static_root == /* ]] || die "--static-root must be an absolute path: '$static_root'"
 [[ $errors_root == /* ]] || die "--errors-root must be an absolute path: '$errors_root'"
@@ -500,6 +506,16 @@ EOF
 EOF
 	fi
 	echo
+	if [[ $conn_limit == off ]]; then
+		echo "    # Connections per client address: no limit (--conn-limit off)."
+	else
+		cat <<'EOF'
+    # Connections per client address (after real_ip) with a request in progress:
+    # slow bodies and slow readers from one address cannot hold every connection.
+    limit_conn_zone $binary_remote_addr zone=fcgi_conns:10m;
+EOF
+	fi
+	echo
 	if ((micro_cache)); then
 		cat <<EOF
     # Micro-cache for anonymous GET pages (routes.conf "location /").
@@ -540,6 +556,9 @@ EOF
     server {
         listen ${listen#http://} default_server;
         server_name _;
+EOF
+	[[ $conn_limit == off ]] || echo "        limit_conn fcgi_conns $conn_limit;"
+	cat <<EOF
 
         location ^~ /static/ {
             alias $static_root/;

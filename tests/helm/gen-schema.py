@@ -87,6 +87,7 @@ nginx.update({
     "logFormat": {"enum": ["text", "json"]},
     "rateLimit": {"type": "string", "pattern": r"^(off|[1-9][0-9]*r/[sm])$"},
     "signInRate": {"type": "string", "pattern": r"^(off|[1-9][0-9]*r/[sm])$"},
+    "connLimit": {"oneOf": [{"const": "off"}, {"type": "integer", "minimum": 1, "maximum": 999999}]},
     "microCache": {"type": "boolean"},
     "realIpFrom": {"type": "array", "items": cidr},
     "upstreams": closed({"frontend": {"type": "string", "pattern": r"^(|[A-Za-z0-9._-]+:[0-9]+|unix:/.+)$"},

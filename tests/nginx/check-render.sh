@@ -49,7 +49,7 @@ user_opt=()
 
 nginx_t local local
 nginx_t local-json local --log-format json --rate-limit 10r/s --micro-cache
-nginx_t local-ka0 local --keepalive 0
+nginx_t local-ka0 local --keepalive 0 --conn-limit off
 nginx_t local-ka local --backend-workers 16 --backend-concurrency 8 --frontend-keepalive 3
 nginx_t local-tcp local --backend 127.0.0.1:19001 --backend 127.0.0.1:19002 --frontend 127.0.0.1:19003 \
 	--backend-workers 8 --nginx-workers 1
@@ -151,6 +151,7 @@ refuse "--sign-in-rate" local --prefix "$tmp/x" --sign-in-rate often
 refuse "--sso-url" local --prefix "$tmp/x" --sso-url "127.0.0.1:4180"
 refuse "--sso-url" local --prefix "$tmp/x" --sso-url "http://proxy/oauth2"
 refuse "--sso-user-header" local --prefix "$tmp/x" --sso-user-header "X-User: x"
+refuse "--conn-limit" local --prefix "$tmp/x" --conn-limit 0
 refuse "--status-allow" local --prefix "$tmp/x" --status-allow "everyone"
 refuse "unknown option" local --prefix "$tmp/x" --bogus
 if nginx/render.sh --help | grep -q -- '--keepalive'; then ok "--help documents the options"; else bad "--help"; fi

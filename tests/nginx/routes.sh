@@ -105,6 +105,39 @@ check_body_limit() { # PATH
 	[[ $(json .status) == 413 ]] && ok "413 body is problem+json" || bad "413 body: ${body:0:200}"
 }
 
+# check_conn_limit N: N connections from 127.0.0.1 that send a whole header and then
+# trickle their body hold N slots of the per-address limit (--conn-limit, rendered
+# default 32): the next request from 127.0.0.1 gets 429 at once, another address is
+# served, and once they close 127.0.0.1 is served again (issue 20: about 2,000 such
+# connections exhausted nginx).
+check_conn_limit() {
+	local n=$1 fds=() fd i got=0
+	for ((i = 0; i < n; i++)); do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$port" || { bad "conn-limit: connection $i refused"; break; }
+		printf 'POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{' >&"$fd"
+		fds+=("$fd")
+	done
+	# nginx counts a connection once it has read its header: give it a moment.
+	for _ in $(seq 20); do
+		req GET /api/v1/health
+		[[ $code == 429 ]] && { got=1; break; }
+		sleep 0.1
+	done
+	((got)) && ok "conn-limit: with $n trickling connections from 127.0.0.1 the next gets 429" ||
+		bad "conn-limit: with $n trickling connections from 127.0.0.1 the next got $code, not 429"
+	expect_header content-type 'application/problem+json*' "conn-limit: 429 from the API"
+	req GET /api/v1/health --interface 127.0.0.2
+	expect_code 200 "conn-limit: another address is served meanwhile"
+	for fd in "${fds[@]}"; do exec {fd}>&-; done
+	got=0
+	for _ in $(seq 20); do
+		req GET /api/v1/health
+		[[ $code == 200 ]] && { got=1; break; }
+		sleep 0.1
+	done
+	((got)) && ok "conn-limit: 127.0.0.1 is served again once they close" || bad "conn-limit: still $code after closing"
+}
+
 # ---- echo mode: nginx in front of two self-naming responders -------------------------
 start_echo() { # NAME
 	rm -f "$run/$1.sock"
@@ -223,6 +256,8 @@ run_echo() {
 	req POST /users --data-binary @"$tmp/big"
 	expect_code 413 "POST /users with 16385 bytes"
 	expect_header content-type 'text/html*' "413 page for browsers"
+
+	check_conn_limit 32
 
 	# Access log: request time, upstream time and address.
 	local line
