@@ -1,7 +1,8 @@
 /*
  * utf8: strict UTF-8 validation (no overlong forms, no surrogates, nothing above
  * U+10FFFF) and the counts validators need. Both services use it for every piece of
- * text that reaches storage or a page.
+ * text that reaches storage, a page or a log line. It lives with the pool because the
+ * log (the lowest layer) needs it too; the request layer builds on it.
  */
 #ifndef FCGI_UTF8_H
 #define FCGI_UTF8_H
