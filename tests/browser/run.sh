@@ -25,6 +25,7 @@ for m in playwright-core axe-core lighthouse; do
 		skip "$m is missing (make deps installs it under tests/browser/node_modules)"
 done
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 stop() { scripts/stack.sh stop >/dev/null 2>&1 || true; }
 trap stop EXIT
 scripts/stack.sh stop >/dev/null 2>&1 || true # a stack left by an interrupted run
