@@ -14,6 +14,17 @@ mock_provider "aws" {
       arn = "arn:aws:iam::123456789012:role/fcgi-users-prod-rds-proxy"
     }
   }
+  mock_resource "aws_db_proxy_default_target_group" {
+    defaults = {
+      name = "default"
+    }
+  }
+  mock_resource "aws_db_proxy" {
+    defaults = {
+      name     = "fcgi-users-prod-proxy"
+      endpoint = "fcgi-users-prod-proxy.proxy-example.eu-west-1.rds.amazonaws.com"
+    }
+  }
   mock_data "aws_region" {
     defaults = {
       name = "eu-west-1"
