@@ -49,7 +49,10 @@ declare -A sets=(
 	[default]=""
 	[production]="-f $chart/values-production.yaml"
 	[everything]="--set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
-		--set metrics.serviceMonitor.enabled=true --set nginx.autoscaling.enabled=true
+		--set metrics.podMonitor.enabled=true --set metrics.prometheusRule.enabled=true
+		--set metrics.nginxExporter.enabled=true --set metrics.networkPolicyFrom[0].namespaceSelector.matchLabels.name=monitoring
+		--api-versions monitoring.coreos.com/v1/PodMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule
+		--set nginx.autoscaling.enabled=true
 		--set frontend.autoscaling.enabled=true --set backend.autoscaling.enabled=true
 		--set backend.autoscaling.targetMemory=80 --set nginx.pdb.create=true
 		--set frontend.pdb.create=true --set backend.pdb.create=true --set backend.pdb.minAvailable=50%
@@ -75,7 +78,20 @@ for name in default production everything minimal; do
 done
 kinds() { grep -h '^kind: ' "$1" | sort | uniq -c | awk '{printf "%s%s=%s", sep, $3, $1; sep=" "}'; }
 echo "   everything: $(kinds "$out/everything.yaml")"
-grep -q '^kind: ServiceMonitor' "$out/everything.yaml" || fail "no ServiceMonitor rendered"
+grep -q '^kind: PodMonitor' "$out/everything.yaml" || fail "no PodMonitor rendered"
+grep -q '^kind: PrometheusRule' "$out/everything.yaml" || fail "no PrometheusRule rendered"
+grep -q 'name: nginx-exporter' "$out/everything.yaml" || fail "no nginx exporter sidecar"
+[[ $(grep -c 'name: METRICS_LISTEN' "$out/default.yaml") == 2 ]] || fail "default: METRICS_LISTEN not set on both pools"
+grep -qE '^kind: (PodMonitor|PrometheusRule)' "$out/production.yaml" &&
+	fail "production: Prometheus Operator objects rendered for a cluster without monitoring.coreos.com/v1"
+# The PrometheusRule carries the rules file unchanged (the VM loads the same file).
+node --input-type=module -e '
+import { readFileSync } from "node:fs";
+const { parseAllDocuments, parse } = await import(process.argv[1] + "/yaml/dist/index.js");
+const rule = parseAllDocuments(readFileSync(process.argv[2], "utf8")).map(d => d.toJS()).find(o => o && o.kind === "PrometheusRule");
+const want = parse(readFileSync(process.argv[3], "utf8"));
+if (JSON.stringify(rule.spec) !== JSON.stringify(want)) { console.error("PrometheusRule spec differs from the rules file"); process.exit(1); }
+' "$(pwd)/.tools/helm/node_modules" "$out/everything.yaml" prometheus/fcgi-users.rules.yml || fail "PrometheusRule"
 grep -q '^kind: HorizontalPodAutoscaler' "$out/production.yaml" || fail "production: no HPA"
 grep -q '^kind: PodDisruptionBudget' "$out/production.yaml" || fail "production: no PDB"
 grep -q '^kind: NetworkPolicy' "$out/minimal.yaml" && fail "minimal: NetworkPolicy rendered although disabled"
