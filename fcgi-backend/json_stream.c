@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "hex.h"
+
 void json_stream_init(struct json_stream *s, int (*write)(void *h, const char *buf, int n), void *h)
 {
 	s->write = write;
@@ -48,7 +50,6 @@ void json_stream_raw(struct json_stream *s, const char *p, size_t n)
 /* The escape of byte c, or NULL when it goes out as it is. */
 static const char *escape_of(unsigned char c, char tmp[7])
 {
-	static const char hex[] = "0123456789abcdef";
 	switch (c) {
 	case '"':
 		return "\\\"";
@@ -68,9 +69,7 @@ static const char *escape_of(unsigned char c, char tmp[7])
 		if (c >= 0x20)
 			return NULL;
 		memcpy(tmp, "\\u00", 4);
-		tmp[4] = hex[c >> 4];
-		tmp[5] = hex[c & 0xf];
-		tmp[6] = '\0';
+		hex_encode(&c, 1, tmp + 4); /* two digits and the NUL */
 		return tmp;
 	}
 }
