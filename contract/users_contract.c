@@ -1,50 +1,21 @@
 /*
- * users_contract: the user-name rule (see users_contract.h). Built on the strict UTF-8
- * primitives of fcgi-http/utf8.c; the whitespace list is the Unicode White_Space
- * characters that render as a space, which people paste by accident.
+ * users_contract: the user-name rule (see users_contract.h). The rule itself is
+ * name_rules.c (ICU: trim, NFC, the UTS #39 refusals, the confusable skeleton); this
+ * file gives it the shapes the services use: a message, and an input-table validator
+ * whose value is the canonical name.
  */
 #include "users_contract.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
-
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* U+00A0 NO-BREAK SPACE, U+3000 IDEOGRAPHIC SPACE and friends at either end. */
-static int ends_with_unicode_space(const char *s, size_t n)
-{
-	static const char *const spaces[] = { "\xc2\xa0",     "\xe3\x80\x80", "\xe2\x80\x80",
-		                              "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83",
-		                              "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86",
-		                              "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89",
-		                              "\xe2\x80\x8a", "\xe2\x80\xaf", "\xe2\x81\x9f" };
-	for (size_t i = 0; i < sizeof spaces / sizeof spaces[0]; i++) {
-		size_t k = strlen(spaces[i]);
-		if (n >= k &&
-		    (memcmp(s, spaces[i], k) == 0 || memcmp(s + n - k, spaces[i], k) == 0))
-			return 1;
-	}
-	return 0;
-}
+#include "name_rules.h"
 
 const char *user_name_problem(const char *s, size_t len)
 {
-	long count = utf8_count(s, len);
-	if (count < 0)
-		return "must be valid UTF-8";
-	if (utf8_has_control(s, len))
-		return "must not contain control characters";
-	if (count < 1 || count > USER_NAME_MAX_CHARS)
-		return "must be " USER_NAME_RULE;
-	if (is_space((unsigned char)s[0]) || is_space((unsigned char)s[len - 1]) ||
-	    ends_with_unicode_space(s, len))
-		return "must not start or end with a space";
-	return NULL;
+	struct user_name u;
+	return name_problem_message(name_rules_apply(s, len, &u));
 }
 
 int valid_user_name(const struct input_def *def, const struct raw_input *raw, struct input *out,
@@ -55,12 +26,42 @@ int valid_user_name(const struct input_def *def, const struct raw_input *raw, st
 		snprintf(why, whylen, "must be a string");
 		return -1;
 	}
-	const char *p = user_name_problem(raw->str, raw->len);
-	if (p) {
-		snprintf(why, whylen, "%s", p);
+	struct user_name u;
+	enum name_problem p = name_rules_apply(raw->str, raw->len, &u);
+	if (p != NAME_OK) {
+		snprintf(why, whylen, "%s", name_problem_message(p));
 		return -1;
 	}
-	out->str = raw->str;
-	out->len = raw->len;
+	/* The handler sees the canonical name (trimmed, NFC), owned by the request. */
+	out->owned = malloc(u.len + 1);
+	if (!out->owned) {
+		snprintf(why, whylen, "could not be checked");
+		return -1;
+	}
+	memcpy(out->owned, u.text, u.len + 1);
+	out->str = out->owned;
+	out->len = u.len;
+	return 0;
+}
+
+int valid_name_prefix(const struct input_def *def, const struct raw_input *raw, struct input *out,
+                      char *why, size_t whylen)
+{
+	if (valid_text(def, raw, out, why, whylen) != 0)
+		return -1;
+	char norm[4 * NAME_INPUT_MAX];
+	long n = name_rules_normalize(out->str, out->len, norm, sizeof norm);
+	if (n < 0) {
+		snprintf(why, whylen, "could not be checked");
+		return -1;
+	}
+	out->owned = malloc((size_t)n + 1);
+	if (!out->owned) {
+		snprintf(why, whylen, "could not be checked");
+		return -1;
+	}
+	memcpy(out->owned, norm, (size_t)n + 1);
+	out->str = out->owned;
+	out->len = (size_t)n;
 	return 0;
 }

@@ -23,7 +23,8 @@
 
 /* Ids are INT UNSIGNED AUTO_INCREMENT: 1 to 4294967295; anything else names nobody. */
 #define USER_ID_MIN 1
-#define USER_ID_MAX 4294967295LL
+#define USER_ID_MAX      4294967295LL
+#define USER_ID_MAX_TEXT "4294967295"
 
 /* JSON members of a user and of a write's body. */
 #define USER_FIELD_ID      "id"
@@ -39,14 +40,21 @@
 #define USERS_LIST_LIMIT_DEFAULT "50"
 
 /* NULL when s[0..len) is a valid user name, else the message for the person who typed
- * it ("must be 1 to 30 characters"). Not starting or ending with whitespace (ASCII or
- * Unicode spaces), no control characters. */
+ * it ("must be 1 to 30 characters"). The rule (name_rules.h): surrounding spaces
+ * trimmed, NFC, 1 to 30 characters, no control, bidi, invisible or compatibility
+ * characters, no restricted scripts, no leading or stacked accents. */
 const char *user_name_problem(const char *s, size_t len);
 
 /* The input-table validator for a user name (a JSON member must be a string);
- * def->min/max are ignored: the rule above is the limit. */
+ * def->min/max are ignored: the rule above is the limit. The value handed on is the
+ * canonical name (trimmed, NFC): what is stored and compared. */
 int valid_user_name(const struct input_def *def, const struct raw_input *raw, struct input *out,
                     char *why, size_t whylen);
+
+/* A search prefix (q): text as valid_text takes it (def->max code points), then
+ * trimmed and in NFC like the stored names, so "Jose" + U+0301 finds "José". */
+int valid_name_prefix(const struct input_def *def, const struct raw_input *raw, struct input *out,
+                      char *why, size_t whylen);
 
 /* Input-table rows both services use (validate.h):
  *   [ID] = USER_ID_INPUT,   — {id} in the path, 1 to USER_ID_MAX; anything else is 404

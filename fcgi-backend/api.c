@@ -1,7 +1,7 @@
 /*
  * api: one handler per route. Handlers read validated inputs (r->in), call users.c,
  * and turn database outcomes into answers: unavailable → 503 with Retry-After,
- * duplicate name → 409, anything else unexpected → 500.
+ * duplicate or look-alike name → 409, no id left → 507, anything else unexpected → 500.
  */
 #include "api.h"
 
@@ -15,6 +15,11 @@ static void db_failed(struct request *r, enum db_status st)
 	if (st == DB_UNAVAILABLE) {
 		resp_header(r, "Retry-After", "1");
 		http_error(r, 503, "the database is not available; try again shortly");
+	} else if (st == DB_FULL) {
+		/* Ids are never reused: a full id range needs the operator, not a retry. */
+		http_error(r, 507,
+		           "no user id is left: every id up to " USER_ID_MAX_TEXT " has been "
+		           "used (ids are never reused); the operator must widen the id column");
 	} else {
 		http_error(r, 500, "the database reported an error");
 	}
@@ -52,7 +57,7 @@ static const struct input_def list_in[] = {
 	                  .fallback = "0" },
 	[LIST_Q] = { .name = "q",
 	             .src = IN_QUERY,
-	             .check = valid_text,
+	             .check = valid_name_prefix,
 	             .min = 0,
 	             .max = USER_NAME_MAX_CHARS },
 	{ 0 },
@@ -118,11 +123,18 @@ static void user_show(struct request *r, void *svc)
 	send_user(r, svc, r->in[ID].num, 200);
 }
 
-static void name_taken(struct request *r, const char *name)
+/* 409: the name is taken, or looks like one that is (the skeleton, name_rules.h). */
+static void name_taken(struct request *r, struct backend *b, const char *name)
 {
-	char d[200];
-	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
-	request_add_error(r, USER_FIELD_NAME, "is taken");
+	struct user holder;
+	enum users_clash clash = USERS_CLASH_SAME;
+	if (users_holder(&b->db, name, strlen(name), &holder, &clash) != DB_OK)
+		clash = USERS_CLASH_SAME;
+	int lookalike = clash == USERS_CLASH_LOOKALIKE;
+	char d[240];
+	snprintf(d, sizeof d, "the user name \"%s\" %s", name,
+	         lookalike ? "looks like one that is taken" : "is taken");
+	request_add_error(r, USER_FIELD_NAME, lookalike ? "looks like a name that is taken" : "is taken");
 	http_error(r, 409, d);
 }
 
@@ -139,7 +151,7 @@ static void user_create(struct request *r, void *svc)
 	long long id = 0;
 	enum db_status st = users_create(&b->db, name->str, name->len, &id);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+		name_taken(r, b, name->str);
 		return;
 	}
 	if (st != DB_OK) {
@@ -167,7 +179,7 @@ static void user_rename(struct request *r, void *svc)
 	enum db_status st =
 	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+		name_taken(r, b, name->str);
 		return;
 	}
 	if (st != DB_OK) {

@@ -108,12 +108,42 @@ static int is_connection_error(unsigned e)
 	       e == ER_NEW_ABORTING_CONNECTION || e == 4031 /* MySQL 8: idle timeout */;
 }
 
+/* MariaDB passes the storage engine's "out of range" for an AUTO_INCREMENT at its end
+ * through as error 167 (HA_ERR_AUTOINC_ERANGE), which has no ER_ name. */
+#define HA_ERR_AUTOINC_ERANGE_CODE 167u
+
+/* The key of "Duplicate entry 'x' for key 'users.users_name_key'" (MySQL 8 puts the
+ * table in front; MariaDB does not), or "". */
+static void duplicate_key(const char *msg, char *out, size_t cap)
+{
+	out[0] = '\0';
+	const char *k = msg ? strstr(msg, "for key '") : NULL;
+	if (!k)
+		return;
+	k += strlen("for key '");
+	const char *end = strchr(k, '\'');
+	if (!end)
+		return;
+	const char *dot = memchr(k, '.', (size_t)(end - k));
+	if (dot)
+		k = dot + 1;
+	snprintf(out, cap, "%.*s", (int)(end - k), k);
+}
+
 /* Map an error number to a status; drop the connection when it is gone. */
 static enum db_status classify(struct db *db, unsigned e, const char *msg)
 {
 	snprintf(db->last_error, sizeof db->last_error, "%u: %s", e, msg ? msg : "");
-	if (e == ER_DUP_ENTRY || e == ER_DUP_ENTRY_WITH_KEY_NAME)
+	if (e == ER_DUP_ENTRY || e == ER_DUP_ENTRY_WITH_KEY_NAME) {
+		duplicate_key(msg, db->duplicate_key, sizeof db->duplicate_key);
+		if (strcmp(db->duplicate_key, "PRIMARY") == 0)
+			return DB_FULL; /* only AUTO_INCREMENT picks our primary keys */
 		return DB_DUPLICATE;
+	}
+	if (e == HA_ERR_AUTOINC_ERANGE_CODE || e == ER_AUTOINC_READ_FAILED) {
+		log_kv(LOG_ERROR, "no AUTO_INCREMENT value left", "error", db->last_error, NULL);
+		return DB_FULL;
+	}
 	if (is_connection_error(e)) {
 		log_kv(LOG_WARN, "database connection lost", "error", db->last_error, NULL);
 		db_close(db);

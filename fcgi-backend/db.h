@@ -31,7 +31,10 @@
 #include "db_uri.h"
 #include "settings.h"
 
-enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_ERROR };
+/* DB_DUPLICATE: a unique key refused the row (db->duplicate_key names it).
+ * DB_FULL: an AUTO_INCREMENT column has no value left (MariaDB: error 167, out of range;
+ * MySQL 8: a duplicate PRIMARY key at the counter's end). */
+enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_FULL, DB_ERROR };
 
 /* The database settings, filled by db_settings and finished by db_config_finish. */
 struct db_config {
@@ -103,6 +106,7 @@ struct db {
 	} prepared[DB_MAX_STMTS];
 	int in_transaction;
 	unsigned long long insert_id; /* of the last db_exec that inserted */
+	char duplicate_key[64];       /* after DB_DUPLICATE: the key ("users_name_key") */
 	char last_error[256];
 };
 

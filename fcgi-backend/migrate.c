@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "migrate_steps.h"
 
 const struct setting migrate_settings[] = {
 	{ .name = "MIGRATIONS_DIR",
@@ -156,10 +157,31 @@ static int print_row(const struct db_row *row, void *arg)
 	return 0;
 }
 
-/* Run one statement of a migration. Returns 0 or -1 (message printed). */
-static int run_statement(struct db *db, const char *sql, const char *abort_msg, const char *file)
+/* What a directive line says about the statement that follows it. */
+enum stmt_kind {
+	STMT_PLAIN,
+	STMT_ABORT_IF_ROWS, /* a check: rows stop the migration ("-- @abort-if-rows: why") */
+	STMT_SKIP_IF_ROWS,  /* rows skip the next statement ("-- @skip-if-rows: why") */
+};
+
+static int count_row(const struct db_row *row, void *arg)
 {
-	if (!abort_msg) {
+	(void)row;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Run one statement of a migration. Returns 0 or -1 (message printed); a
+ * STMT_SKIP_IF_ROWS query that returns rows sets *skip_next. */
+static int run_statement(struct db *db, const char *sql, enum stmt_kind kind, const char *why,
+                         const char *file, int *skip_next)
+{
+	if (kind == STMT_PLAIN) {
+		if (*skip_next) {
+			*skip_next = 0;
+			printf("migrate: %s: a statement skipped: %s\n", file, why);
+			return 0;
+		}
 		if (db_script_exec(db, sql) != DB_OK) {
 			fprintf(stderr, "migrate: %s failed: %s\nstatement:\n%s\n", file,
 			        db->last_error, sql);
@@ -167,22 +189,64 @@ static int run_statement(struct db *db, const char *sql, const char *abort_msg, 
 		}
 		return 0;
 	}
-	/* A check returns a description of each offending row. */
+	/* A check returns a description of each offending row; a skip test any row. */
 	int rows = 0;
-	if (db_script_query(db, sql, print_row, &rows) != DB_OK) {
+	if (db_script_query(db, sql, kind == STMT_ABORT_IF_ROWS ? print_row : count_row, &rows) !=
+	    DB_OK) {
 		fprintf(stderr, "migrate: %s: check failed: %s\nstatement:\n%s\n", file,
 		        db->last_error, sql);
 		return -1;
 	}
+	if (kind == STMT_SKIP_IF_ROWS) {
+		*skip_next = rows > 0;
+		return 0;
+	}
 	if (rows > 0) {
 		fprintf(stderr, "migrate: %s stopped, nothing changed: %s (%d listed above)\n",
-		        file, abort_msg, rows);
+		        file, why, rows);
 		return -1;
 	}
 	return 0;
 }
 
-/* Split text into statements (';' ending a line) and run them. */
+/* "-- @step: name": run the C step (migrate_steps.h) at this place in the file. */
+static int run_step(struct db *db, const char *name, const char *file)
+{
+	const struct migrate_step *step = migrate_step_find(name);
+	if (!step) {
+		fprintf(stderr, "migrate: %s: there is no step named '%s'\n", file, name);
+		return -1;
+	}
+	int rc = step->run(db, file);
+	if (rc > 0) {
+		fprintf(stderr, "migrate: %s stopped, nothing changed: %s (%d listed above)\n",
+		        file, step->stop_message ? step->stop_message : name, rc);
+		return -1;
+	}
+	return rc;
+}
+
+/* The text after "-- @name:" (the comment line holds only the directive), trimmed, or
+ * NULL: a comment that merely mentions a directive is a comment. */
+static const char *directive(const char *comment, const char *name, char *buf, size_t cap)
+{
+	const char *d = comment + 2; /* after "--" */
+	while (*d == ' ' || *d == '\t')
+		d++;
+	if (strncmp(d, name, strlen(name)) != 0)
+		return NULL;
+	d += strlen(name);
+	while (*d == ' ' || *d == '\t')
+		d++;
+	snprintf(buf, cap, "%s", d);
+	size_t n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* Split text into statements (';' ending a line) and run them, with the directives
+ * of migrate.h. */
 static int apply_file(struct db *db, const char *path, const char *file)
 {
 	char *text = read_file(path);
@@ -192,8 +256,9 @@ static int apply_file(struct db *db, const char *path, const char *file)
 	}
 	char *stmt = NULL;
 	size_t slen = 0;
-	char abort_msg[512] = "";
-	int rc = 0;
+	enum stmt_kind kind = STMT_PLAIN;
+	char why[512] = "", skip_why[512] = "", arg[512];
+	int rc = 0, skip_next = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line && rc == 0;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -201,12 +266,20 @@ static int apply_file(struct db *db, const char *path, const char *file)
 		while (*t == ' ' || *t == '\t')
 			t++;
 		if (strncmp(t, "--", 2) == 0) {
-			const char *dir = strstr(t, "@abort-if-rows:");
-			if (dir && !stmt) {
-				dir += strlen("@abort-if-rows:");
-				while (*dir == ' ')
-					dir++;
-				snprintf(abort_msg, sizeof abort_msg, "%s", dir);
+			if (stmt)
+				continue; /* a comment inside a statement */
+			if (directive(t, "@abort-if-rows:", why, sizeof why)) {
+				kind = STMT_ABORT_IF_ROWS;
+			} else if (directive(t, "@skip-if-rows:", why, sizeof why)) {
+				kind = STMT_SKIP_IF_ROWS;
+			} else if (directive(t, "@step:", arg, sizeof arg)) {
+				if (skip_next) {
+					fprintf(stderr, "migrate: %s: @skip-if-rows before a step\n",
+					        file);
+					rc = -1;
+				} else {
+					rc = run_step(db, arg, file);
+				}
 			}
 			continue;
 		}
@@ -230,15 +303,20 @@ static int apply_file(struct db *db, const char *path, const char *file)
 		if (ll > 0 && line[ll - 1] == ';') {
 			char *semi = strrchr(stmt, ';');
 			*semi = '\0';
-			rc = run_statement(db, stmt, abort_msg[0] ? abort_msg : NULL, file);
-			abort_msg[0] = '\0';
+			if (kind == STMT_SKIP_IF_ROWS)
+				snprintf(skip_why, sizeof skip_why, "%s", why);
+			rc = run_statement(db, stmt, kind, kind == STMT_PLAIN ? skip_why : why, file,
+			                   &skip_next);
+			kind = STMT_PLAIN;
 			free(stmt);
 			stmt = NULL;
 			slen = 0;
 		}
 	}
-	if (rc == 0 && stmt) {
-		fprintf(stderr, "migrate: %s: the last statement does not end with ';'\n", file);
+	if (rc == 0 && (stmt || kind != STMT_PLAIN || skip_next)) {
+		fprintf(stderr, "migrate: %s: %s\n", file,
+		        stmt ? "the last statement does not end with ';'"
+		             : "a directive at the end of the file has no statement after it");
 		rc = -1;
 	}
 	free(stmt);

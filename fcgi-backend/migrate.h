@@ -3,10 +3,20 @@
  * order) that the schema_migrations table does not list yet, one at a time, each
  * recorded when done. A lock (GET_LOCK) lets several containers start at once.
  *
- * A migration file holds statements ending with ';' at the end of a line. A statement
- * preceded by the line "-- @abort-if-rows: message" is a check: if it returns rows,
- * the migration stops there, printing the message and the rows, and changes nothing
- * more (used to refuse duplicate names in a legacy table before adding the key).
+ * A migration file holds statements ending with ';' at the end of a line, and these
+ * directives, each a comment line of its own before the statement it concerns:
+ *
+ *   -- @abort-if-rows: message   the next statement is a check: if it returns rows,
+ *                                the migration stops there, printing the message and
+ *                                the rows (002 refuses duplicate names this way);
+ *   -- @skip-if-rows: reason     the next statement is a test: if it returns rows, the
+ *                                statement after it is skipped (a change that a stopped
+ *                                run made already: MySQL has no ADD COLUMN IF NOT
+ *                                EXISTS);
+ *   -- @step: name               run the C step name here (migrate_steps.h): what SQL
+ *                                cannot do, e.g. the name rule's skeletons for 005.
+ *                                A step that is a check stops the migration like
+ *                                @abort-if-rows when it lists problems.
  */
 #ifndef BACKEND_MIGRATE_H
 #define BACKEND_MIGRATE_H

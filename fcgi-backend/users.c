@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "name_rules.h"
+
 #define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
 #define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
 
@@ -29,6 +32,8 @@ enum {
 	ST_DELETE,
 	ST_COUNT_DEC,
 	ST_RECOUNT,
+	ST_BY_NAME_KEY,
+	ST_BY_SKELETON,
 	ST__MAX
 };
 static const struct db_stmt users_sql[ST__MAX] = {
@@ -48,11 +53,18 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
-	[ST_INSERT] = { .sql = "INSERT INTO users (userName, createdAt) VALUES (?, "
+	[ST_BY_NAME_KEY] = { .sql = "SELECT " USER_COLS " FROM users WHERE nameKey = LOWER(?)",
+	                     .params = "s",
+	                     .cols = "iss" },
+	[ST_BY_SKELETON] = { .sql = "SELECT " USER_COLS " FROM users WHERE nameSkeleton = ?",
+	                     .params = "s",
+	                     .cols = "iss" },
+	[ST_INSERT] = { .sql = "INSERT INTO users (userName, nameSkeleton, createdAt) VALUES (?, ?, "
 	                       "UTC_TIMESTAMP())",
-	                .params = "s" },
+	                .params = "ss" },
 	[ST_COUNT_INC] = { .sql = "UPDATE user_count SET users = users + 1 WHERE id = 1" },
-	[ST_RENAME] = { .sql = "UPDATE users SET userName = ? WHERE id = ?", .params = "si" },
+	[ST_RENAME] = { .sql = "UPDATE users SET userName = ?, nameSkeleton = ? WHERE id = ?",
+	                .params = "ssi" },
 	[ST_DELETE] = { .sql = "DELETE FROM users WHERE id = ?", .params = "i" },
 	[ST_COUNT_DEC] = { .sql = "UPDATE user_count SET users = users - 1 WHERE id = 1" },
 	[ST_RECOUNT] = { .sql = "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) "
@@ -217,16 +229,38 @@ static enum db_status counted_write(struct db *db, const struct db_stmt *write,
 	return st;
 }
 
+/* The name as stored and its skeleton (name_rules.h). The handlers pass names that
+ * passed the rule; applying it again here means no path can store a refused name. */
+static enum db_status canonical(const char *name, size_t len, struct user_name *u)
+{
+	enum name_problem p = name_rules_apply(name, len, u);
+	if (p == NAME_OK)
+		return DB_OK;
+	log_kv(LOG_ERROR, "a name that the rule refuses reached the database layer", "why",
+	       name_problem_message(p), NULL);
+	return DB_ERROR;
+}
+
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id)
 {
-	const struct db_param p[] = { DB_TEXT(name, len) };
+	struct user_name u;
+	enum db_status st = canonical(name, len, &u);
+	if (st != DB_OK)
+		return st;
+	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len) };
 	unsigned long long changed = 0;
 	return counted_write(db, &users_sql[ST_INSERT], p, &users_sql[ST_COUNT_INC], &changed, id);
 }
 
 enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found)
 {
-	const struct db_param p[] = { DB_TEXT(name, len), DB_INT(id) };
+	struct user_name u;
+	*found = 0;
+	enum db_status st0 = canonical(name, len, &u);
+	if (st0 != DB_OK)
+		return st0;
+	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len),
+		                      DB_INT(id) };
 	unsigned long long matched = 0;
 	enum db_status st = db_exec(db, &users_sql[ST_RENAME], p, &matched);
 	*found = matched > 0;
@@ -241,6 +275,30 @@ enum db_status users_delete(struct db *db, long long id, int *found)
 	                                  &changed, NULL);
 	*found = st == DB_OK && changed > 0;
 	return st;
+}
+
+enum db_status users_holder(struct db *db, const char *name, size_t len, struct user *u,
+                            enum users_clash *clash)
+{
+	struct user_name n;
+	enum db_status st = canonical(name, len, &n);
+	*clash = USERS_CLASH_NONE;
+	if (st != DB_OK)
+		return st;
+	const struct db_param same[] = { DB_TEXT(n.text, n.len) };
+	struct get_arg g = { .u = u };
+	st = db_query(db, &users_sql[ST_BY_NAME_KEY], same, take_user, &g);
+	if (st == DB_OK && g.found && !g.bad) {
+		*clash = USERS_CLASH_SAME;
+		return DB_OK;
+	}
+	const struct db_param alike[] = { DB_TEXT(n.skeleton, n.skeleton_len) };
+	g = (struct get_arg){ .u = u };
+	if (st == DB_OK)
+		st = db_query(db, &users_sql[ST_BY_SKELETON], alike, take_user, &g);
+	if (st == DB_OK && g.found && !g.bad)
+		*clash = USERS_CLASH_LOOKALIKE;
+	return st == DB_OK && g.bad ? DB_ERROR : st;
 }
 
 enum db_status users_ready(struct db *db)

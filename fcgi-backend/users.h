@@ -2,7 +2,9 @@
  * users: the users table as the API needs it — list (by id, or by name prefix),
  * count, fetch, create, rename, delete — each a prepared statement. Names are
  * compared case-insensitively (the nameKey column, LOWER(userName) under utf8mb4_bin):
- * 'bob' and 'Bob' are the same user name. See sql/ and README.md.
+ * 'bob' and 'Bob' are the same user name; and by their confusable skeleton
+ * (nameSkeleton, computed here with name_rules.h): 'Bob' and Cyrillic 'Воb' cannot both
+ * exist. See sql/ and README.md.
  */
 #ifndef BACKEND_USERS_H
 #define BACKEND_USERS_H
@@ -33,11 +35,22 @@ enum db_status users_list(struct db *db, const char *prefix, long long limit, lo
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
-/* DB_DUPLICATE when the name is taken. */
+/* DB_DUPLICATE when the name is taken or looks like one that is (its skeleton is
+ * taken: users_holder says which); DB_FULL when no id is left. The name is stored
+ * in its canonical form, with its skeleton (name_rules.h). */
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
 /* *found 0 when there is no such user. */
 enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found);
 enum db_status users_delete(struct db *db, long long id, int *found);
+enum users_clash {
+	USERS_CLASH_NONE,
+	USERS_CLASH_SAME,      /* the same name ignoring case (nameKey) */
+	USERS_CLASH_LOOKALIKE, /* another name with the same confusable skeleton */
+};
+/* After DB_DUPLICATE: the user who holds name (or a name that looks like it) into u,
+ * and which clash it is. DB_OK with USERS_CLASH_NONE when the holder is gone. */
+enum db_status users_holder(struct db *db, const char *name, size_t len, struct user *u,
+                            enum users_clash *clash);
 /* The database answers and the schema is in place. */
 enum db_status users_ready(struct db *db);
 /* Set the maintained count from COUNT(*) (after writes that bypassed the API). */

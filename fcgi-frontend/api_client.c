@@ -151,6 +151,9 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 	case 409:
 		st = API_CONFLICT;
 		break;
+	case 507:
+		st = API_FULL;
+		break;
 	case 400:
 	case 413:
 	case 415:

@@ -22,7 +22,8 @@
 enum api_status {
 	API_OK,
 	API_NOT_FOUND,   /* 404 */
-	API_CONFLICT,    /* 409: the name is taken */
+	API_CONFLICT,    /* 409: the name is taken, or looks like one that is */
+	API_FULL,        /* 507: no user id is left */
 	API_INVALID,     /* 400, 413, 415, 422: the input was refused */
 	API_UNAVAILABLE, /* no answer in time, refused connection, or 502/503/504 */
 	API_FAILED,      /* anything else: 500, an answer that is not what the API promises */

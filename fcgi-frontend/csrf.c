@@ -23,32 +23,34 @@ int csrf_cookie_valid(const char *value)
 	return 1;
 }
 
-/* The signature of cookie|expiry into mac. */
+/* The signature of cookie|expiry|action into mac. */
 static int mac_for(const struct sign_key *key, const char *cookie, long long expiry,
-                   char mac[SIGN_HEX_LEN + 1])
+                   const char *action, char mac[SIGN_HEX_LEN + 1])
 {
-	char msg[CSRF_COOKIE_LEN + 32];
-	int n = snprintf(msg, sizeof msg, "%s|%lld", cookie, expiry);
+	char msg[CSRF_COOKIE_LEN + 32 + CSRF_ACTION_MAX];
+	if (!action || strlen(action) >= CSRF_ACTION_MAX)
+		return -1;
+	int n = snprintf(msg, sizeof msg, "%s|%lld|%s", cookie, expiry, action);
 	if (n < 0 || (size_t)n >= sizeof msg)
 		return -1;
 	return sign_hex(key, msg, (size_t)n, mac);
 }
 
-int csrf_token(const struct sign_key *key, const char *cookie, time_t now, long ttl,
-               char out[CSRF_TOKEN_MAX])
+int csrf_token(const struct sign_key *key, const char *cookie, const char *action, time_t now,
+               long ttl, char out[CSRF_TOKEN_MAX])
 {
 	if (!csrf_cookie_valid(cookie))
 		return -1;
 	long long expiry = (long long)now + ttl;
 	char mac[SIGN_HEX_LEN + 1];
-	if (mac_for(key, cookie, expiry, mac) != 0)
+	if (mac_for(key, cookie, expiry, action, mac) != 0)
 		return -1;
 	int n = snprintf(out, CSRF_TOKEN_MAX, "%lld.%s", expiry, mac);
 	return n > 0 && n < CSRF_TOKEN_MAX ? 0 : -1;
 }
 
-enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, const char *token,
-                            time_t now)
+enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, const char *action,
+                            const char *token, time_t now)
 {
 	if (!csrf_cookie_valid(cookie))
 		return CSRF_NO_COOKIE;
@@ -65,7 +67,7 @@ enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, cons
 	if (errno)
 		return CSRF_FORGED;
 	char mac[SIGN_HEX_LEN + 1];
-	if (mac_for(key, cookie, expiry, mac) != 0)
+	if (mac_for(key, cookie, expiry, action, mac) != 0)
 		return CSRF_FORGED;
 	if (!sign_equal(mac, dot + 1))
 		return CSRF_FORGED;
@@ -88,6 +90,8 @@ const char *csrf_result_str(enum csrf_result r)
 		return "forged csrf token";
 	case CSRF_EXPIRED:
 		return "expired csrf token";
+	case CSRF_CROSS_SITE:
+		return "sent from another site";
 	}
 	return "?";
 }

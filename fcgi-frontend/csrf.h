@@ -1,15 +1,24 @@
 /*
- * csrf: protection for every form that writes. The scheme is a signed double submit:
+ * csrf: protection for every form that writes. The scheme is a signed double submit,
+ * each token bound to one form:
  *
- *   - each browser gets a random value in the cookie "csrf" (32 random bytes as hex;
- *     HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS);
- *   - each form carries csrf_token = EXPIRY "." HMAC-SHA256(SECRET_KEY, cookie "|" EXPIRY),
- *     EXPIRY being a Unix time;
+ *   - each browser gets a random value in its CSRF cookie (32 random bytes as hex;
+ *     "__Host-csrf" over TLS, "csrf" over plain HTTP: site_cookies.h);
+ *   - each form carries csrf_token = EXPIRY "." HMAC-SHA256(SECRET_KEY,
+ *     cookie "|" EXPIRY "|" ACTION), EXPIRY a Unix time and ACTION the path the form
+ *     posts to ("/users/7/delete");
  *   - a POST is accepted only when the cookie is present and well formed, the token's
- *     signature matches it (constant-time compare) and EXPIRY has not passed.
+ *     signature matches it for the path posted to (constant-time compare) and EXPIRY
+ *     has not passed.
  *
- * Another site can neither read the cookie nor compute a token for it without the key,
- * and a token copied from one browser is useless with another browser's cookie.
+ * Another site can neither read the cookie nor compute a token for it without the key;
+ * a token copied from one browser is useless with another browser's cookie; and a
+ * token that leaks from one form (the delete page of user 7) cannot post any other
+ * form (delete user 8, add a user). Tokens live CSRF_TOKEN_TTL seconds (30 minutes by
+ * default). They are not one-use: that needs state the frontend does not keep (several
+ * workers and replicas, no database); binding them to the form and a short life is the
+ * stateless half of it. Where the request itself comes from is checked apart
+ * (same_origin.h).
  */
 #ifndef FRONTEND_CSRF_H
 #define FRONTEND_CSRF_H
@@ -19,28 +28,31 @@
 
 #include "sign.h"
 
-#define CSRF_COOKIE     "csrf"
 #define CSRF_FIELD      "csrf_token"
-#define CSRF_COOKIE_LEN 64 /* hex characters */
-#define CSRF_TOKEN_MAX  96 /* enough for "EXPIRY.HEX" + NUL */
+#define CSRF_COOKIE_LEN 64  /* hex characters */
+#define CSRF_TOKEN_MAX  96  /* enough for "EXPIRY.HEX" + NUL */
+#define CSRF_ACTION_MAX 256 /* bytes of the path a token names */
 
 enum csrf_result {
 	CSRF_OK,
-	CSRF_NO_COOKIE, /* the browser sent no (well-formed) csrf cookie */
-	CSRF_MISSING,   /* the form carried no token */
-	CSRF_FORGED,    /* malformed token, or a signature that does not match */
-	CSRF_EXPIRED,   /* a genuine token past its expiry */
+	CSRF_NO_COOKIE,  /* the browser sent no (well-formed) csrf cookie */
+	CSRF_MISSING,    /* the form carried no token */
+	CSRF_FORGED,     /* malformed token, a signature that does not match, another form's */
+	CSRF_EXPIRED,    /* a genuine token past its expiry */
+	CSRF_CROSS_SITE, /* the browser says another site sent it (same_origin.h) */
 };
 
 /* A new random cookie value (CSRF_COOKIE_LEN hex digits + NUL); 0, or -1. */
 int csrf_new_cookie(char out[CSRF_COOKIE_LEN + 1]);
 /* 1 when value has the shape of a cookie csrf_new_cookie made. */
 int csrf_cookie_valid(const char *value);
-/* The token for cookie, valid until now + ttl seconds; 0, or -1. */
-int csrf_token(const struct sign_key *key, const char *cookie, time_t now, long ttl,
-               char out[CSRF_TOKEN_MAX]);
-enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, const char *token,
-                            time_t now);
+/* The token for cookie and the form posting to action, valid until now + ttl seconds;
+ * 0, or -1. */
+int csrf_token(const struct sign_key *key, const char *cookie, const char *action, time_t now,
+               long ttl, char out[CSRF_TOKEN_MAX]);
+/* Is token a token for cookie and action, unexpired at now? */
+enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, const char *action,
+                            const char *token, time_t now);
 const char *csrf_result_str(enum csrf_result r);
 
 #endif

@@ -131,6 +131,11 @@ void page_csrf_refused(struct request *r, enum csrf_result why)
 		HTML_LIT(&h, "<h1>This form has expired</h1>"
 		             "<p class=\"lead\">Nothing was changed. Forms on this site stay valid "
 		             "for a limited time.</p>");
+	} else if (why == CSRF_CROSS_SITE) {
+		HTML_LIT(&h, "<h1>This form came from another site</h1>"
+		             "<p class=\"lead\">Nothing was changed. Your browser says the form was "
+		             "sent from a page that is not part of this site; changes are only "
+		             "accepted from this site's own pages.</p>");
 	} else {
 		HTML_LIT(&h, "<h1>This form could not be accepted</h1>"
 		             "<p class=\"lead\">Nothing was changed. For your safety, changes are "
@@ -140,5 +145,21 @@ void page_csrf_refused(struct request *r, enum csrf_result why)
 	HTML_LIT(&h, "<p>Go back, reload the page and try again.</p>"
 	             "<p><a class=\"button\" href=\"/\">Back to the list of users</a></p>");
 	page_send(r, 403, "Form not accepted", NULL, &h);
+	html_free(&h);
+}
+
+void page_cookie_twice(struct request *r, const char *name)
+{
+	log_kv(LOG_WARN, "request refused: a cookie of ours sent twice", "cookie", name, "path",
+	       r->path, NULL);
+	struct html h = { 0 };
+	HTML(&h,
+	     "<h1>Your browser sent a cookie twice</h1>"
+	     "<p class=\"lead\">Nothing was changed. Your browser sent this site's cookie "
+	     "“{{name}}” twice: another site under the same domain may have set one of them, "
+	     "and this site cannot tell which is its own.</p>"
+	     "<p>Clear this site's cookies in your browser, then reload the page.</p>",
+	     "name", name);
+	page_send(r, 400, "Cookie sent twice", NULL, &h);
 	html_free(&h);
 }

@@ -20,14 +20,16 @@ struct frontend_config {
 	int backend_connect_timeout_ms, backend_timeout_ms;
 	const char *secret_key, *secret_key_file;
 	int dev_insecure_secret;
-	int csrf_ttl;  /* seconds a form stays valid */
+	int csrf_ttl;      /* seconds a form stays valid */
+	int cookie_secure; /* COOKIE_SECURE: __Host- names and Secure even without TLS */
 	int page_size; /* names per list page */
 	struct pool_config pool;
 	struct log_config log;
 };
 
 /* BACKEND_URL, BACKEND_CONNECT_TIMEOUT_MS, BACKEND_TIMEOUT_MS, SECRET_KEY(_FILE),
- * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, PAGE_SIZE, into a struct frontend_config. */
+ * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, COOKIE_SECURE, PAGE_SIZE, into a struct
+ * frontend_config. */
 extern const struct setting frontend_settings[];
 
 /* The signing key from SECRET_KEY / SECRET_KEY_FILE (or, with DEV_INSECURE_SECRET=1, a
@@ -38,6 +40,7 @@ void frontend_key_load(const struct frontend_config *cfg, struct sign_key *key);
 struct frontend {
 	struct sign_key key;   /* SECRET_KEY: signs CSRF tokens and the flash cookie */
 	long csrf_ttl;         /* CSRF_TOKEN_TTL */
+	int cookie_secure;     /* COOKIE_SECURE (site_cookies.h) */
 	long page_size;        /* PAGE_SIZE */
 	struct api_client api; /* this worker's backend connection (worker_init) */
 };

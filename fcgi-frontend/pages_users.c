@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "log.h"
 #include "response.h"
+#include "site_cookies.h"
 #include "urlencoded.h"
 #include "users_contract.h"
 
@@ -78,6 +79,14 @@ static void name_field(struct html *h, const char *label, const char *value, con
 		     "value", value ? value : "");
 	}
 	HTML_LIT(h, "</div>");
+}
+
+/* The backend's 409 says whether the name is taken or looks like one that is. */
+static const char *conflict_message(const struct api_error *e)
+{
+	if (strncmp(e->field_message, "looks like", 10) == 0)
+		return "That name looks too much like one that is taken. Choose another.";
+	return "That name is taken. Choose another.";
 }
 
 static void redirect_with_flash(struct request *r, const struct frontend *fe, const char *location,
@@ -153,7 +162,7 @@ static void page_list(struct request *r, void *svc)
 	snprintf(total, sizeof total, "%lld%s", users.total, users.total_exact ? "" : "+");
 	if (*q)
 		HTML(&h,
-		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “{{q}}” · "
+		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “<bdi>{{q}}</bdi>” · "
 		     "<a href=\"/\">show all</a></span>"
 		     "<a href=\"/users/new\">Add a user</a></div>\n",
 		     "total", total, "noun", users.total == 1 ? "name" : "names", "q", q);
@@ -168,7 +177,7 @@ static void page_list(struct request *r, void *svc)
 			HTML_LIT(&h, "<p class=\"empty\">There are no users on this page. "
 			             "<a href=\"/\">Go to the first page</a>.</p>\n");
 		else if (*q)
-			HTML(&h, "<p class=\"empty\">No user’s name starts with “{{q}}”.</p>\n",
+			HTML(&h, "<p class=\"empty\">No user’s name starts with “<bdi>{{q}}</bdi>”.</p>\n",
 			     "q", q);
 		else
 			HTML_LIT(&h, "<p class=\"empty\">There are no users yet. "
@@ -179,7 +188,7 @@ static void page_list(struct request *r, void *svc)
 			char id[24];
 			snprintf(id, sizeof id, "%lld", users.items[i].id);
 			HTML(&h,
-			     "<li><a href=\"/users/{{id}}\"><span class=\"name\">{{name}}</span>"
+			     "<li><a href=\"/users/{{id}}\"><span class=\"name\"><bdi>{{name}}</bdi></span>"
 			     "<span class=\"go\" aria-hidden=\"true\">View ›</span></a></li>\n",
 			     "id", id, "name", users.items[i].name);
 		}
@@ -217,7 +226,7 @@ static void render_new(struct request *r, const struct frontend *fe, int status,
                        const char *error)
 {
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, token) != 0) {
+	if (browser_csrf_token(r, fe, "/users", token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
@@ -264,7 +273,12 @@ static void page_create(struct request *r, void *svc)
 		return;
 	}
 	case API_CONFLICT:
-		render_new(r, fe, 409, raw, "That name is taken. Choose another.");
+		render_new(r, fe, 409, raw, conflict_message(&e));
+		return;
+	case API_FULL:
+		render_new(r, fe, 507, raw,
+		           "No user can be added: every user number has been used. Tell the "
+		           "directory's operator.");
 		return;
 	case API_INVALID:
 		render_new(r, fe, 422, raw, *e.field_message ? e.field_message : e.detail);
@@ -281,18 +295,19 @@ static void render_user(struct request *r, const struct frontend *fe, int status
                         const struct api_user *u, const char *flash, const char *value,
                         const char *error)
 {
+	char id[24], when[64], action[64];
+	snprintf(id, sizeof id, "%lld", u->id);
+	snprintf(action, sizeof action, "/users/%s", id);
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, token) != 0) {
+	if (browser_csrf_token(r, fe, action, token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
-	char id[24], when[64];
-	snprintf(id, sizeof id, "%lld", u->id);
 	human_time(u->created_at, when, sizeof when);
 	struct html h = { 0 };
 	HTML(&h,
 	     "<p><a href=\"/\">‹ All users</a></p>"
-	     "<h1>{{name}}</h1>\n"
+	     "<h1><bdi>{{name}}</bdi></h1>\n"
 	     "<dl class=\"facts\"><dt>User number</dt><dd>{{id}}</dd>",
 	     "name", u->name, "id", id);
 	if (*u->created_at)
@@ -309,7 +324,7 @@ static void render_user(struct request *r, const struct frontend *fe, int status
 	     "<div class=\"actions\"><button type=\"submit\">Rename</button></div></form>\n"
 	     "<section class=\"card\"><h2>Delete</h2>"
 	     "<p>Remove this user from the directory.</p>"
-	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete {{name}}…"
+	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete <bdi>{{name}}</bdi>…"
 	     "</a></p></section>\n",
 	     "id", id, "name", u->name);
 	page_send(r, status, u->name, flash, &h);
@@ -366,7 +381,7 @@ static void page_rename(struct request *r, void *svc)
 		}
 		case API_CONFLICT:
 			status = 409;
-			problem = "That name is taken. Choose another.";
+			problem = conflict_message(&e);
 			break;
 		case API_INVALID:
 			problem = *e.field_message ? e.field_message : e.detail;
@@ -398,24 +413,25 @@ static void page_confirm_delete(struct request *r, void *svc)
 		page_api_error(r, &e);
 		return;
 	}
+	char id[24], action[64];
+	snprintf(id, sizeof id, "%lld", u.id);
+	snprintf(action, sizeof action, "/users/%s/delete", id);
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, token) != 0) {
+	if (browser_csrf_token(r, fe, action, token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
-	char id[24];
-	snprintf(id, sizeof id, "%lld", u.id);
 	struct html h = { 0 };
 	HTML(&h,
-	     "<p><a href=\"/users/{{id}}\">‹ Back to {{name}}</a></p>"
-	     "<h1>Delete {{name}}?</h1>\n"
-	     "<p class=\"lead\">This removes {{name}} from the directory. It cannot be "
+	     "<p><a href=\"/users/{{id}}\">‹ Back to <bdi>{{name}}</bdi></a></p>"
+	     "<h1>Delete <bdi>{{name}}</bdi>?</h1>\n"
+	     "<p class=\"lead\">This removes <bdi>{{name}}</bdi> from the directory. It cannot be "
 	     "undone.</p>\n"
 	     "<form method=\"post\" action=\"/users/{{id}}/delete\">",
 	     "id", id, "name", u.name);
 	csrf_field(&h, token);
 	HTML(&h,
-	     "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete {{name}}"
+	     "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete <bdi>{{name}}</bdi>"
 	     "</button><a class=\"button secondary\" href=\"/users/{{id}}\">Cancel</a></div>"
 	     "</form>\n",
 	     "name", u.name, "id", id);
@@ -441,7 +457,18 @@ static void page_delete(struct request *r, void *svc)
 
 /* ---- the CSRF check of every ROUTE_CSRF form, and the routes ---- */
 
-/* The form's token against the browser's cookie (csrf.h); 403 when refused. */
+/* Every request: one of our cookies sent twice is cookie tossing (site_cookies.h). */
+static int admit(struct request *r, void *svc)
+{
+	(void)svc;
+	const char *twice = site_cookies_duplicate(r);
+	if (!twice)
+		return 0;
+	page_cookie_twice(r, twice);
+	return -1;
+}
+
+/* The form's origin and token (browser.h); 403 when refused. */
 static int check_csrf(struct request *r, void *svc)
 {
 	const struct frontend *fe = svc;
@@ -486,5 +513,6 @@ const struct http_app frontend_http = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],
 	.error = frontend_error,
+	.admit = admit,
 	.check_csrf = check_csrf,
 };

@@ -185,6 +185,7 @@ static int validate_inputs(struct request *r)
 		if (rc != 0) {
 			request_add_error(r, d->name, "%s", why[0] ? why : "is not valid");
 			failed |= 1u << d->src;
+			free(r->in[i].owned);
 			memset(&r->in[i], 0, sizeof r->in[i]);
 			continue;
 		}
@@ -242,6 +243,8 @@ static int check_csrf(struct request *r, void *svc)
 static void dispatch(struct request *r, void *svc)
 {
 	const struct http_app *app = r->app;
+	if (app->admit && app->admit(r, svc) != 0)
+		return;
 	unsigned allowed = 0;
 	enum route_result rr = router_match(app->routes, app->nroutes, r->method, r->path,
 	                                    &r->route, &r->path_params, &allowed);

@@ -1,6 +1,7 @@
 /*
  * http: the request path of a service, top to bottom: parse → route → read and parse
- * the body → check CSRF → validate → handle → respond → access log. A service declares
+ * the body → check CSRF → validate → handle → respond → access log (an app's admit
+ * hook may answer first, before routing). A service declares
  * its routes in a struct http_app and runs under the pool with .handle =
  * http_pool_handle, .handler_data = &its http_app and .svc = its service struct; it
  * never touches FastCGI itself.
@@ -34,6 +35,10 @@ struct http_app {
 	 * errors. It needs no service state, so it works when the service is broken.
 	 * NULL: resp_problem. */
 	void (*error)(struct request *r, int status, const char *detail);
+	/* Before routing, for every request: 0 to go on, else answer and return -1 (the
+	 * frontend refuses a request that carries one of its cookies twice). NULL: all
+	 * requests go on. */
+	int (*admit)(struct request *r, void *svc);
 	/* For ROUTE_CSRF routes: 0 when the form's token is valid, else answer (403) and
 	 * return -1. A ROUTE_CSRF route in an app without it answers 500. */
 	int (*check_csrf)(struct request *r, void *svc);

@@ -115,6 +115,8 @@ void request_free(struct request *r)
 	params_free(&r->path_params);
 	cJSON_Delete(r->json);
 	free(r->body);
+	for (size_t i = 0; r->in && i < r->nin; i++)
+		free(r->in[i].owned);
 	free(r->in);
 	free(r->errors);
 	free(r->resp_headers);

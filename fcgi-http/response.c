@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "validate.h"
 
 static const struct {
@@ -41,6 +42,7 @@ static const struct {
 	{ 502, "Bad Gateway" },
 	{ 503, "Service Unavailable" },
 	{ 504, "Gateway Timeout" },
+	{ 507, "Insufficient Storage" },
 };
 
 const char *http_status_text(int status)
@@ -135,8 +137,15 @@ void resp_problem(struct request *r, int status, const char *detail)
 	cJSON_AddStringToObject(p, "type", "about:blank");
 	cJSON_AddStringToObject(p, "title", http_status_text(status));
 	cJSON_AddNumberToObject(p, "status", status);
-	if (detail)
-		cJSON_AddStringToObject(p, "detail", detail);
+	if (detail) {
+		size_t n = strlen(detail), cap = 3 * n + 1; /* one U+FFFD per bad byte */
+		char *valid = malloc(cap);
+		if (valid) {
+			utf8_repair(valid, cap, detail, n);
+			cJSON_AddStringToObject(p, "detail", valid);
+			free(valid);
+		}
+	}
 	if (r->nerrors) {
 		cJSON *errs = cJSON_AddArrayToObject(p, "errors");
 		for (size_t i = 0; errs && i < r->nerrors; i++) {
@@ -180,9 +189,13 @@ void request_add_error(struct request *r, const char *field, const char *fmt, ..
 			return;
 	}
 	struct field_error *e = &r->errors[r->nerrors++];
-	snprintf(e->field, sizeof e->field, "%s", field);
+	/* Both may hold what the client sent (a JSON member name with invalid bytes):
+	 * repaired, so the answer is valid UTF-8 and never cut inside a character. */
+	utf8_repair(e->field, sizeof e->field, field, strlen(field));
+	char message[sizeof e->message];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
+	utf8_repair(e->message, sizeof e->message, message, strlen(message));
 }

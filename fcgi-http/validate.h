@@ -37,6 +37,7 @@ struct input {
 	const char *str; /* the validated text (NUL-terminated; owned by the request) */
 	size_t len;
 	long long num; /* for the integer validators */
+	char *owned;   /* text a validator made (a normalized name); freed with the request */
 };
 
 struct input_def;

@@ -4,6 +4,8 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
 {
 	unsigned char c = s[0];
@@ -74,4 +76,24 @@ int utf8_has_control(const char *s, size_t n)
 		i += len;
 	}
 	return 0;
+}
+
+size_t utf8_repair(char *dst, size_t cap, const char *s, size_t n)
+{
+	static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+	const unsigned char *p = (const unsigned char *)s;
+	size_t at = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned long cp;
+		size_t len = utf8_next(p + i, n - i, &cp);
+		const char *piece = len ? s + i : replacement;
+		size_t plen = len ? len : sizeof replacement - 1;
+		if (at + plen + 1 > cap)
+			break;
+		memcpy(dst + at, piece, plen);
+		at += plen;
+		i += len ? len : 1;
+	}
+	dst[at] = '\0';
+	return at;
 }

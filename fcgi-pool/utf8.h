@@ -17,6 +17,15 @@ size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
 /* Number of code points in s[0..n), or -1 when s is not valid UTF-8. */
 long utf8_count(const char *s, size_t n);
 
+/*
+ * Copy s[0..n) into dst (capacity cap > 0, always NUL-terminated) as valid UTF-8: each
+ * byte that does not start a well-formed sequence becomes U+FFFD, and a value too long
+ * for dst is cut before the first character that does not fit (never inside one).
+ * Returns the bytes written (without the NUL). For text that goes back to a client in
+ * an answer (field names and messages of problem+json) whatever it was sent.
+ */
+size_t utf8_repair(char *dst, size_t cap, const char *s, size_t n);
+
 /* 1 when s[0..n) contains a control character (C0, DEL or C1: U+0080..U+009F). The
  * input must be valid UTF-8. */
 int utf8_has_control(const char *s, size_t n);

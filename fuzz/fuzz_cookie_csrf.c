@@ -1,7 +1,10 @@
 /*
  * fuzz_cookie_csrf: the Cookie header and CSRF tokens, both attacker-controlled.
- * Input: "COOKIE-HEADER\nTOKEN". Properties: cookie_get never overruns; a token is
- * accepted only when it is exactly the token the key makes for that cookie and expiry.
+ * Input: "COOKIE-HEADER\nACTION\nTOKEN". Properties: cookie_get and cookie_count never
+ * overrun and agree (a header that cookie_get finds a cookie in counts it at least
+ * once); a cookie counted twice is what site_cookies_duplicate refuses; a token is
+ * accepted only when it is exactly the token the key makes for that cookie, form
+ * (action) and expiry, and a genuine token for one form fails for another.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -10,8 +13,25 @@
 
 #include "cookie.h"
 #include "csrf.h"
+#include "site_cookies.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The next line of *s (cut at '\n'), or "" at the end. */
+static char *next_line(char **s)
+{
+	char *line = *s;
+	if (!line)
+		return "";
+	char *nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*s = nl + 1;
+	} else {
+		*s = NULL;
+	}
+	return line;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,33 +41,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
-	char *token = strchr(s, '\n');
-	if (token)
-		*token++ = '\0';
-	else
-		token = "";
+	char *rest = s;
+	char *header = next_line(&rest);
+	char *action = next_line(&rest);
+	char *token = next_line(&rest);
 
 	char cookie[CSRF_COOKIE_LEN + 1];
-	if (cookie_get(s, CSRF_COOKIE, cookie, sizeof cookie) != 0)
+	int found = cookie_get(header, "csrf", cookie, sizeof cookie) == 0;
+	if (!found)
 		cookie[0] = '\0';
+	int count = cookie_count(header, "csrf");
+	if (found && count < 1)
+		abort(); /* the reader saw a cookie the duplicate check does not count */
+
 	time_t now = 1700000000;
-	if (csrf_check(&key, cookie, token, now) == CSRF_OK) {
+	if (csrf_check(&key, cookie, action, token, now) == CSRF_OK) {
 		long long expiry = strtoll(token, NULL, 10);
 		char good[CSRF_TOKEN_MAX];
-		if (csrf_token(&key, cookie, now, (long)(expiry - now), good) != 0 ||
+		if (csrf_token(&key, cookie, action, now, (long)(expiry - now), good) != 0 ||
 		    strcmp(good, token) != 0)
 			abort(); /* accepted something the key did not make */
 	}
-	/* A genuine token for this cookie passes, and fails with one flipped digit. */
-	if (csrf_cookie_valid(cookie)) {
+	/* A genuine token for this cookie and form passes, and fails with one flipped
+	 * digit or for another form. */
+	if (csrf_cookie_valid(cookie) && strlen(action) < CSRF_ACTION_MAX) {
 		char good[CSRF_TOKEN_MAX];
-		if (csrf_token(&key, cookie, now, 3600, good) != 0)
+		if (csrf_token(&key, cookie, action, now, 3600, good) != 0)
 			abort();
-		if (csrf_check(&key, cookie, good, now) != CSRF_OK)
+		if (csrf_check(&key, cookie, action, good, now) != CSRF_OK)
+			abort();
+		char other[CSRF_ACTION_MAX + 2];
+		snprintf(other, sizeof other, "%sx", action);
+		if (csrf_check(&key, cookie, other, good, now) == CSRF_OK)
 			abort();
 		size_t n = strlen(good);
 		good[n - 1] = good[n - 1] == '0' ? '1' : '0';
-		if (csrf_check(&key, cookie, good, now) == CSRF_OK)
+		if (csrf_check(&key, cookie, action, good, now) == CSRF_OK)
 			abort();
 	}
 	free(s);

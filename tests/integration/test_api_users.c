@@ -1,8 +1,9 @@
 /*
  * The users API through nginx against the real database: create, read, list with
  * paging and prefix search, rename, delete, and every error answer of the contract
- * (400, 404, 405 with Allow, 409, 413, 415, 422 with field errors). Names with quotes,
- * backslashes, %, _, SQL fragments and 4-byte UTF-8 must come back byte for byte.
+ * (400, 404, 405 with Allow, 409, 413, 415, 422 with field errors, 507). Names with
+ * quotes, backslashes, %, _, SQL fragments and 4-byte UTF-8 must come back byte for
+ * byte; the names that impersonate others (issue 20) are refused or held apart.
  */
 #include <check.h>
 #include <stdint.h>
@@ -317,7 +318,9 @@ START_TEST(validation_errors)
 		  "must be 1 to 30 characters" },
 		{ "{\"userName\":42}", "userName", "must be a string" },
 		{ "{\"userName\":\"a\\nb\"}", "userName", "must not contain control characters" },
-		{ "{\"userName\":\" padded\"}", "userName", "must not start or end with a space" },
+		{ "{\"userName\":\"   \"}", "userName", "must be 1 to 30 characters" },
+		{ "{\"userName\":\"Bob\\u200b\"}", "userName",
+		  "must not contain invisible or formatting characters" },
 		{ "{\"userName\":\"ok\",\"admin\":true}", "admin", "is not a known field" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -333,6 +336,129 @@ START_TEST(validation_errors)
 	ck_assert_int_eq(h_json_request("PATCH", "/api/v1/users/1", "{\"userName\":\"\"}", &r), 0);
 	cJSON_Delete(problem(&r, 422));
 	h_resp_free(&r);
+}
+END_TEST
+
+/* POST name; assert the status, and for a problem the userName message; the new
+ * user's id (forgotten at exit) or 0. */
+static long post_name(const char *name, long status, const char *message)
+{
+	struct h_resp r;
+	char *body = h_user_body(name);
+	ck_assert_int_eq(h_json_request("POST", "/api/v1/users", body, &r), 0);
+	free(body);
+	long id = 0;
+	if (status == 201) {
+		ck_assert_msg(r.status == 201, "%s: %ld %s", name, r.status, r.body);
+		cJSON *j = h_body_json(&r);
+		id = num_of(j, "id");
+		h_forget_user(id);
+		cJSON_Delete(j);
+	} else {
+		cJSON *p = problem(&r, status);
+		const char *m = field_error(p, "userName");
+		ck_assert_msg(m && strcmp(m, message) == 0, "%s: %s", name, r.body);
+		cJSON_Delete(p);
+	}
+	h_resp_free(&r);
+	return id;
+}
+
+/* Issue 20: the names the attack put side by side, each now refused or held apart. */
+START_TEST(impersonating_names_refused)
+{
+	char *u = h_unique("");
+	char nfc[64], nfd[64], sql[200];
+	/* "José" in NFC, then in NFD: one name, stored as NFC. */
+	snprintf(nfc, sizeof nfc, "Jos\xc3\xa9%s", u);
+	snprintf(nfd, sizeof nfd, "Jose\xcc\x81%s", u);
+	long id = post_name(nfd, 201, NULL);
+	snprintf(sql, sizeof sql, "SELECT HEX(userName) FROM users WHERE id = %ld", id);
+	char *hex = h_sql_value(NULL, sql);
+	ck_assert_msg(strncmp(hex, "4A6F73C3A9", 10) == 0, "stored %s, not NFC", hex);
+	free(hex);
+	post_name(nfc, 409, "is taken");
+	/* The seed user Bob and its impersonations. */
+	post_name("Bob\xe2\x80\x8b", 422, "must not contain invisible or formatting characters");
+	post_name("\xe2\x80\xae"
+	          "boB",
+	          422, "must not contain text-direction controls");
+	post_name("\xd0\x92\xd0\xbe"
+	          "b",
+	          409, "looks like a name that is taken"); /* Cyrillic */
+	post_name("B0b", 409, "looks like a name that is taken");
+	post_name("BOB", 409, "is taken");
+	post_name("\xef\xbc\xa2\xef\xbd\x8f\xef\xbd\x82", 422,
+	          "must use plain letters, not full-width or other compatibility forms");
+	post_name("\xe3\x85\xa4", 422, "must not contain invisible or formatting characters");
+	post_name("\xe2\x80\x8b\xe2\x80\x8b", 422,
+	          "must not contain invisible or formatting characters");
+	post_name("\xe2\xa0\x80", 422, "must not contain invisible or formatting characters");
+	ck_assert_int_eq(h_sql_count(NULL, "SELECT 1 FROM users WHERE nameKey LIKE 'bob%' OR "
+	                                   "HEX(userName) LIKE '%E2808B%' OR HEX(userName) LIKE "
+	                                   "'%E280AE%'"),
+	                 1); /* Bob alone */
+	/* Renaming to a look-alike is refused the same way. */
+	char other[64];
+	snprintf(other, sizeof other, "Other%s", u);
+	long oid = post_name(other, 201, NULL);
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/users/%ld", oid);
+	struct h_resp r;
+	ck_assert_int_eq(h_json_request("PATCH", path, "{\"userName\":\"\u0412\u043eb\"}", &r), 0);
+	cJSON *p = problem(&r, 409);
+	ck_assert_str_eq(field_error(p, "userName"), "looks like a name that is taken");
+	cJSON_Delete(p);
+	h_resp_free(&r);
+	/* Surrounding spaces are trimmed (documented), and a search typed in NFD finds the
+	 * NFC name. */
+	char padded[80], trimmed[64];
+	snprintf(trimmed, sizeof trimmed, "Trim %s", u);
+	snprintf(padded, sizeof padded, "  %s\xc2\xa0", trimmed);
+	id = post_name(padded, 201, NULL);
+	snprintf(path, sizeof path, "/api/v1/users/%ld", id);
+	ck_assert_int_eq(h_get(path, &r), 0);
+	cJSON *j = h_body_json(&r);
+	ck_assert_str_eq(str_of(j, "userName"), trimmed);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	char q[160];
+	snprintf(q, sizeof q, "/api/v1/users?q=Jose%%CC%%81%s", u);
+	ck_assert_int_eq(h_get(q, &r), 0);
+	j = h_body_json(&r);
+	ck_assert_int_eq(num_of(j, "total"), 1);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	free(u);
+}
+END_TEST
+
+/* Issue 20: when the id runs out the API said 500; now 507 with a clear problem. */
+START_TEST(id_exhaustion_is_507)
+{
+	ck_assert_int_eq(h_sql(NULL, "ALTER TABLE users AUTO_INCREMENT = 4294967295"), 0);
+	char *a = h_unique("Last"), *b = h_unique("Past");
+	long id = post_name(a, 201, NULL);
+	ck_assert_int_eq(id, 4294967295L);
+	struct h_resp r;
+	char *body = h_user_body(b);
+	ck_assert_int_eq(h_json_request("POST", "/api/v1/users", body, &r), 0);
+	cJSON *p = problem(&r, 507);
+	ck_assert_msg(strstr(str_of(p, "detail"), "no user id is left") != NULL, "%s", r.body);
+	cJSON_Delete(p);
+	h_resp_free(&r);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE userName = '%s'", b);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 0);
+	/* Put the counter back for the tests after this one. */
+	ck_assert_int_eq(h_json_request("DELETE", "/api/v1/users/4294967295", NULL, &r), 0);
+	ck_assert_int_eq(r.status, 204);
+	h_resp_free(&r);
+	ck_assert_int_eq(h_sql(NULL, "ALTER TABLE users AUTO_INCREMENT = 1"), 0);
+	post_name(b, 201, NULL);
+	free(body);
+	free(a);
+	free(b);
 }
 END_TEST
 
@@ -692,6 +818,8 @@ int main(void)
 	tcase_add_test(tc, duplicate_names_conflict);
 	tcase_add_test(tc, concurrent_creates_one_winner);
 	tcase_add_test(tc, validation_errors);
+	tcase_add_test(tc, impersonating_names_refused);
+	tcase_add_test(tc, id_exhaustion_is_507);
 	tcase_add_test(tc, malformed_and_wrong_type_bodies);
 	tcase_add_test(tc, body_too_large);
 	tcase_add_test(tc, not_found_and_methods);

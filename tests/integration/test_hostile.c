@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "utf8.h"
 
 /* ---- raw HTTP to nginx ---------------------------------------------------------- */
 
@@ -232,6 +233,41 @@ START_TEST(invalid_utf8_and_nul)
 }
 END_TEST
 
+/* Issue 20, point 5: a JSON member name with invalid bytes came back raw in
+ * errors[].field. Every answer must be valid UTF-8, whatever was sent. */
+START_TEST(answers_are_valid_utf8)
+{
+	static const struct {
+		const char *body;
+	} cases[] = {
+		{ "{\"userName\":\"a\",\"x\xff\xfey\":1}" },   /* bad bytes in a member name */
+		{ "{\"\xc0\xaf\":1,\"userName\":\"a\"}" },     /* an overlong one */
+		{ "{\"userName\":\"a\",\"\xed\xa0\x80\":1}" }, /* a surrogate */
+		{ "{\"userName\":\"a\",\"\xe2\x82\":1}" },     /* a cut sequence */
+		{ "{\"userName\":\"\xff\"}" },                 /* bad bytes in a value */
+		{ "{\"userName\":\"a\",\"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3"
+		  "\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3"
+		  "\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		  "\xc3\xa9\":1}" }, /* a member name longer than the field holds, cut between
+		                        characters */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct h_resp r;
+		ck_assert_int_eq(h_request("POST", "/api/v1/users", "application/json",
+		                           cases[i].body, SIZE_MAX, &r),
+		                 0);
+		ck_assert_msg(r.status == 400 || r.status == 422, "case %zu: %ld", i, r.status);
+		ck_assert_msg(utf8_count(r.body, r.body_len) >= 0,
+		              "case %zu: the answer is not valid UTF-8: %s", i, r.body);
+		cJSON *j = cJSON_Parse(r.body);
+		ck_assert_msg(j != NULL, "case %zu: not JSON: %s", i, r.body);
+		cJSON_Delete(j);
+		h_resp_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(path_traversal)
 {
 	static const char *paths[] = {
@@ -245,8 +281,8 @@ START_TEST(path_traversal)
 		         paths[i]);
 		int st = raw(req, strlen(req), 0, out, sizeof out);
 		ck_assert_msg(strstr(out, "root:x:0:0") == NULL, "%s served /etc/passwd", paths[i]);
-		/* nginx normalises "/api/v1/users/1/../../../backend" to "/backend": a 200 of
-		 * the API is fine there, a file outside the roots never is. */
+		/* nginx normalises "/api/v1/users/1/../../../backend" to "/backend": a 200
+		 * of the API is fine there, a file outside the roots never is. */
 		ck_assert_msg(st == 400 || st == 403 || st == 404 ||
 		                      (st == 200 && strstr(out, "userName")),
 		              "%s: %d", paths[i], st);
@@ -511,6 +547,7 @@ int main(void)
 	tcase_add_test(tc, content_length_shorter_than_body);
 	tcase_add_test(tc, bad_content_length);
 	tcase_add_test(tc, invalid_utf8_and_nul);
+	tcase_add_test(tc, answers_are_valid_utf8);
 	tcase_add_test(tc, path_traversal);
 	tcase_add_test(tc, sql_injection_is_data);
 	tcase_add_test(tc, xss_payload_in_json);

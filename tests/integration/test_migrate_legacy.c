@@ -2,8 +2,9 @@
  * Upgrading a database the old Flask system left behind — database with a table
  * users (userName varchar(30) NOT NULL), latin1, no key — in place: every row kept,
  * in its order, ids numbered in that order; duplicate names (ignoring case) stop the
- * upgrade with the names listed and the table untouched. Each test uses a throwaway
- * database on the test stack's MariaDB.
+ * upgrade with the names listed and the table untouched. The same for names that look
+ * alike or that the name rule refuses (005, issue 20), and a stopped 005 resumes. Each
+ * test uses a throwaway database on the test stack's MariaDB.
  */
 #include <check.h>
 #include <stdio.h>
@@ -34,14 +35,21 @@ static void make_legacy(const char *const rows[], size_t n)
 	         h_env("DB_USER"), dbname, h_env("MYSQL_SOCKET"));
 }
 
-static int migrate(char **out)
+/* Run `fcgi-backend migrate` with the migrations of dir ("sql": all of them). */
+static int migrate_from(const char *dir_path, char **out)
 {
 	char pw[256];
 	snprintf(pw, sizeof pw, "DATABASE_PASSWORD=%s", h_env("DB_PASS"));
-	char dir[] = "MIGRATIONS_DIR=sql";
+	char dir[512];
+	snprintf(dir, sizeof dir, "MIGRATIONS_DIR=%s", dir_path);
 	const char *env[] = { uri_env, pw, dir, NULL };
 	const char *args[] = { "migrate", NULL };
 	return h_backend(env, args, out);
+}
+
+static int migrate(char **out)
+{
+	return migrate_from("sql", out);
 }
 
 static void drop_legacy(void)
@@ -100,9 +108,16 @@ START_TEST(upgrade_keeps_rows_and_order)
 	ck_assert_str_eq(count, "6");
 	char *created = h_sql_value(dbname, "SELECT COUNT(*) FROM users WHERE createdAt IS NULL");
 	ck_assert_str_eq(created, "0");
-	/* the new key works: 'bob' is taken now */
-	ck_assert_uint_eq(h_sql_errno(dbname, "INSERT INTO users (userName) VALUES ('bob')"),
+	/* the new keys work: 'bob' is taken now, and so is anything that looks like it */
+	ck_assert_uint_eq(h_sql_errno(dbname, "INSERT INTO users (userName, nameSkeleton) "
+	                                      "VALUES ('bob', 'x')"),
 	                  1062 /* ER_DUP_ENTRY */);
+	char *skeleton = h_sql_value(dbname, "SELECT nameSkeleton FROM users WHERE id = 2");
+	ck_assert_str_eq(skeleton, "bob"); /* "Bob": confusable skeleton, case-folded */
+	free(skeleton);
+	ck_assert_uint_eq(h_sql_errno(dbname, "INSERT INTO users (userName, nameSkeleton) "
+	                                      "VALUES ('B0b', 'bob')"),
+	                  1062);
 
 	/* running it again changes nothing */
 	rc = migrate(&out);
@@ -166,6 +181,132 @@ START_TEST(duplicates_stop_the_upgrade)
 }
 END_TEST
 
+/* A database migrated up to 004, as this system ran before issue 20, into which the
+ * attack put its look-alikes through the old rule (written here with SQL). */
+static void make_before_005(void)
+{
+	snprintf(dbname, sizeof dbname, "before005_%d", (int)getpid());
+	char sql[512];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
+	ck_assert_int_eq(h_sql("mysql", sql), 0);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s CHARACTER SET utf8mb4", dbname);
+	ck_assert_int_eq(h_sql("mysql", sql), 0);
+	snprintf(uri_env, sizeof uri_env, "DATABASE_URI=mysql://%s@localhost/%s?socket=%s",
+	         h_env("DB_USER"), dbname, h_env("MYSQL_SOCKET"));
+	char dir[] = "/tmp/fcgi-users-migrations-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	static const char *const upto4[] = { "001_legacy_users.sql", "002_users_keys.sql",
+		                             "003_seed_users.sql", "004_user_count.sql" };
+	char cwd[512], from[1024], to[1024];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(from, sizeof from, "%s/sql/%s", cwd, upto4[i]);
+		snprintf(to, sizeof to, "%s/%s", dir, upto4[i]);
+		ck_assert_int_eq(symlink(from, to), 0);
+	}
+	char *out = NULL;
+	int rc = migrate_from(dir, &out);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	free(out);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(to, sizeof to, "%s/%s", dir, upto4[i]);
+		unlink(to);
+	}
+	rmdir(dir);
+}
+
+/* Insert a name given as hex bytes (no quoting problems, exact bytes). */
+static void insert_hex(const char *hex)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO users (userName) VALUES (CONVERT(X'%s' USING utf8mb4))", hex);
+	ck_assert_int_eq(h_sql(dbname, sql), 0);
+}
+
+START_TEST(lookalikes_stop_the_upgrade)
+{
+	make_before_005();                /* Bob, Jay, Matt, Ferg, Mo */
+	insert_hex("D092D0BE62");         /* 6: Cyrillic "Воb" */
+	insert_hex("4A6F73C3A9");         /* 7: "José" (NFC) */
+	insert_hex("4A6F7365CC81");       /* 8: "José" (NFD) */
+	insert_hex("E280AE626F42");       /* 9: U+202E "boB" */
+	insert_hex("426F62E2808B");       /* 10: "Bob" U+200B */
+	insert_hex("EFBCA2EFBD8FEFBD82"); /* 11: full-width "Ｂｏｂ" */
+	insert_hex("4D41545420");         /* 12: "MATT " (collides with Matt once trimmed) */
+	char *before = names();
+	char *out = NULL;
+	int rc = migrate(&out);
+	ck_assert_msg(rc == 1, "exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "005_name_skeleton.sql stopped, nothing changed"), "%s", out);
+	/* Each group that looks alike, with its ids, and each refused name, spelled out. */
+	ck_assert_msg(strstr(out, "2 rows look alike (ids 1, 6): \"Bob\", \"\xd0\x92\xd0\xbe"
+	                          "b\""),
+	              "%s", out);
+	ck_assert_msg(strstr(out, "2 rows look alike (ids 7, 8)"), "%s", out);
+	ck_assert_msg(strstr(out, "2 rows look alike (ids 3, 12)"), "%s", out);
+	ck_assert_msg(strstr(out, "row 9 \"\\u{202E}boB\" is refused by the name rules: it must "
+	                          "not contain text-direction controls"),
+	              "%s", out);
+	ck_assert_msg(strstr(out, "row 10 \"Bob\\u{200B}\" is refused"), "%s", out);
+	ck_assert_msg(strstr(out, "row 11 "), "%s", out);
+	ck_assert_msg(strstr(out, "(6 listed above)"), "%s", out);
+	free(out);
+	/* Nothing changed: no new column, same rows, 005 not recorded. */
+	ck_assert_int_eq(h_sql_count(dbname, "SELECT 1 FROM information_schema.COLUMNS WHERE "
+	                                     "TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' "
+	                                     "AND COLUMN_NAME = 'nameSkeleton'"),
+	                 0);
+	char *after = names();
+	ck_assert_str_eq(after, before);
+	free(after);
+	char *v = h_sql_value(dbname, "SELECT MAX(version) FROM schema_migrations");
+	ck_assert_str_eq(v, "4");
+	free(v);
+
+	/* Fix the data as the message says, and the upgrade goes through. */
+	ck_assert_int_eq(h_sql(dbname, "DELETE FROM users WHERE id IN (6, 8, 9, 10, 11, 12)"), 0);
+	rc = migrate(&out);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "the skeletons of 6 names filled in"), "%s", out);
+	ck_assert_msg(strstr(out, "applied 005_name_skeleton.sql"), "%s", out);
+	free(out);
+	ck_assert_int_eq(h_sql_count(dbname, "SELECT 1 FROM users WHERE nameSkeleton IS NULL"), 0);
+	/* From now on the key refuses a look-alike. */
+	ck_assert_uint_eq(h_sql_errno(dbname, "INSERT INTO users (userName, nameSkeleton) "
+	                                      "VALUES ('Jose', 'jos\xc3\xa9')"),
+	                  1062);
+	/* And again: up to date. */
+	rc = migrate(&out);
+	ck_assert_msg(rc == 0 && strstr(out, "up to date"), "exit %d: %s", rc, out);
+	free(out);
+	free(before);
+	drop_legacy();
+}
+END_TEST
+
+/* A run that stopped after adding the column (a lost connection, a killed Job) is
+ * finished by the next run: the column is not added twice, NULLs are filled. */
+START_TEST(stopped_005_resumes)
+{
+	make_before_005();
+	ck_assert_int_eq(h_sql(dbname, "ALTER TABLE users ADD COLUMN nameSkeleton VARBINARY(720) "
+	                               "NULL"),
+	                 0);
+	ck_assert_int_eq(h_sql(dbname, "UPDATE users SET nameSkeleton = 'bob' WHERE id = 1"), 0);
+	char *out = NULL;
+	int rc = migrate(&out);
+	ck_assert_msg(rc == 0, "exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "a statement skipped: users.nameSkeleton exists"), "%s", out);
+	ck_assert_msg(strstr(out, "the skeletons of 4 names filled in"), "%s", out);
+	free(out);
+	char *sk = h_sql_value(dbname, "SELECT GROUP_CONCAT(nameSkeleton ORDER BY id) FROM users");
+	ck_assert_str_eq(sk, "bob,jay,matt,ferg,mo");
+	free(sk);
+	drop_legacy();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("migrate-legacy");
@@ -173,6 +314,8 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, upgrade_keeps_rows_and_order);
 	tcase_add_test(tc, duplicates_stop_the_upgrade);
+	tcase_add_test(tc, lookalikes_stop_the_upgrade);
+	tcase_add_test(tc, stopped_005_resumes);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -3,7 +3,10 @@
  * pools): the list shows the seeded names; adding a user through the form (token read
  * from the form) redirects and the name appears, and the row is in the database;
  * without a token, with a forged one or with another browser's, 403 and no row; names
- * that look like markup are shown as text; rename (409 taken, 422 invalid) and delete;
+ * that look like markup are shown as text, every name in <bdi>; rename (409 taken, 422
+ * invalid) and delete; issue 20's attacks: cookie tossing (400 for a cookie sent twice,
+ * 403 for a cross-site post), a flash replayed on another browser, a token posting
+ * another form, names that impersonate;
  * every page is valid HTML (tidy); and with the backend pool stopped the list answers
  * the friendly "unavailable" page, and after the stack is started again the list is
  * back. Each "browser" is a libcurl handle with its own cookie jar.
@@ -253,7 +256,7 @@ static long add_via_form(CURL *c, const char *name, struct page *answer)
 static long long id_in_list(const char *body, const char *esc)
 {
 	char needle[512];
-	snprintf(needle, sizeof needle, "<span class=\"name\">%s</span>", esc);
+	snprintf(needle, sizeof needle, "<span class=\"name\"><bdi>%s</bdi></span>", esc);
 	const char *hit = strstr(body, needle);
 	if (!hit)
 		return -1;
@@ -276,7 +279,8 @@ START_TEST(list_shows_seeded_names)
 	const char *names[] = { "Bob", "Jay", "Matt", "Ferg", "Mo" };
 	for (size_t i = 0; i < 5; i++) {
 		char needle[64];
-		snprintf(needle, sizeof needle, "<span class=\"name\">%s</span>", names[i]);
+		snprintf(needle, sizeof needle, "<span class=\"name\"><bdi>%s</bdi></span>",
+		         names[i]);
 		const char *at = strstr(p.body, needle);
 		ck_assert_msg(at != NULL, "%s is not listed", names[i]);
 		ck_assert_msg(at > intro, "%s comes before \"Here are our users:\"", names[i]);
@@ -293,9 +297,9 @@ START_TEST(list_shows_seeded_names)
 	page_free(&p);
 	/* Search by prefix. */
 	ck_assert_int_eq(fetch(c, "GET", "/?q=M", NULL, &p), 200);
-	ck_assert_ptr_nonnull(strstr(p.body, ">Matt<"));
-	ck_assert_ptr_nonnull(strstr(p.body, ">Mo<"));
-	ck_assert_ptr_null(strstr(p.body, ">Bob<"));
+	ck_assert_ptr_nonnull(strstr(p.body, "<bdi>Matt</bdi>"));
+	ck_assert_ptr_nonnull(strstr(p.body, "<bdi>Mo</bdi>"));
+	ck_assert_ptr_null(strstr(p.body, "<bdi>Bob</bdi>"));
 	page_free(&p);
 	curl_easy_cleanup(c);
 }
@@ -328,10 +332,19 @@ START_TEST(add_via_form_redirects_and_lists)
 	page_free(&p);
 	ck_assert_int_eq(rows_named(name), 1);
 	/* An invalid name: 422 with the message beside the field, no row. */
-	ck_assert_int_eq(add_via_form(c, " padded ", &p), 422);
+	ck_assert_int_eq(add_via_form(c, "Bob\xe2\x80\x8b", &p), 422);
 	ck_assert_ptr_nonnull(strstr(p.body, "id=\"userName-error\""));
+	ck_assert_ptr_nonnull(strstr(p.body, "invisible or formatting characters"));
 	page_free(&p);
-	ck_assert_int_eq(rows_named(" padded "), 0);
+	ck_assert_int_eq(rows_named("Bob\xe2\x80\x8b"), 0);
+	/* A look-alike of a name that is taken: 409, and the form says so. */
+	ck_assert_int_eq(add_via_form(c,
+	                              "\xd0\x92\xd0\xbe"
+	                              "b",
+	                              &p),
+	                 409);
+	ck_assert_ptr_nonnull(strstr(p.body, "looks too much like one that is taken"));
+	page_free(&p);
 	delete_named(name);
 	curl_easy_cleanup(c);
 }
@@ -384,6 +397,155 @@ START_TEST(writes_without_valid_token_are_403)
 	ck_assert_int_eq(rows_named(name), 0);
 	curl_easy_cleanup(c);
 	curl_easy_cleanup(other);
+}
+END_TEST
+
+/* A browser without a jar: it sends exactly the Cookie header it is given, plus the
+ * extra request headers (NULL-ended). */
+static long send_raw(const char *method, const char *path, const char *cookie,
+                     const char *const headers[], const char *form, struct page *p)
+{
+	CURL *c = curl_easy_init();
+	ck_assert_ptr_nonnull(c);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	struct curl_slist *h = NULL;
+	for (size_t i = 0; headers && headers[i]; i++)
+		h = curl_slist_append(h, headers[i]);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	if (cookie)
+		curl_easy_setopt(c, CURLOPT_COOKIE, cookie);
+	long st = fetch(c, method, path, form, p);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return st;
+}
+
+/* A browser's csrf cookie value (from its jar) and a token for the form at page. */
+static void cookie_and_token(CURL *c, const char *page, char cookie[128], char tok[128])
+{
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", page, NULL, &p), 200);
+	token_of(&p, tok, 128);
+	page_free(&p);
+	struct curl_slist *jar = NULL;
+	curl_easy_getinfo(c, CURLINFO_COOKIELIST, &jar);
+	cookie[0] = '\0';
+	for (struct curl_slist *k = jar; k; k = k->next) {
+		/* Netscape format: domain flag path secure expiry name value */
+		const char *f = k->data;
+		for (int i = 0; i < 5 && f; i++) {
+			f = strchr(f, '\t');
+			if (f)
+				f++;
+		}
+		if (f && strncmp(f, "csrf\t", 5) == 0)
+			snprintf(cookie, 128, "%s", f + 5);
+	}
+	curl_slist_free_all(jar);
+	ck_assert_msg(cookie[0], "no csrf cookie in the jar");
+}
+
+/* Issue 20, point 2: cookie tossing. An attacker who can plant cookies for the
+ * domain (a sibling subdomain) plants his own csrf cookie before the victim's and posts
+ * with the token he got for it. */
+START_TEST(tossed_cookies_refused)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Tossed");
+	CURL *attacker = browser_new(), *victim = browser_new();
+	char a_cookie[128], a_tok[128], v_cookie[128], v_tok[128];
+	cookie_and_token(attacker, "/users/new", a_cookie, a_tok);
+	cookie_and_token(victim, "/users/new", v_cookie, v_tok);
+	char both[300], *body = form_for(attacker, name, a_tok);
+	snprintf(both, sizeof both, "csrf=%s; csrf=%s", a_cookie, v_cookie);
+	struct page p;
+	ck_assert_int_eq(send_raw("POST", "/users", both, NULL, body, &p), 400);
+	ck_assert_ptr_nonnull(strstr(p.body, "cookie twice"));
+	page_free(&p);
+	/* The same in two Cookie lines. */
+	char one[160], two[160];
+	snprintf(one, sizeof one, "Cookie: csrf=%s", a_cookie);
+	snprintf(two, sizeof two, "Cookie: csrf=%s", v_cookie);
+	const char *lines[] = { one, two, NULL };
+	ck_assert_int_eq(send_raw("POST", "/users", NULL, lines, body, &p), 400);
+	page_free(&p);
+	/* The victim had no cookie yet: only the planted one goes. The token matches it,
+	 * but the browser says the form came from the sibling site. */
+	snprintf(one, sizeof one, "csrf=%s", a_cookie);
+	const char *same_site[] = { "Sec-Fetch-Site: same-site", NULL };
+	ck_assert_int_eq(send_raw("POST", "/users", one, same_site, body, &p), 403);
+	ck_assert_ptr_nonnull(strstr(p.body, "came from another site"));
+	page_free(&p);
+	const char *origin[] = { "Origin: http://evil.example", NULL };
+	ck_assert_int_eq(send_raw("POST", "/users", one, origin, body, &p), 403);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 0);
+	/* From this site's own page the same post is accepted. */
+	const char *own[] = { "Sec-Fetch-Site: same-origin", NULL };
+	ck_assert_int_eq(send_raw("POST", "/users", one, own, body, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 1);
+	delete_named(name);
+	free(body);
+	curl_easy_cleanup(attacker);
+	curl_easy_cleanup(victim);
+}
+END_TEST
+
+/* Issue 20, point 4: a flash captured from one browser showed on another, minutes later. */
+START_TEST(flash_stays_with_its_browser)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Flash");
+	CURL *c = browser_new(), *other = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, name, &p), 303);
+	/* The flash cookie the answer set. */
+	const char *set = strstr(p.headers, "flash=");
+	ck_assert_ptr_nonnull(set);
+	char flash[700];
+	size_t n = strcspn(set + 6, ";\r\n");
+	ck_assert_uint_lt(n, sizeof flash);
+	memcpy(flash, set + 6, n);
+	flash[n] = '\0';
+	page_free(&p);
+	char shown[128];
+	snprintf(shown, sizeof shown, "Added %s.", name);
+	/* Another browser replays it: not shown. */
+	char o_cookie[128], o_tok[128], hdr[1000];
+	cookie_and_token(other, "/users/new", o_cookie, o_tok);
+	snprintf(hdr, sizeof hdr, "csrf=%s; flash=%s", o_cookie, flash);
+	ck_assert_int_eq(send_raw("GET", "/", hdr, NULL, NULL, &p), 200);
+	ck_assert_ptr_null(strstr(p.body, shown));
+	page_free(&p);
+	/* Its own browser sees it. */
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_msg(strstr(p.body, shown) != NULL, "no confirmation \"%s\"", shown);
+	page_free(&p);
+	delete_named(name);
+	curl_easy_cleanup(c);
+	curl_easy_cleanup(other);
+}
+END_TEST
+
+/* Issue 20, point 6: a form token worked for any form. */
+START_TEST(token_of_one_form_posts_no_other)
+{
+	CURL *c = browser_new();
+	char cookie[128], tok[128];
+	cookie_and_token(c, "/users/new", cookie, tok);
+	struct page p;
+	char body[256];
+	snprintf(body, sizeof body, "csrf_token=%s", tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users/1/delete", body, &p), 403);
+	page_free(&p);
+	char *form = form_for(c, "Renamed Bob", tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users/1", form, &p), 403);
+	page_free(&p);
+	free(form);
+	ck_assert_int_eq(rows_named("Bob"), 1);
+	curl_easy_cleanup(c);
 }
 END_TEST
 
@@ -541,7 +703,7 @@ START_TEST(backend_down_gives_friendly_page_then_recovers)
 
 	ck_assert_int_eq(backend_start(), 0);
 	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
-	ck_assert_ptr_nonnull(strstr(p.body, "<span class=\"name\">Bob</span>"));
+	ck_assert_ptr_nonnull(strstr(p.body, "<span class=\"name\"><bdi>Bob</bdi></span>"));
 	page_free(&p);
 	ck_assert_int_eq(rows_named("While Down"), 0);
 	curl_easy_cleanup(c);
@@ -603,6 +765,9 @@ int main(void)
 	tcase_add_test(tc, list_shows_seeded_names);
 	tcase_add_test(tc, add_via_form_redirects_and_lists);
 	tcase_add_test(tc, writes_without_valid_token_are_403);
+	tcase_add_test(tc, tossed_cookies_refused);
+	tcase_add_test(tc, flash_stays_with_its_browser);
+	tcase_add_test(tc, token_of_one_form_posts_no_other);
 	tcase_add_test(tc, markup_names_are_text);
 	tcase_add_test(tc, rename_through_the_form);
 	tcase_add_test(tc, pages_are_valid_html);

@@ -1,13 +1,16 @@
 /*
- * Unit tests for fcgi-frontend/csrf: a token made for a cookie is accepted; a forged,
- * tampered, expired, missing or other-browser token is refused; a malformed cookie is
- * refused; another key's token is refused.
+ * Unit tests for fcgi-frontend/csrf: a token made for a cookie and a form is accepted;
+ * a forged, tampered, expired, missing or other-browser token is refused, and so is a
+ * token made for another form (issue 20: a token used to work for any form); a
+ * malformed cookie is refused; another key's token is refused.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csrf.h"
+
+#define ACTION "/users/7/delete"
 
 static struct sign_key key;
 static char cookie[CSRF_COOKIE_LEN + 1];
@@ -21,30 +24,31 @@ static void setup(void)
 START_TEST(valid_token_accepted)
 {
 	char tok[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&key, cookie, 1000, 3600, tok), 0);
-	ck_assert_int_eq(csrf_check(&key, cookie, tok, 1000), CSRF_OK);
-	ck_assert_int_eq(csrf_check(&key, cookie, tok, 4600), CSRF_OK); /* last second */
+	ck_assert_int_eq(csrf_token(&key, cookie, ACTION, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, tok, 1000), CSRF_OK);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, tok, 4600), CSRF_OK); /* last second */
 }
 END_TEST
 
 START_TEST(forged_tokens_refused)
 {
 	char tok[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&key, cookie, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_token(&key, cookie, ACTION, 1000, 3600, tok), 0);
 	char bad[CSRF_TOKEN_MAX];
 	strcpy(bad, tok);
 	size_t n = strlen(bad);
 	bad[n - 1] = bad[n - 1] == '0' ? '1' : '0'; /* flip the last signature digit */
-	ck_assert_int_eq(csrf_check(&key, cookie, bad, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, bad, 1000), CSRF_FORGED);
 	/* A later expiry with the old signature: extending a token is forging it. */
 	strcpy(bad, tok);
 	bad[0] = '9';
-	ck_assert_int_eq(csrf_check(&key, cookie, bad, 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, cookie, "garbage", 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, cookie, "4600.", 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, cookie, ".abc", 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, cookie, "-5.abc", 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, cookie, "99999999999999999999.ab", 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, bad, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, "garbage", 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, "4600.", 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, ".abc", 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, "-5.abc", 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, "99999999999999999999.ab", 1000),
+	                 CSRF_FORGED);
 }
 END_TEST
 
@@ -53,42 +57,60 @@ START_TEST(other_key_refused)
 	struct sign_key other;
 	ck_assert_int_eq(sign_key_set(&other, "another key, equally long......."), 0);
 	char tok[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&other, cookie, 1000, 3600, tok), 0);
-	ck_assert_int_eq(csrf_check(&key, cookie, tok, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_token(&other, cookie, ACTION, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, tok, 1000), CSRF_FORGED);
 }
 END_TEST
 
 START_TEST(expired_token_refused)
 {
 	char tok[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&key, cookie, 1000, 3600, tok), 0);
-	ck_assert_int_eq(csrf_check(&key, cookie, tok, 4601), CSRF_EXPIRED);
+	ck_assert_int_eq(csrf_token(&key, cookie, ACTION, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, tok, 4601), CSRF_EXPIRED);
 }
 END_TEST
 
 START_TEST(wrong_or_missing_cookie_refused)
 {
 	char tok[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&key, cookie, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_token(&key, cookie, ACTION, 1000, 3600, tok), 0);
 	char other[CSRF_COOKIE_LEN + 1];
 	ck_assert_int_eq(csrf_new_cookie(other), 0);
 	ck_assert_str_ne(other, cookie);
-	ck_assert_int_eq(csrf_check(&key, other, tok, 1000), CSRF_FORGED);
-	ck_assert_int_eq(csrf_check(&key, NULL, tok, 1000), CSRF_NO_COOKIE);
-	ck_assert_int_eq(csrf_check(&key, "", tok, 1000), CSRF_NO_COOKIE);
-	ck_assert_int_eq(csrf_check(&key, "short", tok, 1000), CSRF_NO_COOKIE);
+	ck_assert_int_eq(csrf_check(&key, other, ACTION, tok, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, NULL, ACTION, tok, 1000), CSRF_NO_COOKIE);
+	ck_assert_int_eq(csrf_check(&key, "", ACTION, tok, 1000), CSRF_NO_COOKIE);
+	ck_assert_int_eq(csrf_check(&key, "short", ACTION, tok, 1000), CSRF_NO_COOKIE);
 	char upper[CSRF_COOKIE_LEN + 1];
 	memset(upper, 'A', CSRF_COOKIE_LEN);
 	upper[CSRF_COOKIE_LEN] = '\0';
-	ck_assert_int_eq(csrf_check(&key, upper, tok, 1000), CSRF_NO_COOKIE);
-	ck_assert_int_eq(csrf_token(&key, "short", 1000, 3600, tok), -1);
+	ck_assert_int_eq(csrf_check(&key, upper, ACTION, tok, 1000), CSRF_NO_COOKIE);
+	ck_assert_int_eq(csrf_token(&key, "short", ACTION, 1000, 3600, tok), -1);
+}
+END_TEST
+
+START_TEST(other_form_refused)
+{
+	char tok[CSRF_TOKEN_MAX];
+	ck_assert_int_eq(csrf_token(&key, cookie, ACTION, 1000, 3600, tok), 0);
+	ck_assert_int_eq(csrf_check(&key, cookie, "/users/8/delete", tok, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, "/users", tok, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, "/users/7", tok, 1000), CSRF_FORGED);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, tok, 1000), CSRF_OK);
+	/* The path cannot be stretched into the signed message: "|" inside is just text. */
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION "|x", tok, 1000), CSRF_FORGED);
+	char long_action[CSRF_ACTION_MAX + 1];
+	memset(long_action, 'a', CSRF_ACTION_MAX);
+	long_action[CSRF_ACTION_MAX] = '\0';
+	ck_assert_int_eq(csrf_token(&key, cookie, long_action, 1000, 3600, tok), -1);
+	ck_assert_int_eq(csrf_check(&key, cookie, long_action, tok, 1000), CSRF_FORGED);
 }
 END_TEST
 
 START_TEST(missing_token_refused)
 {
-	ck_assert_int_eq(csrf_check(&key, cookie, NULL, 1000), CSRF_MISSING);
-	ck_assert_int_eq(csrf_check(&key, cookie, "", 1000), CSRF_MISSING);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, NULL, 1000), CSRF_MISSING);
+	ck_assert_int_eq(csrf_check(&key, cookie, ACTION, "", 1000), CSRF_MISSING);
 }
 END_TEST
 
@@ -118,6 +140,7 @@ int main(void)
 	tcase_add_test(tc, other_key_refused);
 	tcase_add_test(tc, expired_token_refused);
 	tcase_add_test(tc, wrong_or_missing_cookie_refused);
+	tcase_add_test(tc, other_form_refused);
 	tcase_add_test(tc, missing_token_refused);
 	tcase_add_test(tc, sign_equal_compares);
 	suite_add_tcase(s, tc);

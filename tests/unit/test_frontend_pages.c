@@ -4,8 +4,10 @@
  * nobody listens on, so these check what the pages do by themselves: the add form
  * and its cookie, CSRF refusals (403, no backend call), validation messages (422),
  * the friendly page when the backend is down (503), 404s, security headers, and
- * that a tampered flash cookie is ignored. The pages against the real backend are
- * tested in tests/integration/test_pages.c.
+ * the flash cookie: signed, bound to its browser and to a time the server checks.
+ * Issue 20's attacks: __Host- cookies over TLS, a cookie sent twice (400), a cross-site
+ * post (403), a token of another form (403), the attack names (422). The pages against the real
+ * backend are tested in tests/integration/test_pages.c.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -106,7 +108,7 @@ START_TEST(new_form_sets_cookie_and_token)
 	ck_assert_int_eq(set_cookie_value("csrf", cookie, sizeof cookie), 0);
 	ck_assert_ptr_nonnull(strstr(d.out, "HttpOnly; SameSite=Lax"));
 	form_token(token, sizeof token);
-	ck_assert_int_eq(csrf_check(&fe.key, cookie, token, time(NULL)), CSRF_OK);
+	ck_assert_int_eq(csrf_check(&fe.key, cookie, "/users", token, time(NULL)), CSRF_OK);
 	/* Labelled input, lang, security headers. */
 	ck_assert_ptr_nonnull(strstr(body_of(), "<label for=\"userName\">"));
 	ck_assert_ptr_nonnull(strstr(body_of(), "<html lang=\"en\">"));
@@ -123,12 +125,47 @@ START_TEST(new_form_sets_cookie_and_token)
 }
 END_TEST
 
-START_TEST(https_cookie_is_secure)
+START_TEST(https_cookie_is_host_prefixed)
 {
 	http_double_serve(&d, &frontend_http, &fe,
 	                  &(struct http_double_request){
 	                          .method = "GET", .uri = "/users/new", .params = { "HTTPS=on" } });
-	ck_assert_ptr_nonnull(strstr(d.out, "SameSite=Lax; Secure"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Set-Cookie: __Host-csrf="));
+	ck_assert_ptr_nonnull(strstr(d.out, "; Path=/; HttpOnly; SameSite=Lax; Secure"));
+	ck_assert_ptr_null(strstr(d.out, "Domain"));
+	char cookie[128], token[CSRF_TOKEN_MAX], hdr[160], body[512];
+	ck_assert_int_eq(set_cookie_value("__Host-csrf", cookie, sizeof cookie), 0);
+	form_token(token, sizeof token);
+	snprintf(body, sizeof body, "userName=Ann&csrf_token=%s", token);
+	/* Over TLS only the __Host- cookie counts: the same value planted as plain "csrf"
+	 * (any sibling subdomain can set that one) is no cookie at all. */
+	snprintf(hdr, sizeof hdr, "csrf=%s", cookie);
+	ck_assert_int_eq(
+	        http_double_serve(&d, &frontend_http, &fe,
+	                          &(struct http_double_request){
+	                                  .method = "POST",
+	                                  .uri = "/users",
+	                                  .cookie = hdr,
+	                                  .body = body,
+	                                  .content_type = "application/x-www-form-urlencoded",
+	                                  .params = { "HTTPS=on" } }),
+	        403);
+	snprintf(hdr, sizeof hdr, "__Host-csrf=%s", cookie);
+	ck_assert_int_eq(
+	        http_double_serve(&d, &frontend_http, &fe,
+	                          &(struct http_double_request){
+	                                  .method = "POST",
+	                                  .uri = "/users",
+	                                  .cookie = hdr,
+	                                  .body = body,
+	                                  .content_type = "application/x-www-form-urlencoded",
+	                                  .params = { "HTTPS=on" } }),
+	        503); /* accepted; the backend is down */
+	/* COOKIE_SECURE=1 does the same without a word from the request. */
+	fe.cookie_secure = 1;
+	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
+	ck_assert_ptr_nonnull(strstr(d.out, "Set-Cookie: __Host-csrf="));
+	fe.cookie_secure = 0;
 }
 END_TEST
 
@@ -171,7 +208,7 @@ START_TEST(expired_token_is_403)
 	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
 	browser(cookie, sizeof cookie, token);
 	char old[CSRF_TOKEN_MAX];
-	ck_assert_int_eq(csrf_token(&fe.key, cookie + 5, time(NULL) - 100, 10, old), 0);
+	ck_assert_int_eq(csrf_token(&fe.key, cookie + 5, "/users", time(NULL) - 100, 10, old), 0);
 	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", old);
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 403);
 	ck_assert_ptr_nonnull(strstr(body_of(), "expired"));
@@ -186,19 +223,106 @@ START_TEST(invalid_name_is_422_beside_the_field)
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
 	ck_assert_ptr_nonnull(strstr(body_of(), "id=\"userName-error\""));
 	ck_assert_ptr_nonnull(strstr(body_of(), "aria-invalid=\"true\""));
-	snprintf(
-	        body, sizeof body,
-	        "userName=%%22%%3E%%3Cimg%%20src%%3Dx%%20onerror%%3Dalert(1)%%3E%%20&csrf_token=%s",
-	        token);
+	/* Markup and a text-direction control (U+202E): refused for the control. */
+	snprintf(body, sizeof body,
+	         "userName=%%22%%3E%%3Cimg%%20src%%3Dx%%20onerror%%3Dalert%%3E%%E2%%80%%AE&csrf_"
+	         "token=%s",
+	         token);
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
+	ck_assert_ptr_nonnull(strstr(body_of(), "text-direction controls"));
 	/* The typed value comes back escaped, never as markup. */
 	ck_assert_ptr_null(strstr(body_of(), "<img"));
 	ck_assert_ptr_nonnull(
-	        strstr(body_of(), "value=\"&quot;&gt;&lt;img src=x onerror=alert(1)&gt; \""));
+	        strstr(body_of(), "value=\"&quot;&gt;&lt;img src=x onerror=alert&gt;\u202E\""));
+	/* Each attack name of issue 20 gets its message beside the field. */
+	static const struct {
+		const char *form, *message;
+	} names[] = {
+		{ "Bob%E2%80%8B", "invisible or formatting characters" },
+		{ "%E2%80%AEboB", "text-direction controls" },
+		{ "%EF%BC%A2%EF%BD%8F%EF%BD%82", "compatibility forms" },
+		{ "%E3%85%A4", "invisible or formatting characters" },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(body, sizeof body, "userName=%s&csrf_token=%s", names[i].form, token);
+		ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
+		ck_assert_msg(strstr(body_of(), names[i].message), "%s: no '%s'", names[i].form,
+		              names[i].message);
+	}
 	snprintf(body, sizeof body, "userName=0123456789012345678901234567890&csrf_token=%s",
 	         token);
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 422);
 	ck_assert_ptr_nonnull(strstr(body_of(), "1 to 30 characters"));
+}
+END_TEST
+
+START_TEST(token_of_another_form_is_403)
+{
+	/* A token from the add form posts nothing else (issue 20: it used to post any). */
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	snprintf(body, sizeof body, "csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users/1/delete", cookie, body), 403);
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users/1", cookie, body), 403);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 503); /* its own form: passes */
+}
+END_TEST
+
+START_TEST(cookie_sent_twice_is_400)
+{
+	/* Cookie tossing (issue 20): the attacker's cookie first, the victim's second, with
+	 * a token the attacker got for his own cookie. */
+	char mine[160], token[CSRF_TOKEN_MAX], body[512], tossed[400];
+	browser(mine, sizeof mine, token);
+	snprintf(tossed, sizeof tossed, "%s; csrf=%s", mine,
+	         "0123456789abcdef0123456789abcdef"
+	         "0123456789abcdef0123456789abcdef");
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users", tossed, body), 400);
+	ck_assert_ptr_nonnull(strstr(body_of(), "cookie twice"));
+	ck_assert_int_eq(serve("GET", "/users/new", tossed, NULL), 400);
+	ck_assert_int_eq(serve("GET", "/users/new", "flash=a; x=1; flash=b", NULL), 400);
+	/* Other sites' cookies, and one of each spelling, are fine. */
+	ck_assert_int_eq(serve("GET", "/users/new", "_ga=1; _ga=2; csrf=x; __Host-csrf=y", NULL),
+	                 200);
+}
+END_TEST
+
+START_TEST(cross_site_post_is_403)
+{
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", token);
+	static const char *const cross[] = { "HTTP_SEC_FETCH_SITE=cross-site",
+		                             "HTTP_SEC_FETCH_SITE=same-site",
+		                             "HTTP_ORIGIN=http://evil.example" };
+	for (size_t i = 0; i < sizeof cross / sizeof cross[0]; i++) {
+		ck_assert_int_eq(
+		        http_double_serve(
+		                &d, &frontend_http, &fe,
+		                &(struct http_double_request){
+		                        .method = "POST",
+		                        .uri = "/users",
+		                        .cookie = cookie,
+		                        .body = body,
+		                        .content_type = "application/x-www-form-urlencoded",
+		                        .params = { cross[i], "HTTP_HOST=users.example" } }),
+		        403);
+		ck_assert_ptr_nonnull(strstr(body_of(), "came from another site"));
+	}
+	ck_assert_int_eq(
+	        http_double_serve(&d, &frontend_http, &fe,
+	                          &(struct http_double_request){
+	                                  .method = "POST",
+	                                  .uri = "/users",
+	                                  .cookie = cookie,
+	                                  .body = body,
+	                                  .content_type = "application/x-www-form-urlencoded",
+	                                  .params = { "HTTP_SEC_FETCH_SITE=same-origin",
+	                                              "HTTP_ORIGIN=http://users.example",
+	                                              "HTTP_HOST=users.example" } }),
+	        503); /* passes; the backend is down */
 }
 END_TEST
 
@@ -227,12 +351,43 @@ START_TEST(not_found_pages)
 }
 END_TEST
 
-START_TEST(flash_is_signed)
+#define BROWSER_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define BROWSER_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* browser_flash_take for a request carrying the cookie header cookies; out gets the text. */
+static int take_flash(const char *cookies, char *out, size_t cap)
 {
-	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
-	/* Make a genuine flash through the module, then tamper with it. */
+	char hdr[1200];
+	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=%s", cookies);
+	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", hdr, NULL };
 	struct request r;
-	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
+	http_double_clear(&d);
+	struct http_io io = http_double_io(&d);
+	ck_assert_int_eq(request_init(&r, envp, &io), 0);
+	int shown = browser_flash_take(&r, &fe, out, cap);
+	/* Whatever it held, the cookie is deleted. */
+	ck_assert_ptr_nonnull(strstr(r.resp_headers, "flash=; Path=/; Max-Age=0"));
+	request_free(&r);
+	return shown;
+}
+
+/* A flash value signed with the test's key for browser and expiry, as the frontend
+ * makes them (browser.c): HEX "." EXPIRY "." HMAC("flash|" cookie "|" EXPIRY "|" HEX). */
+static void forge_flash(const char *browser, long long expiry, char *out, size_t cap)
+{
+	char msg[256], mac[SIGN_HEX_LEN + 1];
+	const char *hex = "4869"; /* "Hi" */
+	snprintf(msg, sizeof msg, "flash|%s|%lld|%s", browser, expiry, hex);
+	ck_assert_int_eq(sign_hex(&fe.key, msg, strlen(msg), mac), 0);
+	snprintf(out, cap, "%s.%lld.%s", hex, expiry, mac);
+}
+
+START_TEST(flash_is_signed_and_bound)
+{
+	/* Make a genuine flash through the module for browser A. */
+	struct request r;
+	char *envp[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/users", "HTTP_COOKIE=csrf=" BROWSER_A,
+		         NULL };
 	http_double_clear(&d);
 	struct http_io io = http_double_io(&d);
 	ck_assert_int_eq(request_init(&r, envp, &io), 0);
@@ -240,27 +395,40 @@ START_TEST(flash_is_signed)
 	ck_assert_ptr_nonnull(r.resp_headers);
 	const char *p = strstr(r.resp_headers, "flash=");
 	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(strstr(p, "Max-Age=60"));
 	char value[700];
 	size_t n = strcspn(p + 6, ";");
 	memcpy(value, p + 6, n);
 	value[n] = '\0';
 	request_free(&r);
 
-	char hdr[800], out[FLASH_MAX + 1];
-	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=flash=%s", value);
-	char *env2[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", hdr, NULL };
-	ck_assert_int_eq(request_init(&r, env2, &io), 0);
-	ck_assert_int_eq(browser_flash_take(&r, &fe, out, sizeof out), 1);
+	char cookies[900], out[FLASH_MAX + 1];
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", value);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 1);
 	ck_assert_str_eq(out, "Added <Ann>.");
-	ck_assert_ptr_nonnull(strstr(r.resp_headers, "flash=; Path=/; Max-Age=0"));
-	request_free(&r);
-
-	value[0] = value[0] == '4' ? '5' : '4'; /* change the text, keep the signature */
-	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=flash=%s", value);
-	ck_assert_int_eq(request_init(&r, env2, &io), 0);
-	ck_assert_int_eq(browser_flash_take(&r, &fe, out, sizeof out), 0);
+	/* Captured and replayed on another browser, or on one without a csrf cookie. */
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_B "; flash=%s", value);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
 	ck_assert_str_eq(out, "");
-	request_free(&r);
+	snprintf(cookies, sizeof cookies, "flash=%s", value);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	/* Tampered text, signature kept. */
+	value[0] = value[0] == '4' ? '5' : '4';
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", value);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	/* Time is the server's: a genuine flash past its expiry is not shown (the attack
+	 * replayed one 577 s old), one in time is. */
+	char made[400];
+	forge_flash(BROWSER_A, (long long)time(NULL) - 1, made, sizeof made);
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", made);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	forge_flash(BROWSER_A, (long long)time(NULL) + 30, made, sizeof made);
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", made);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 1);
+	ck_assert_str_eq(out, "Hi");
+	/* The old shape (text and MAC only) is refused. */
+	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=4869.%064d", 0);
+	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
 }
 END_TEST
 
@@ -295,13 +463,16 @@ int main(void)
 	tcase_set_timeout(tc, 20);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, new_form_sets_cookie_and_token);
-	tcase_add_test(tc, https_cookie_is_secure);
+	tcase_add_test(tc, https_cookie_is_host_prefixed);
 	tcase_add_test(tc, post_without_or_with_forged_token_is_403);
 	tcase_add_test(tc, expired_token_is_403);
 	tcase_add_test(tc, invalid_name_is_422_beside_the_field);
+	tcase_add_test(tc, token_of_another_form_is_403);
+	tcase_add_test(tc, cookie_sent_twice_is_400);
+	tcase_add_test(tc, cross_site_post_is_403);
 	tcase_add_test(tc, backend_down_gives_friendly_page);
 	tcase_add_test(tc, not_found_pages);
-	tcase_add_test(tc, flash_is_signed);
+	tcase_add_test(tc, flash_is_signed_and_bound);
 	tcase_add_test(tc, broken_page_becomes_500);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

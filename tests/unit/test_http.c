@@ -204,9 +204,12 @@ START_TEST(user_names)
 		strcat(big, "\xf0\x9f\x98\x80");
 	ck_assert_ptr_null(user_name_problem(big, 120));
 	ck_assert_ptr_nonnull(user_name_problem("", 0));
-	ck_assert_ptr_nonnull(user_name_problem(" Bob", 4));
-	ck_assert_ptr_nonnull(user_name_problem("Bob ", 4));
-	ck_assert_ptr_nonnull(user_name_problem("Bob\xc2\xa0", 5));
+	ck_assert_ptr_nonnull(user_name_problem("   ", 3));
+	/* Surrounding spaces are trimmed, not refused (the API documents it). */
+	ck_assert_ptr_null(user_name_problem(" Bob", 4));
+	ck_assert_ptr_null(user_name_problem("Bob\xc2\xa0", 5));
+	ck_assert_str_eq(user_name_problem("Bob\xe2\x80\x8b", 6),
+	                 "must not contain invisible or formatting characters");
 	ck_assert_ptr_nonnull(user_name_problem("a\nb", 3));
 	ck_assert_ptr_nonnull(user_name_problem("a\0b", 3));
 	ck_assert_ptr_nonnull(user_name_problem("\xc3\x28", 2));
@@ -271,6 +274,52 @@ START_TEST(json_bodies)
 	ck_assert_int_eq(serve("POST", "/x", "application/json", "{\"userName\":\"a\",\"x\":1}"),
 	                 422);
 	ck_assert_ptr_nonnull(strstr(body_of(), "\"field\":\"x\""));
+	/* The handler gets the canonical name: trimmed, NFC. */
+	ck_assert_int_eq(
+	        serve("POST", "/x", "application/json", "{\"userName\":\"  Jose\xcc\x81 \"}"), 201);
+	ck_assert_str_eq(body_of(), "{\"userName\":\"Jos\xc3\xa9\"}");
+}
+END_TEST
+
+/* Every byte of the answer's body is valid UTF-8. */
+static int body_is_utf8(void)
+{
+	return utf8_count(body_of(), strlen(body_of())) >= 0;
+}
+
+START_TEST(problems_are_always_utf8)
+{
+	/* Issue 20: a member name with invalid bytes was echoed raw in errors[].field. */
+	ck_assert_int_eq(
+	        serve("POST", "/x", "application/json", "{\"userName\":\"a\",\"x\xff\xfey\":1}"),
+	        422);
+	ck_assert(body_is_utf8());
+	ck_assert_ptr_nonnull(strstr(body_of(), "\"field\":\"x\xef\xbf\xbd\xef\xbf\xbdy\""));
+	/* A long member name of two-byte characters is cut between characters. */
+	char json[300] = "{\"userName\":\"a\",\"";
+	for (int i = 0; i < 40; i++)
+		strcat(json, "\xc3\xa9");
+	strcat(json, "\":1}");
+	ck_assert_int_eq(serve("POST", "/x", "application/json", json), 422);
+	ck_assert(body_is_utf8());
+	/* Overlong, surrogate and cut sequences too. */
+	ck_assert_int_eq(serve("POST", "/x", "application/json",
+	                       "{\"userName\":\"a\",\"\xc0\xaf\xed\xa0\x80\xe2\x82\":1}"),
+	                 422);
+	ck_assert(body_is_utf8());
+	/* The repair itself: bad bytes become U+FFFD, a cut never splits a character. */
+	char out[8];
+	ck_assert_uint_eq(utf8_repair(out, sizeof out,
+	                              "a\xff"
+	                              "b",
+	                              3),
+	                  5);
+	ck_assert_str_eq(out, "a\xef\xbf\xbd"
+	                      "b");
+	ck_assert_uint_eq(utf8_repair(out, 5, "ab\xc3\xa9\xc3\xa9", 6), 4);
+	ck_assert_str_eq(out, "ab\xc3\xa9");
+	ck_assert_uint_eq(utf8_repair(out, 4, "ab\xc3\xa9", 4), 2);
+	ck_assert_str_eq(out, "ab");
 	static char big[20000];
 	memset(big, ' ', sizeof big - 1);
 	big[0] = '{';
@@ -352,6 +401,7 @@ int main(void)
 	tcase_add_test(tc, routes_and_methods);
 	tcase_add_test(tc, query_inputs);
 	tcase_add_test(tc, json_bodies);
+	tcase_add_test(tc, problems_are_always_utf8);
 	tcase_add_test(tc, form_bodies);
 	tcase_add_test(tc, csrf_route_flag);
 	tcase_add_test(tc, response_headers);
