@@ -22,7 +22,7 @@
 #define USER_NAME_RULE "1 to " USER_NAME_MAX_CHARS_TEXT " characters"
 
 /* Ids are INT UNSIGNED AUTO_INCREMENT: 1 to 4294967295; anything else names nobody. */
-#define USER_ID_MIN 1
+#define USER_ID_MIN      1
 #define USER_ID_MAX      4294967295LL
 #define USER_ID_MAX_TEXT "4294967295"
 

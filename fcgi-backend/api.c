@@ -134,7 +134,8 @@ static void name_taken(struct request *r, struct backend *b, const char *name)
 	char d[240];
 	snprintf(d, sizeof d, "the user name \"%s\" %s", name,
 	         lookalike ? "looks like one that is taken" : "is taken");
-	request_add_error(r, USER_FIELD_NAME, lookalike ? "looks like a name that is taken" : "is taken");
+	request_add_error(r, USER_FIELD_NAME,
+	                  lookalike ? "looks like a name that is taken" : "is taken");
 	http_error(r, 409, d);
 }
 

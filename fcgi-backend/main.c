@@ -1,6 +1,6 @@
 /*
  * fcgi-backend: the users data service. Settings, then either a subcommand
- * (`migrate`, `recount`) or the worker pool serving the API routes (api.c). The
+ * (`migrate`, `recount`, `skeletons`) or the worker pool serving the API routes (api.c). The
  * configuration and the service struct live in main()'s frame; the pool hands the
  * service to every worker hook and handler.
  */
@@ -10,6 +10,7 @@
 #include "api.h"
 #include "log.h"
 #include "migrate.h"
+#include "migrate_steps.h"
 #include "pool.h"
 #include "users.h"
 
@@ -49,6 +50,20 @@ static int recount(const struct db_config *cfg)
 	return 0;
 }
 
+/* Fill the skeletons of names written behind the service's back (sql/005). */
+static int skeletons(const struct db_config *cfg)
+{
+	struct db db;
+	db_init(&db, cfg);
+	if (db_ensure(&db) != DB_OK) {
+		fprintf(stderr, "skeletons: cannot connect to the database: %s\n", db.last_error);
+		return 1;
+	}
+	int rc = skeletons_fill(&db, "skeletons", 1);
+	db_close(&db);
+	return rc == 0 ? 0 : 1;
+}
+
 static int command(const struct backend_config *cfg, const char *name)
 {
 	if (strcmp(name, "migrate") == 0) {
@@ -57,7 +72,9 @@ static int command(const struct backend_config *cfg, const char *name)
 	}
 	if (strcmp(name, "recount") == 0)
 		return recount(&cfg->db);
-	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount)\n", name);
+	if (strcmp(name, "skeletons") == 0)
+		return skeletons(&cfg->db);
+	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount, skeletons)\n", name);
 	return 2;
 }
 

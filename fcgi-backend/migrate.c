@@ -274,8 +274,8 @@ static int apply_file(struct db *db, const char *path, const char *file)
 				kind = STMT_SKIP_IF_ROWS;
 			} else if (directive(t, "@step:", arg, sizeof arg)) {
 				if (skip_next) {
-					fprintf(stderr, "migrate: %s: @skip-if-rows before a step\n",
-					        file);
+					fprintf(stderr,
+					        "migrate: %s: @skip-if-rows before a step\n", file);
 					rc = -1;
 				} else {
 					rc = run_step(db, arg, file);
@@ -305,8 +305,8 @@ static int apply_file(struct db *db, const char *path, const char *file)
 			*semi = '\0';
 			if (kind == STMT_SKIP_IF_ROWS)
 				snprintf(skip_why, sizeof skip_why, "%s", why);
-			rc = run_statement(db, stmt, kind, kind == STMT_PLAIN ? skip_why : why, file,
-			                   &skip_next);
+			rc = run_statement(db, stmt, kind, kind == STMT_PLAIN ? skip_why : why,
+			                   file, &skip_next);
 			kind = STMT_PLAIN;
 			free(stmt);
 			stmt = NULL;

@@ -2,8 +2,8 @@
  * migrate_steps: see migrate_steps.h. The user-name steps read every row once, in id
  * order; the check keeps (id, name, skeleton) of each in memory to sort them by
  * skeleton (some 60 bytes a row: 60 MB at a million users, once, in the migration
- * Job), the backfill works in batches of BACKFILL_BATCH rows, one transaction each,
- * so a stopped run resumes where it was (it fills only rows still NULL).
+ * Job); the fill works in batches of BACKFILL_BATCH rows in id order, so a stopped
+ * run resumes where it was (it fills only rows still NULL).
  */
 #include "migrate_steps.h"
 
@@ -19,7 +19,8 @@ enum { ST_ALL_NAMES, ST_PENDING, ST_SET_SKELETON, ST__MAX };
 static const struct db_stmt steps_sql[ST__MAX] = {
 	[ST_ALL_NAMES] = { .sql = "SELECT id, userName FROM users ORDER BY id", .cols = "is" },
 	[ST_PENDING] = { .sql = "SELECT id, userName FROM users WHERE nameSkeleton IS NULL "
-	                        "ORDER BY id LIMIT " BACKFILL_BATCH,
+	                        "AND id > ? ORDER BY id LIMIT " BACKFILL_BATCH,
+	                 .params = "i",
 	                 .cols = "is" },
 	[ST_SET_SKELETON] = { .sql = "UPDATE users SET nameSkeleton = ? WHERE id = ?",
 	                      .params = "si" },
@@ -159,15 +160,24 @@ static int user_names_check(struct db *db, const char *file)
 	return problems;
 }
 
-/* Fill nameSkeleton for every row that has none, a batch a transaction. */
-static int user_names_backfill(struct db *db, const char *file)
+/* One row that could not get its skeleton (tolerant fill): say why, go on. */
+static void skipped(const char *who, const struct stored_name *s, const char *why)
 {
-	long long filled = 0;
+	fprintf(stderr, "%s: row %lld ", who, s->id);
+	print_name(s->name);
+	fprintf(stderr, " %s; its skeleton stays empty\n", why);
+}
+
+int skeletons_fill(struct db *db, const char *who, int tolerant)
+{
+	long long filled = 0, last = 0;
+	int problems = 0;
 	for (;;) {
 		struct names ns = { 0 };
-		if (db_query(db, &steps_sql[ST_PENDING], NULL, add_name, &ns) != DB_OK ||
+		const struct db_param after[] = { DB_INT(last) };
+		if (db_query(db, &steps_sql[ST_PENDING], after, add_name, &ns) != DB_OK ||
 		    ns.failed) {
-			fprintf(stderr, "migrate: %s: reading the users: %s\n", file,
+			fprintf(stderr, "%s: reading the users: %s\n", who,
 			        ns.failed ? "out of memory" : db->last_error);
 			names_free(&ns);
 			return -1;
@@ -176,42 +186,60 @@ static int user_names_backfill(struct db *db, const char *file)
 			names_free(&ns);
 			break;
 		}
-		if (db_begin(db) != DB_OK) {
-			fprintf(stderr, "migrate: %s: %s\n", file, db->last_error);
+		last = ns.v[ns.n - 1].id;
+		/* The migration fills a batch in one transaction; the tolerant fill row by
+		 * row, so that one look-alike does not undo its batch. */
+		if (!tolerant && db_begin(db) != DB_OK) {
+			fprintf(stderr, "%s: %s\n", who, db->last_error);
 			names_free(&ns);
 			return -1;
 		}
 		for (size_t i = 0; i < ns.n; i++) {
 			const struct stored_name *s = &ns.v[i];
-			if (s->problem != NAME_OK) {
-				/* Written after the check by a server still on the old rule. */
-				fprintf(stderr, "migrate: %s: row %lld ", file, s->id);
-				print_name(s->name);
-				fprintf(stderr, " %s; run migrate again to see every such row\n",
-				        name_problem_message(s->problem));
-				db_rollback(db);
-				names_free(&ns);
-				return -1;
+			enum db_status st = DB_ERROR;
+			if (s->problem == NAME_OK) {
+				const struct db_param p[] = { DB_TEXT(s->skeleton, s->skeleton_len),
+					                      DB_INT(s->id) };
+				st = db_exec(db, &steps_sql[ST_SET_SKELETON], p, NULL);
 			}
-			const struct db_param p[] = { DB_TEXT(s->skeleton, s->skeleton_len),
-				                      DB_INT(s->id) };
-			if (db_exec(db, &steps_sql[ST_SET_SKELETON], p, NULL) != DB_OK) {
-				fprintf(stderr, "migrate: %s: row %lld: %s\n", file, s->id,
-				        db->last_error);
-				db_rollback(db);
-				names_free(&ns);
-				return -1;
+			if (st == DB_OK) {
+				filled++;
+				continue;
 			}
+			if (tolerant && (s->problem != NAME_OK || st == DB_DUPLICATE)) {
+				skipped(who, s,
+				        s->problem != NAME_OK ? name_problem_message(s->problem)
+				                              : "looks like another user's name");
+				problems++;
+				continue;
+			}
+			/* The migration checked every name first: this row came later, from a
+			 * server still on the old rule. */
+			fprintf(stderr, "%s: row %lld ", who, s->id);
+			print_name(s->name);
+			fprintf(stderr, ": %s; run migrate again to see every such row\n",
+			        s->problem != NAME_OK ? name_problem_message(s->problem)
+			                              : db->last_error);
+			db_rollback(db);
+			names_free(&ns);
+			return -1;
 		}
-		filled += (long long)ns.n;
 		names_free(&ns);
-		if (db_commit(db) != DB_OK) {
-			fprintf(stderr, "migrate: %s: %s\n", file, db->last_error);
+		if (!tolerant && db_commit(db) != DB_OK) {
+			fprintf(stderr, "%s: %s\n", who, db->last_error);
 			return -1;
 		}
 	}
-	printf("migrate: %s: the skeletons of %lld names filled in\n", file, filled);
-	return 0;
+	printf("%s: the skeletons of %lld names filled in\n", who, filled);
+	return problems;
+}
+
+/* 005 step 3: every row's skeleton, all or nothing per batch. */
+static int user_names_backfill(struct db *db, const char *file)
+{
+	char who[300];
+	snprintf(who, sizeof who, "migrate: %s", file);
+	return skeletons_fill(db, who, 0) == 0 ? 0 : -1;
 }
 
 static const struct migrate_step steps[] = {

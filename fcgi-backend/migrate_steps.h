@@ -28,4 +28,14 @@ struct migrate_step {
 /* The step called name, or NULL. */
 const struct migrate_step *migrate_step_find(const char *name);
 
+/*
+ * Fill users.nameSkeleton where it is NULL (rows written behind the service's back:
+ * bulk loads, the bench, hand-made SQL). who prefixes the messages. Strict (the
+ * migration): stop at the first row that cannot get one (-1). Tolerant (`fcgi-backend
+ * skeletons`): list each such row (a name the rule refuses, or one that looks like
+ * another's), leave it NULL and go on; returns how many were listed. -1 when the
+ * database fails.
+ */
+int skeletons_fill(struct db *db, const char *who, int tolerant);
+
 #endif

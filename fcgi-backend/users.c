@@ -59,7 +59,8 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_BY_SKELETON] = { .sql = "SELECT " USER_COLS " FROM users WHERE nameSkeleton = ?",
 	                     .params = "s",
 	                     .cols = "iss" },
-	[ST_INSERT] = { .sql = "INSERT INTO users (userName, nameSkeleton, createdAt) VALUES (?, ?, "
+	[ST_INSERT] = { .sql = "INSERT INTO users (userName, nameSkeleton, createdAt) VALUES (?, "
+	                       "?, "
 	                       "UTC_TIMESTAMP())",
 	                .params = "ss" },
 	[ST_COUNT_INC] = { .sql = "UPDATE user_count SET users = users + 1 WHERE id = 1" },
