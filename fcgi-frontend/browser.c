@@ -106,8 +106,8 @@ int browser_flash_take(struct request *r, const struct frontend *fe, char *out, 
 	errno = 0;
 	long long expiry = strtoll(dot1 + 1, &end, 10);
 	char mac[SIGN_HEX_LEN + 1];
-	if (errno || *end || end == dot1 + 1 ||
-	    flash_mac(fe, cookie, expiry, value, mac) != 0 || !sign_equal(mac, dot2 + 1)) {
+	if (errno || *end || end == dot1 + 1 || flash_mac(fe, cookie, expiry, value, mac) != 0 ||
+	    !sign_equal(mac, dot2 + 1)) {
 		log_kv(LOG_INFO, "flash cookie not made for this browser ignored", NULL);
 		return 0;
 	}

@@ -132,10 +132,11 @@ void page_csrf_refused(struct request *r, enum csrf_result why)
 		             "<p class=\"lead\">Nothing was changed. Forms on this site stay valid "
 		             "for a limited time.</p>");
 	} else if (why == CSRF_CROSS_SITE) {
-		HTML_LIT(&h, "<h1>This form came from another site</h1>"
-		             "<p class=\"lead\">Nothing was changed. Your browser says the form was "
-		             "sent from a page that is not part of this site; changes are only "
-		             "accepted from this site's own pages.</p>");
+		HTML_LIT(&h,
+		         "<h1>This form came from another site</h1>"
+		         "<p class=\"lead\">Nothing was changed. Your browser says the form was "
+		         "sent from a page that is not part of this site; changes are only "
+		         "accepted from this site's own pages.</p>");
 	} else {
 		HTML_LIT(&h, "<h1>This form could not be accepted</h1>"
 		             "<p class=\"lead\">Nothing was changed. For your safety, changes are "

@@ -22,7 +22,7 @@ struct frontend_config {
 	int dev_insecure_secret;
 	int csrf_ttl;      /* seconds a form stays valid */
 	int cookie_secure; /* COOKIE_SECURE: __Host- names and Secure even without TLS */
-	int page_size; /* names per list page */
+	int page_size;     /* names per list page */
 	struct pool_config pool;
 	struct log_config log;
 };

@@ -162,7 +162,8 @@ static void page_list(struct request *r, void *svc)
 	snprintf(total, sizeof total, "%lld%s", users.total, users.total_exact ? "" : "+");
 	if (*q)
 		HTML(&h,
-		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “<bdi>{{q}}</bdi>” · "
+		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with "
+		     "“<bdi>{{q}}</bdi>” · "
 		     "<a href=\"/\">show all</a></span>"
 		     "<a href=\"/users/new\">Add a user</a></div>\n",
 		     "total", total, "noun", users.total == 1 ? "name" : "names", "q", q);
@@ -177,7 +178,9 @@ static void page_list(struct request *r, void *svc)
 			HTML_LIT(&h, "<p class=\"empty\">There are no users on this page. "
 			             "<a href=\"/\">Go to the first page</a>.</p>\n");
 		else if (*q)
-			HTML(&h, "<p class=\"empty\">No user’s name starts with “<bdi>{{q}}</bdi>”.</p>\n",
+			HTML(&h,
+			     "<p class=\"empty\">No user’s name starts with "
+			     "“<bdi>{{q}}</bdi>”.</p>\n",
 			     "q", q);
 		else
 			HTML_LIT(&h, "<p class=\"empty\">There are no users yet. "
@@ -188,7 +191,8 @@ static void page_list(struct request *r, void *svc)
 			char id[24];
 			snprintf(id, sizeof id, "%lld", users.items[i].id);
 			HTML(&h,
-			     "<li><a href=\"/users/{{id}}\"><span class=\"name\"><bdi>{{name}}</bdi></span>"
+			     "<li><a href=\"/users/{{id}}\"><span "
+			     "class=\"name\"><bdi>{{name}}</bdi></span>"
 			     "<span class=\"go\" aria-hidden=\"true\">View ›</span></a></li>\n",
 			     "id", id, "name", users.items[i].name);
 		}
@@ -324,7 +328,8 @@ static void render_user(struct request *r, const struct frontend *fe, int status
 	     "<div class=\"actions\"><button type=\"submit\">Rename</button></div></form>\n"
 	     "<section class=\"card\"><h2>Delete</h2>"
 	     "<p>Remove this user from the directory.</p>"
-	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete <bdi>{{name}}</bdi>…"
+	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete "
+	     "<bdi>{{name}}</bdi>…"
 	     "</a></p></section>\n",
 	     "id", id, "name", u->name);
 	page_send(r, status, u->name, flash, &h);
@@ -431,7 +436,8 @@ static void page_confirm_delete(struct request *r, void *svc)
 	     "id", id, "name", u.name);
 	csrf_field(&h, token);
 	HTML(&h,
-	     "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete <bdi>{{name}}</bdi>"
+	     "<div class=\"actions\"><button class=\"danger\" type=\"submit\">Delete "
+	     "<bdi>{{name}}</bdi>"
 	     "</button><a class=\"button secondary\" href=\"/users/{{id}}\">Cancel</a></div>"
 	     "</form>\n",
 	     "name", u.name, "id", id);
