@@ -17,22 +17,29 @@
 static char dbname[64];
 static char uri_env[512];
 
-/* A legacy database named after this process, with rows in this order. */
-static void make_legacy(const char *const rows[], size_t n)
+/* An empty database prefix_<pid> in charset, and DATABASE_URI for it. */
+static void fresh_database(const char *prefix, const char *charset)
 {
-	snprintf(dbname, sizeof dbname, "legacy_%d", (int)getpid());
+	snprintf(dbname, sizeof dbname, "%s_%d", prefix, (int)getpid());
 	char sql[512];
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
 	ck_assert_int_eq(h_sql("mysql", sql), 0);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s CHARACTER SET latin1", dbname);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s CHARACTER SET %s", dbname, charset);
 	ck_assert_int_eq(h_sql("mysql", sql), 0);
+	snprintf(uri_env, sizeof uri_env, "DATABASE_URI=mysql://%s@localhost/%s?socket=%s",
+	         h_env("DB_USER"), dbname, h_env("MYSQL_SOCKET"));
+}
+
+/* A legacy database named after this process, with rows in this order. */
+static void make_legacy(const char *const rows[], size_t n)
+{
+	fresh_database("legacy", "latin1");
+	char sql[512];
 	ck_assert_int_eq(h_sql(dbname, "CREATE TABLE users (userName varchar(30) NOT NULL)"), 0);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(sql, sizeof sql, "INSERT INTO users VALUES ('%s')", rows[i]);
 		ck_assert_int_eq(h_sql(dbname, sql), 0);
 	}
-	snprintf(uri_env, sizeof uri_env, "DATABASE_URI=mysql://%s@localhost/%s?socket=%s",
-	         h_env("DB_USER"), dbname, h_env("MYSQL_SOCKET"));
 }
 
 /* Run `fcgi-backend migrate` with the migrations of dir ("sql": all of them). */
@@ -195,14 +202,7 @@ END_TEST
  * attack put its look-alikes through the old rule (written here with SQL). */
 static void make_before_005(void)
 {
-	snprintf(dbname, sizeof dbname, "before005_%d", (int)getpid());
-	char sql[512];
-	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
-	ck_assert_int_eq(h_sql("mysql", sql), 0);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s CHARACTER SET utf8mb4", dbname);
-	ck_assert_int_eq(h_sql("mysql", sql), 0);
-	snprintf(uri_env, sizeof uri_env, "DATABASE_URI=mysql://%s@localhost/%s?socket=%s",
-	         h_env("DB_USER"), dbname, h_env("MYSQL_SOCKET"));
+	fresh_database("before005", "utf8mb4");
 	char dir[] = "/tmp/fcgi-users-migrations-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	static const char *const upto4[] = { "001_legacy_users.sql", "002_users_keys.sql",

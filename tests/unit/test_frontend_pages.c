@@ -54,8 +54,10 @@ static void teardown(void)
 	http_double_free(&d);
 }
 
-/* Serve one request; cookie and body (a form) may be NULL. Returns the status. */
-static int serve(const char *method, const char *uri, const char *cookie, const char *body)
+/* Serve one request with up to three more parameters ("NAME=value", NULL-ended);
+ * cookie and body (a form) may be NULL. Returns the status. */
+static int serve_with(const char *method, const char *uri, const char *cookie, const char *body,
+                      const char *p1, const char *p2, const char *p3)
 {
 	return http_double_serve(
 	        &d, &frontend_http, &fe,
@@ -64,7 +66,13 @@ static int serve(const char *method, const char *uri, const char *cookie, const 
 	                .uri = uri,
 	                .cookie = cookie,
 	                .body = body,
-	                .content_type = body ? "application/x-www-form-urlencoded" : NULL });
+	                .content_type = body ? "application/x-www-form-urlencoded" : NULL,
+	                .params = { p1, p1 ? p2 : NULL, p1 && p2 ? p3 : NULL } });
+}
+
+static int serve(const char *method, const char *uri, const char *cookie, const char *body)
+{
+	return serve_with(method, uri, cookie, body, NULL, NULL, NULL);
 }
 
 static const char *body_of(void)
@@ -127,9 +135,7 @@ END_TEST
 
 START_TEST(https_cookie_is_host_prefixed)
 {
-	http_double_serve(&d, &frontend_http, &fe,
-	                  &(struct http_double_request){
-	                          .method = "GET", .uri = "/users/new", .params = { "HTTPS=on" } });
+	serve_with("GET", "/users/new", NULL, NULL, "HTTPS=on", NULL, NULL);
 	ck_assert_ptr_nonnull(strstr(d.out, "Set-Cookie: __Host-csrf="));
 	ck_assert_ptr_nonnull(strstr(d.out, "; Path=/; HttpOnly; SameSite=Lax; Secure"));
 	ck_assert_ptr_null(strstr(d.out, "Domain"));
@@ -140,27 +146,10 @@ START_TEST(https_cookie_is_host_prefixed)
 	/* Over TLS only the __Host- cookie counts: the same value planted as plain "csrf"
 	 * (any sibling subdomain can set that one) is no cookie at all. */
 	snprintf(hdr, sizeof hdr, "csrf=%s", cookie);
-	ck_assert_int_eq(
-	        http_double_serve(&d, &frontend_http, &fe,
-	                          &(struct http_double_request){
-	                                  .method = "POST",
-	                                  .uri = "/users",
-	                                  .cookie = hdr,
-	                                  .body = body,
-	                                  .content_type = "application/x-www-form-urlencoded",
-	                                  .params = { "HTTPS=on" } }),
-	        403);
+	ck_assert_int_eq(serve_with("POST", "/users", hdr, body, "HTTPS=on", NULL, NULL), 403);
 	snprintf(hdr, sizeof hdr, "__Host-csrf=%s", cookie);
-	ck_assert_int_eq(
-	        http_double_serve(&d, &frontend_http, &fe,
-	                          &(struct http_double_request){
-	                                  .method = "POST",
-	                                  .uri = "/users",
-	                                  .cookie = hdr,
-	                                  .body = body,
-	                                  .content_type = "application/x-www-form-urlencoded",
-	                                  .params = { "HTTPS=on" } }),
-	        503); /* accepted; the backend is down */
+	ck_assert_int_eq(serve_with("POST", "/users", hdr, body, "HTTPS=on", NULL, NULL),
+	                 503); /* accepted; the backend is down */
 	/* COOKIE_SECURE=1 does the same without a word from the request. */
 	fe.cookie_secure = 1;
 	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
@@ -298,31 +287,15 @@ START_TEST(cross_site_post_is_403)
 		                             "HTTP_SEC_FETCH_SITE=same-site",
 		                             "HTTP_ORIGIN=http://evil.example" };
 	for (size_t i = 0; i < sizeof cross / sizeof cross[0]; i++) {
-		ck_assert_int_eq(
-		        http_double_serve(
-		                &d, &frontend_http, &fe,
-		                &(struct http_double_request){
-		                        .method = "POST",
-		                        .uri = "/users",
-		                        .cookie = cookie,
-		                        .body = body,
-		                        .content_type = "application/x-www-form-urlencoded",
-		                        .params = { cross[i], "HTTP_HOST=users.example" } }),
-		        403);
+		ck_assert_int_eq(serve_with("POST", "/users", cookie, body, cross[i],
+		                            "HTTP_HOST=users.example", NULL),
+		                 403);
 		ck_assert_ptr_nonnull(strstr(body_of(), "came from another site"));
 	}
-	ck_assert_int_eq(
-	        http_double_serve(&d, &frontend_http, &fe,
-	                          &(struct http_double_request){
-	                                  .method = "POST",
-	                                  .uri = "/users",
-	                                  .cookie = cookie,
-	                                  .body = body,
-	                                  .content_type = "application/x-www-form-urlencoded",
-	                                  .params = { "HTTP_SEC_FETCH_SITE=same-origin",
-	                                              "HTTP_ORIGIN=http://users.example",
-	                                              "HTTP_HOST=users.example" } }),
-	        503); /* passes; the backend is down */
+	ck_assert_int_eq(serve_with("POST", "/users", cookie, body,
+	                            "HTTP_SEC_FETCH_SITE=same-origin",
+	                            "HTTP_ORIGIN=http://users.example", "HTTP_HOST=users.example"),
+	                 503); /* passes; the backend is down */
 }
 END_TEST
 
