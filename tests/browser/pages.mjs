@@ -209,7 +209,7 @@ try {
 	check(await page.getByLabel('Name').isVisible(), 'the add form has a labelled Name input');
 	await state(page, 'add');
 	const refusals = [
-		[' padded', 'invalid'], // a leading space
+		['Bob\u200b', 'invalid'], // an invisible character (issue 20)
 		['   ', 'blank'],
 		['bob', 'taken'], // Bob, ignoring case
 	];
@@ -313,7 +313,7 @@ try {
 		await state(page, name);
 	}
 	await page.goto(`${base}/users/new`);
-	await page.getByLabel('Name').fill(' padded');
+	await page.getByLabel('Name').fill('Bob\u200b');
 	await submit(page, 'Add user');
 	await state(page, 'add-error-invalid');
 	await api('DELETE', `/api/v1/users/${phoneId}`);
