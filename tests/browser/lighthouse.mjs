@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { chromiumFlags, tally } from './tap.mjs';
 
 const require = createRequire(import.meta.url);
 const [base, ...paths] = process.argv.slice(2);
@@ -30,13 +31,7 @@ if (!base || paths.length === 0) {
 const goals = { accessibility: 100, 'best-practices': 100 };
 const reported = ['seo'];
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-	if (ok) passed++;
-	else failed++;
-	console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
-}
+const { check, end } = tally('lighthouse');
 
 const profile = mkdtempSync(join(tmpdir(), 'fcgi-users-lighthouse-'));
 let chrome;
@@ -46,15 +41,7 @@ try {
 		userDataDir: profile,
 		// chrome-launcher adds its own defaults (no first run, no background networking…);
 		// these are the machine's required ones, said once more so they do not depend on it.
-		chromeFlags: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
+		chromeFlags: ['--headless', ...chromiumFlags],
 	});
 	console.log(`lighthouse ${require('lighthouse/package.json').version}, Chromium on port ${chrome.port}`);
 	for (const path of paths) {
@@ -97,5 +84,4 @@ try {
 	if (chrome) await chrome.kill();
 	rmSync(profile, { recursive: true, force: true });
 }
-console.log(`lighthouse: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+end();

@@ -19,6 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { axeAudit, axeVersion } from './axe.mjs';
+import { chromiumFlags, tally } from './tap.mjs';
 
 const base = (process.argv[2] || process.env.BASE_URL || '').replace(/\/$/, '');
 if (!base) {
@@ -28,13 +29,7 @@ if (!base) {
 const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 mkdirSync(shots, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-	if (ok) passed++;
-	else failed++;
-	console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
-}
+const { check, end } = tally('browser');
 
 const seeded = ['Bob', 'Jay', 'Matt', 'Ferg', 'Mo'];
 const viewports = {
@@ -51,15 +46,7 @@ const extraUsers = Array.from({ length: 40 }, (_, i) => `Paging ${String(i + 1).
 const browser = await chromium.launch({
 	executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
 	headless: true,
-	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--no-first-run',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync',
-		'--disable-quic',
-	],
+	args: [...chromiumFlags, '--disable-quic'],
 });
 const problems = [];
 let audited = 0;
@@ -325,11 +312,9 @@ try {
 	check(problems.length === 0, `no console errors or CSP violations (${problems.join(' | ')})`);
 	console.log(`axe-core ${axeVersion}: ${audited} page states audited`);
 } catch (e) {
-	failed++;
-	console.log(`FAIL - ${e.stack || e}`);
+	check(false, `${e.stack || e}`);
 } finally {
 	await browser.close();
 }
 console.log(`screenshots in ${shots}`);
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+end();
