@@ -48,6 +48,19 @@ Every option can also be given as the environment variable in brackets.
   --error-log PATH         error log destination [NGINX_ERROR_LOG]
   --rate-limit RATE        limit writes (POST/PUT/PATCH/DELETE) per client address,
                            e.g. 10r/s; "off" (default) [NGINX_RATE_LIMIT]
+  --sign-in-rate RATE      sign-in attempts (POST /sign-in, POST /api/v1/sessions…)
+                           per client address, e.g. 10r/m (default; burst 5), or
+                           "off" [NGINX_SIGN_IN_RATE]
+  --sso-url URL            single sign-on: the authenticating proxy (oauth2-proxy)
+                           as http://host:port; nginx asks it (auth_request) on
+                           /sign-in/sso and /api/v1/sessions/sso and passes the
+                           editor it names as the FastCGI param SSO_USER; off
+                           when unset [NGINX_SSO_URL]
+  --sso-user-header NAME   the proxy's answer header naming the editor (default
+                           X-Auth-Request-Email; oauth2-proxy --set-xauthrequest)
+                           [NGINX_SSO_USER_HEADER]
+  --conn-limit N|off       connections with a request in progress per client address
+                           (default 32); more get 429 at once [NGINX_CONN_LIMIT]
   --micro-cache            cache anonymous GET pages for 1 s [NGINX_MICRO_CACHE=1];
                            --no-micro-cache turns it off again
   --status-allow CIDRS     addresses allowed to read status and ping pages, comma
@@ -130,6 +143,10 @@ log_format=${NGINX_LOG_FORMAT:-text}
 access_log=${NGINX_ACCESS_LOG:-}
 error_log=${NGINX_ERROR_LOG:-}
 rate_limit=${NGINX_RATE_LIMIT:-off}
+sign_in_rate=${NGINX_SIGN_IN_RATE:-10r/m}
+sso_url=${NGINX_SSO_URL:-}
+sso_user_header=${NGINX_SSO_USER_HEADER:-X-Auth-Request-Email}
+conn_limit=${NGINX_CONN_LIMIT:-32}
 micro_cache=${NGINX_MICRO_CACHE:-0}
 status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
 real_ip_from=${NGINX_REAL_IP_FROM:-}
@@ -159,6 +176,10 @@ while (($#)); do
 	--access-log) need "$@"; access_log=$2; shift ;;
 	--error-log) need "$@"; error_log=$2; shift ;;
 	--rate-limit) need "$@"; rate_limit=$2; shift ;;
+	--sign-in-rate) need "$@"; sign_in_rate=$2; shift ;;
+	--sso-url) need "$@"; sso_url=$2; shift ;;
+	--sso-user-header) need "$@"; sso_user_header=$2; shift ;;
+	--conn-limit) need "$@"; conn_limit=$2; shift ;;
 	--micro-cache) micro_cache=1 ;;
 	--no-micro-cache) micro_cache=0 ;;
 	--status-allow) need "$@"; status_allow=$2; shift ;;
@@ -239,6 +260,16 @@ done
 [[ $log_format == text || $log_format == json ]] || die "--log-format: text or json, got '$log_format'"
 [[ $rate_limit == off || $rate_limit =~ ^[1-9][0-9]*r/[sm]$ ]] ||
 	die "--rate-limit: expected a rate such as 10r/s or 600r/m, or off; got '$rate_limit'"
+[[ $sign_in_rate == off || $sign_in_rate =~ ^[1-9][0-9]*r/[sm]$ ]] ||
+	die "--sign-in-rate: expected a rate such as 10r/m, or off; got '$sign_in_rate'"
+[[ -z $sso_url || $sso_url =~ ^https?://([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(:[0-9]+)?$ ]] ||
+	die "--sso-url: expected http://host:port of the authenticating proxy, got '$sso_url'"
+[[ $sso_user_header =~ ^[A-Za-z][A-Za-z0-9-]*$ ]] ||
+	die "--sso-user-header: expected a header name, got '$sso_user_header'"
+# nginx's variable for a response header of the auth subrequest.
+sso_user_var=\$upstream_http_$(tr 'A-Z-' 'a-z_' <<<"$sso_user_header")
+[[ $conn_limit == off || $conn_limit =~ ^[1-9][0-9]{0,5}$ ]] ||
+	die "--conn-limit: expected a number of connections such as 32, or off; got '$conn_limit'"
 [[ $micro_cache == 0 || $micro_cache == 1 ]] || die "NGINX_MICRO_CACHE: 0 or 1, got '$micro_cache'"
 [[ $static_root == /* ]] || die "--static-root must be an absolute path: '$static_root'"
 [[ $errors_root == /* ]] || die "--errors-root must be an absolute path: '$errors_root'"
@@ -324,6 +355,69 @@ EOF
 	echo "    }"
 }
 
+# The single sign-on locations (--sso-url). nginx asks the proxy about each request
+# to the two SSO entry points (auth_request) and hands the pool the editor it names
+# as the FastCGI param SSO_USER: a param only nginx sets (a client's headers reach
+# the pools as HTTP_*), and only on these two locations.
+sso_locations() {
+	local in="            "
+	cat <<EOF
+        # ---- single sign-on through $sso_url (render.sh --sso-url) ----
+        # The proxy's own pages and callback (sign in at the identity provider).
+        location ^~ /oauth2/ {
+            proxy_pass $sso_url;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Real-IP \$remote_addr;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+            proxy_set_header X-Auth-Request-Redirect \$request_uri;
+        }
+        # The check nginx makes: 2xx with the editor in $sso_user_header, or 401.
+        location = /_sso/auth {
+            internal;
+            proxy_pass $sso_url/oauth2/auth;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header Host \$host;
+            proxy_set_header X-Original-URI \$request_uri;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Forwarded-Host \$host;
+        }
+        # Not signed in at the proxy yet: go there, and come back here after.
+        location @fcgi_sso_start {
+            return 302 /oauth2/start?rd=\$request_uri;
+        }
+        # Pages: the frontend turns the proxy's editor into a session.
+        location = /sign-in/sso {
+            auth_request /_sso/auth;
+            auth_request_set \$fcgi_sso_user $sso_user_var;
+            error_page 401 = @fcgi_sso_start;
+EOF
+	inline fastcgi.conf "$in"
+	echo "${in}fastcgi_param SSO_USER \$fcgi_sso_user;"
+	inline security-headers.conf "$in"
+	cat <<EOF
+            fastcgi_pass fcgi_frontend;
+        }
+        # API: a session for the editor the proxy names (POST).
+        location = /api/v1/sessions/sso {
+            limit_req zone=fcgi_sign_in burst=5 nodelay;
+            auth_request /_sso/auth;
+            auth_request_set \$fcgi_sso_user $sso_user_var;
+            error_page 502 503 /_errors/502.json;
+            error_page 504 /_errors/504.json;
+            error_page 429 /_errors/429.json;
+EOF
+	inline fastcgi.conf "$in"
+	echo "${in}fastcgi_param SSO_USER \$fcgi_sso_user;"
+	inline security-headers.conf "$in"
+	cat <<EOF
+            fastcgi_pass fcgi_backend;
+        }
+
+EOF
+}
+
 render() {
 	local a
 	cat <<EOF
@@ -390,6 +484,38 @@ EOF
 EOF
 	fi
 	echo
+	if [[ $sign_in_rate == off ]]; then
+		cat <<'EOF'
+    # Sign-in attempt limit: off (an empty key is never limited).
+    map $request_method $fcgi_sign_in_key {
+        default "";
+    }
+    limit_req_zone $fcgi_sign_in_key zone=fcgi_sign_in:1m rate=10r/m;
+EOF
+	else
+		cat <<EOF
+    # Sign-in attempts: $sign_in_rate per client address (routes.conf "sign-in"): form
+    # posts to /sign-in, and session requests from outside (the frontend's own, from
+    # internal addresses, are the form posts already counted).
+    map "\$request_method:\$fcgi_internal:\$uri" \$fcgi_sign_in_key {
+        default "";
+        ~^POST:[01]:/sign-in\$ \$binary_remote_addr;
+        ~^POST:0:/api/v1/sessions \$binary_remote_addr;
+    }
+    limit_req_zone \$fcgi_sign_in_key zone=fcgi_sign_in:10m rate=$sign_in_rate;
+EOF
+	fi
+	echo
+	if [[ $conn_limit == off ]]; then
+		echo "    # Connections per client address: no limit (--conn-limit off)."
+	else
+		cat <<'EOF'
+    # Connections per client address (after real_ip) with a request in progress:
+    # slow bodies and slow readers from one address cannot hold every connection.
+    limit_conn_zone $binary_remote_addr zone=fcgi_conns:10m;
+EOF
+	fi
+	echo
 	if ((micro_cache)); then
 		cat <<EOF
     # Micro-cache for anonymous GET pages (routes.conf "location /").
@@ -430,6 +556,9 @@ EOF
     server {
         listen ${listen#http://} default_server;
         server_name _;
+EOF
+	[[ $conn_limit == off ]] || echo "        limit_conn fcgi_conns $conn_limit;"
+	cat <<EOF
 
         location ^~ /static/ {
             alias $static_root/;
@@ -437,6 +566,7 @@ EOF
 	inline static.conf "            "
 	echo "        }"
 	echo
+	[[ -z $sso_url ]] || sso_locations
 	inline routes.conf "        "
 	echo "    }"
 	echo "}"

@@ -86,6 +86,8 @@ nginx.update({
     "statusAllowCIDRs": {"type": "array", "items": cidr},
     "logFormat": {"enum": ["text", "json"]},
     "rateLimit": {"type": "string", "pattern": r"^(off|[1-9][0-9]*r/[sm])$"},
+    "signInRate": {"type": "string", "pattern": r"^(off|[1-9][0-9]*r/[sm])$"},
+    "connLimit": {"oneOf": [{"const": "off"}, {"type": "integer", "minimum": 1, "maximum": 999999}]},
     "microCache": {"type": "boolean"},
     "realIpFrom": {"type": "array", "items": cidr},
     "upstreams": closed({"frontend": {"type": "string", "pattern": r"^(|[A-Za-z0-9._-]+:[0-9]+|unix:/.+)$"},
@@ -118,6 +120,14 @@ schema = {
         }, ["host", "port", "name", "user"]),
         "secretKey": closed({"value": {"type": "string", "pattern": "^(|.{32,256})$", "description": "32 to 256 characters"}, "existingSecret": string,
                              "existingSecretKey": {"type": "string", "minLength": 1}}),
+        "auth": closed({"sso": closed({
+            "enabled": {"type": "boolean"},
+            "url": {"type": "string", "pattern": r"^(|https?://([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(:[0-9]+)?)$",
+                    "description": "http://host:port of the authenticating proxy"},
+            "userHeader": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9-]*$"},
+            "networkPolicyTo": arr},
+            ["enabled"], **{"if": {"properties": {"enabled": {"const": True}}},
+                            "then": {"properties": {"url": {"minLength": 1}}}})}),
         "nginx": closed(nginx, ["image", "replicaCount", "workerProcesses"]),
         "frontend": pool_component({"backendURL": {"type": "string", "pattern": "^(|https?://.+)$"}}),
         "backend": pool_component({"migration": closed({

@@ -87,8 +87,10 @@ render_local() {
 
 render_local default
 render_local production -f helm/fcgi-users/values-production.yaml
-render_local options --set nginx.microCache=true --set nginx.rateLimit=10r/s \
+render_local options --set nginx.microCache=true --set nginx.rateLimit=10r/s --set nginx.connLimit=off \
 	--set 'nginx.realIpFrom={10.0.0.0/8}' --set nginx.logFormat=text --set nginx.upstreamKeepalive=0
+render_local sso --set auth.sso.enabled=true --set auth.sso.url=http://127.0.0.1:4180 \
+	--set auth.sso.userHeader=X-Auth-Request-User --set nginx.signInRate=20r/m
 
 # The chart's nginx.conf says what `nginx/render.sh chart` says with the same settings
 # (nginx/README.md: "the chart's nginx.conf is render.sh chart with values in place of
@@ -119,7 +121,9 @@ same_as_render() { # NAME render.sh-options...
 	pass "$name: the chart's nginx.conf = nginx/render.sh chart with the same settings"
 }
 same_as_render default --log-format json
-same_as_render options --log-format text --micro-cache --rate-limit 10r/s --real-ip-from 10.0.0.0/8 --keepalive 0
+same_as_render options --log-format text --micro-cache --rate-limit 10r/s --conn-limit off --real-ip-from 10.0.0.0/8 --keepalive 0
+same_as_render sso --log-format json --sso-url http://127.0.0.1:4180 \
+	--sso-user-header X-Auth-Request-User --sign-in-rate 20r/m
 
 # Serve the default render with the stand-in pools.
 node tests/helm/fcgi-stub.mjs frontend "unix:$run/frontend.sock" >"$run/frontend.log" 2>&1 &
@@ -169,6 +173,6 @@ kill "${pids[1]}"; wait "${pids[1]}" 2>/dev/null || true
 rm -f "$run/backend.sock"
 expect /backend 502 '"status"'
 expect / 200 "pool=frontend"
-echo "nginx-check: the chart's nginx configuration passes nginx -t (3 value sets) and routes like the local stack"
+echo "nginx-check: the chart's nginx configuration passes nginx -t (4 value sets) and routes like the local stack"
 # The test runner adds these up.
 echo "$(basename "$0"): Checks: $passed, Failures: 0, Errors: 0"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-render.sh (make nginx-check): every configuration nginx/render.sh produces must
 # pass `nginx -t`: local, VM and chart, with each option that changes the output
-# (JSON log, rate limit, micro-cache, keep-alive off, several servers, real IP). Paths
+# (JSON log, rate limit, micro-cache, keep-alive off, several servers, real IP, sign-in
+# limit, single sign-on). Paths
 # are pointed into a temporary directory so it runs as any user without touching
 # /var. It also checks the keep-alive rule's numbers, that bad options are refused
 # with exit 2 and one line naming them, and that the chart ships byte-identical
@@ -48,7 +49,7 @@ user_opt=()
 
 nginx_t local local
 nginx_t local-json local --log-format json --rate-limit 10r/s --micro-cache
-nginx_t local-ka0 local --keepalive 0
+nginx_t local-ka0 local --keepalive 0 --conn-limit off
 nginx_t local-ka local --backend-workers 16 --backend-concurrency 8 --frontend-keepalive 3
 nginx_t local-tcp local --backend 127.0.0.1:19001 --backend 127.0.0.1:19002 --frontend 127.0.0.1:19003 \
 	--backend-workers 8 --nginx-workers 1
@@ -61,6 +62,13 @@ nginx_t chart-options chart --access-log "$tmp/chart-options/logs/access.log" \
 	--error-log "$tmp/chart-options/logs/error.log" --log-format json --micro-cache --rate-limit 5r/s \
 	--status-allow 127.0.0.1,10.0.0.0/8,fd00::/8 --real-ip-from 10.0.0.0/8 \
 	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001
+# Sign-in limit and single sign-on (an address: the proxy is not running here).
+nginx_t local-sso local --sso-url http://127.0.0.1:4180 --sign-in-rate 5r/m
+nginx_t local-sign-in-off local --sign-in-rate off
+nginx_t vm-sso vm "${user_opt[@]}" --sso-url http://127.0.0.1:4180 --sso-user-header X-Auth-Request-User
+nginx_t chart-sso chart --backend 127.0.0.1:9000 --frontend 127.0.0.1:9001 \
+	--access-log "$tmp/chart-sso/logs/access.log" --error-log "$tmp/chart-sso/logs/error.log" \
+	--sso-url http://127.0.0.1:4180 --sign-in-rate 20r/m
 
 # ---- the shared files are inlined unchanged ----------------------------------------
 # Every line of each shared file (but its include lines, which are expanded) must
@@ -71,7 +79,7 @@ inlined() { # RENDERED FILE
 		  if (i < n && line == w) i++ }
 		END { exit i == n ? 0 : 1 }' "nginx/$2" "$1"
 }
-for variant in local vm-options; do
+for variant in local vm-options local-sso; do
 	for f in http.conf routes.conf fastcgi.conf fastcgi_params security-headers.conf static.conf mime.types; do
 		if inlined "$tmp/$variant/nginx.conf" "$f"; then
 			ok "$variant: nginx/$f inlined unchanged"
@@ -139,9 +147,29 @@ refuse "--keepalive" local --prefix "$tmp/x" --keepalive -1
 refuse "--backend-concurrency" local --prefix "$tmp/x" --backend-concurrency lots
 refuse "--log-format" local --prefix "$tmp/x" --log-format xml
 refuse "--rate-limit" local --prefix "$tmp/x" --rate-limit fast
+refuse "--sign-in-rate" local --prefix "$tmp/x" --sign-in-rate often
+refuse "--sso-url" local --prefix "$tmp/x" --sso-url "127.0.0.1:4180"
+refuse "--sso-url" local --prefix "$tmp/x" --sso-url "http://proxy/oauth2"
+refuse "--sso-user-header" local --prefix "$tmp/x" --sso-user-header "X-User: x"
+refuse "--conn-limit" local --prefix "$tmp/x" --conn-limit 0
 refuse "--status-allow" local --prefix "$tmp/x" --status-allow "everyone"
 refuse "unknown option" local --prefix "$tmp/x" --bogus
 if nginx/render.sh --help | grep -q -- '--keepalive'; then ok "--help documents the options"; else bad "--help"; fi
+# SSO_USER is set only where nginx asked the proxy: every fastcgi_param SSO_USER line
+# sits in a location with auth_request, and none is rendered without --sso-url.
+if nginx/render.sh local --prefix "$tmp/x" | grep -q SSO_USER; then
+	bad "SSO_USER rendered without --sso-url"
+else
+	ok "no SSO_USER param without --sso-url"
+fi
+if nginx/render.sh local --prefix "$tmp/x" --sso-url http://127.0.0.1:4180 | awk '
+	/^[[:space:]]*location / { auth = 0 } /^[[:space:]]*auth_request \// { auth = 1 }
+	/fastcgi_param SSO_USER/ { n++; if (!auth) bad = 1 }
+	END { exit (n == 2 && !bad) ? 0 : 1 }'; then
+	ok "SSO_USER only in the two locations behind auth_request"
+else
+	bad "SSO_USER outside an auth_request location (or not in both SSO locations)"
+fi
 
 # ---- the chart ships the shared files unchanged -----------------------------------
 chart=helm/fcgi-users

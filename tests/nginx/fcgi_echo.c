@@ -4,7 +4,8 @@
  * where nginx can tell: N worker processes accept on one socket, each serves one
  * connection at a time, and a kept-alive connection (FCGI_KEEP_CONN) holds its
  * worker until nginx closes it. Each answer is a small JSON naming the pool and the
- * request, so a test can tell which pool a route reached.
+ * request, so a test can tell which pool a route reached (and, for single sign-on,
+ * which editor nginx passed in SSO_USER).
  *
  * usage: fcgi_echo NAME unix:/path.sock|host:port WORKERS [WORK_US]
  *   WORK_US: microseconds of simulated work per request (default 0)
@@ -79,6 +80,11 @@ static void serve(FCGX_Request *req, const char *name, long work_us)
 	put_json(out, param(req, "REQUEST_URI"));
 	FCGX_FPrintF(out, "\",\"remote_addr\":\"");
 	put_json(out, param(req, "REMOTE_ADDR"));
+	/* Set only by nginx's single sign-on locations (render.sh --sso-url). */
+	FCGX_FPrintF(out, "\",\"sso_user\":\"");
+	put_json(out, param(req, "SSO_USER"));
+	FCGX_FPrintF(out, "\",\"http_sso_user\":\"");
+	put_json(out, param(req, "HTTP_SSO_USER"));
 	FCGX_FPrintF(out, "\",\"body_bytes\":%ld,\"pad\":\"", body);
 	for (long i = 0; i < pad; i++)
 		FCGX_PutChar('x', out);

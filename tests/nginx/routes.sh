@@ -5,7 +5,8 @@
 #   tests/nginx/routes.sh echo    nginx (render.sh local) in front of two fcgi_echo
 #                                 pools that name themselves: every route must reach
 #                                 the right pool with the right FastCGI params; also
-#                                 the options (JSON log, rate limit, micro-cache).
+#                                 the options (JSON log, rate limit, micro-cache,
+#                                 sign-in limit, single sign-on with a fake proxy).
 #   tests/nginx/routes.sh stack   the integration stack (scripts/stack.sh: MariaDB,
 #                                 the real pools, nginx): routes, headers, 403, 413,
 #                                 and 502 with the friendly page while one pool is
@@ -102,6 +103,39 @@ check_body_limit() { # PATH
 	expect_code 413 "POST $1 with 16385 bytes: refused by nginx"
 	expect_header content-type 'application/problem+json*' "413 from nginx on $1"
 	[[ $(json .status) == 413 ]] && ok "413 body is problem+json" || bad "413 body: ${body:0:200}"
+}
+
+# check_conn_limit N: N connections from 127.0.0.1 that send a whole header and then
+# trickle their body hold N slots of the per-address limit (--conn-limit, rendered
+# default 32): the next request from 127.0.0.1 gets 429 at once, another address is
+# served, and once they close 127.0.0.1 is served again (issue 20: about 2,000 such
+# connections exhausted nginx).
+check_conn_limit() {
+	local n=$1 fds=() fd i got=0
+	for ((i = 0; i < n; i++)); do
+		exec {fd}<>"/dev/tcp/127.0.0.1/$port" || { bad "conn-limit: connection $i refused"; break; }
+		printf 'POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{' >&"$fd"
+		fds+=("$fd")
+	done
+	# nginx counts a connection once it has read its header: give it a moment.
+	for _ in $(seq 20); do
+		req GET /api/v1/health
+		[[ $code == 429 ]] && { got=1; break; }
+		sleep 0.1
+	done
+	((got)) && ok "conn-limit: with $n trickling connections from 127.0.0.1 the next gets 429" ||
+		bad "conn-limit: with $n trickling connections from 127.0.0.1 the next got $code, not 429"
+	expect_header content-type 'application/problem+json*' "conn-limit: 429 from the API"
+	req GET /api/v1/health --interface 127.0.0.2
+	expect_code 200 "conn-limit: another address is served meanwhile"
+	for fd in "${fds[@]}"; do exec {fd}>&-; done
+	got=0
+	for _ in $(seq 20); do
+		req GET /api/v1/health
+		[[ $code == 200 ]] && { got=1; break; }
+		sleep 0.1
+	done
+	((got)) && ok "conn-limit: 127.0.0.1 is served again once they close" || bad "conn-limit: still $code after closing"
 }
 
 # ---- echo mode: nginx in front of two self-naming responders -------------------------
@@ -223,6 +257,8 @@ run_echo() {
 	expect_code 413 "POST /users with 16385 bytes"
 	expect_header content-type 'text/html*' "413 page for browsers"
 
+	check_conn_limit 32
+
 	# Access log: request time, upstream time and address.
 	local line
 	line=$(grep ' /api/v1/users?limit=2' "$run/logs/nginx-access.log" | tail -1)
@@ -290,6 +326,90 @@ run_echo() {
 	expect_header set-cookie 'fcgi_users_wrote=1; Max-Age=10;*' "a write hands out the just-wrote cookie"
 	req GET /api/v1/users
 	[[ -z $(header x-cache) ]] && ok "the API is never cached" || bad "API cached: $(header x-cache)"
+
+	check_sign_in_limit
+	check_sso
+}
+
+# Sign-in attempts (--sign-in-rate): the form post and the session endpoint share one
+# budget per client address; reads and the frontend's own calls are not counted.
+check_sign_in_limit() {
+	start_nginx --sign-in-rate 1r/m || { bad "nginx reload (sign-in rate)"; return; }
+	local n429=0
+	for _ in $(seq 10); do
+		req POST /sign-in --interface 127.0.0.2 --data 'name=a&password=b'
+		[[ $code == 429 ]] && n429=$((n429 + 1))
+	done
+	((n429 >= 4)) && ok "sign-in limit: $n429 of 10 quick form posts from 127.0.0.2 got 429" ||
+		bad "sign-in limit: $n429 x 429 for form posts"
+	expect_header content-type 'text/html*' "429 on /sign-in is a page"
+	req POST /api/v1/sessions --interface 127.0.0.2 -H 'Content-Type: application/json' --data '{}'
+	expect_code 429 "the session endpoint shares the address's sign-in budget"
+	expect_header content-type 'application/problem+json*' "429 on /api/v1/sessions"
+	req GET /sign-in --interface 127.0.0.2
+	expect_code 200 "GET /sign-in (the form) is never limited"
+	expect_pool POST /api/v1/users backend --interface 127.0.0.2 -H 'Content-Type: application/json' --data '{}'
+	n429=0
+	for _ in $(seq 10); do
+		req POST /api/v1/sessions -H 'Content-Type: application/json' --data '{}'
+		[[ $code == 429 ]] && n429=$((n429 + 1))
+	done
+	((n429 == 0)) && ok "the frontend's session calls (internal address) are not limited" ||
+		bad "internal session calls got $n429 x 429"
+	expect_pool DELETE /api/v1/sessions/current backend
+	expect_pool POST /sign-in frontend --interface 127.0.0.3 --data 'name=a&password=b'
+	start_nginx --sign-in-rate off || { bad "nginx reload (sign-in rate off)"; return; }
+	n429=0
+	for _ in $(seq 10); do
+		req POST /sign-in --interface 127.0.0.2 --data 'name=a&password=b'
+		[[ $code == 429 ]] && n429=$((n429 + 1))
+	done
+	((n429 == 0)) && ok "--sign-in-rate off: no limit" || bad "--sign-in-rate off: $n429 x 429"
+}
+
+# Single sign-on (--sso-url): nginx asks the proxy (tests/nginx/fake_sso.py) and passes
+# the editor it names as SSO_USER, only on the two SSO locations; nothing a client
+# sends becomes SSO_USER.
+check_sso() {
+	local sso_port=$((port + 1)) sso_pid
+	python3 tests/nginx/fake_sso.py "$sso_port" &
+	sso_pid=$!
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$sso_port/" && break; sleep 0.1; done
+	if ! start_nginx --sso-url "http://127.0.0.1:$sso_port"; then
+		bad "nginx with --sso-url did not start"
+		kill "$sso_pid"
+		return
+	fi
+	req GET '/sign-in/sso?next=/users/7'
+	expect_code 302 "SSO sign-in without the proxy's cookie"
+	expect_header location '*/oauth2/start?rd=/sign-in/sso?next=/users/7' "sent to the proxy, and back after"
+	expect_pool GET '/sign-in/sso?next=/users/7' frontend -H 'Cookie: _oauth2_proxy=ann@example.org'
+	[[ $(json .sso_user) == ann@example.org ]] && ok "SSO_USER is the editor the proxy named" ||
+		bad "SSO_USER: '$(json .sso_user)'"
+	req GET /sign-in/sso -H 'Cookie: _oauth2_proxy=ann@example.org' \
+		-H 'X-Auth-Request-Email: mallory@example.org' -H 'SSO-User: mallory'
+	[[ $(json .sso_user) == ann@example.org ]] && ok "a client's X-Auth-Request-Email does not replace the proxy's answer" ||
+		bad "SSO_USER with forged headers: '$(json .sso_user)'"
+	expect_pool POST /api/v1/sessions/sso backend -H 'Cookie: _oauth2_proxy=bob@example.org'
+	[[ $(json .sso_user) == bob@example.org ]] && ok "the API's SSO session endpoint gets SSO_USER" ||
+		bad "API SSO_USER: '$(json .sso_user)'"
+	req POST /api/v1/sessions/sso
+	expect_code 401 "the API's SSO endpoint without the proxy's cookie"
+	local p
+	for p in / /users/1 /api/v1/users /api/v1/sessions /sign-in; do
+		req GET "$p" -H 'Cookie: _oauth2_proxy=ann@example.org' -H 'SSO-User: mallory' \
+			-H 'X-Auth-Request-Email: mallory@example.org'
+		[[ $code == 200 && -z $(json .sso_user) ]] && ok "$p: no SSO_USER outside the SSO locations" ||
+			bad "$p: $code SSO_USER '$(json .sso_user)'"
+	done
+	req GET /oauth2/sign_in
+	[[ $code == 200 && $body == fake-sso ]] && ok "/oauth2/ reaches the proxy" || bad "/oauth2/: $code ${body:0:100}"
+	req GET /_sso/auth -H 'Cookie: _oauth2_proxy=ann@example.org'
+	[[ $code == 404 && -z $(header x-pool) ]] && ok "/_sso/auth is internal (404 from nginx to a client)" ||
+		bad "/_sso/auth from outside: $code"
+	kill "$sso_pid"
+	wait "$sso_pid" 2>/dev/null
+	start_nginx || bad "nginx reload (defaults)"
 }
 
 # ---- stack mode: the integration stack -------------------------------------------------

@@ -141,14 +141,24 @@ t0=$(now_ms)
 "$SOAK" "$BASE_URL" "$SOAK_SECONDS" "$prefix" "$out/records.tsv" >"$out/soak.log" 2>&1 &
 soak_pid=$!
 
-at() { # wait until second $1 of the run
-	local ms=$((t0 + $1 * 1000 - $(now_ms)))
+# Windows must not overlap, or one fault's errors are counted against another's bound:
+# on a loaded machine a fault can end late (finding a busy worker takes seconds), so
+# the next one waits for the previous window to close, plus a margin for requests
+# still in flight across its edge.
+quiet_from=0
+at() { # wait until second $1 of the run, and until the previous fault's window closed
+	local until=$((t0 + $1 * 1000)) ms
+	((quiet_from > until)) && until=$quiet_from
+	ms=$((until - $(now_ms)))
 	((ms > 0)) && sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
 	return 0
 }
 # record name start_ms grace_ms max_errors [allowed_kinds]: the fault ended now.
 record() {
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$(now_ms)" "$3" "$4" "${5:-.}" >>"$out/faults.tsv"
+	local end
+	end=$(now_ms)
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$end" "$3" "$4" "${5:-.}" >>"$out/faults.tsv"
+	quiet_from=$((end + $3 + 1500))
 }
 # A worker in a request (so the kill costs the request it holds: the lost-answer case),
 # from the pool's status page; else any worker.
