@@ -68,6 +68,9 @@ Every option can also be given as the environment variable in brackets.
                            [NGINX_STATUS_ALLOW]
   --real-ip-from CIDRS     trusted proxies/ingress: take the client address from
                            their X-Forwarded-For [NGINX_REAL_IP_FROM]
+  --stub-status ADDR       also serve nginx's stub_status at ADDR/stub_status (host:port,
+                           loopback: what prometheus-nginx-exporter reads); "off"
+                           (default) [NGINX_STUB_STATUS]
   --user USER              the "user" directive (vm: www-data; local as root: root)
                            [NGINX_USER]
   -o, --output FILE        write the configuration to FILE instead of stdout
@@ -151,6 +154,7 @@ micro_cache=${NGINX_MICRO_CACHE:-0}
 status_allow=${NGINX_STATUS_ALLOW:-127.0.0.1,::1}
 real_ip_from=${NGINX_REAL_IP_FROM:-}
 user=${NGINX_USER:-}
+stub_status=${NGINX_STUB_STATUS:-off}
 output=
 chart_files=
 cli_backends=() cli_frontends=()
@@ -185,6 +189,7 @@ while (($#)); do
 	--status-allow) need "$@"; status_allow=$2; shift ;;
 	--real-ip-from) need "$@"; real_ip_from=$2; shift ;;
 	--user) need "$@"; user=$2; shift ;;
+	--stub-status) need "$@"; stub_status=$2; shift ;;
 	-o | --output) need "$@"; output=$2; shift ;;
 	--chart-files) need "$@"; chart_files=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
@@ -273,6 +278,8 @@ sso_user_var=\$upstream_http_$(tr 'A-Z-' 'a-z_' <<<"$sso_user_header")
 [[ $micro_cache == 0 || $micro_cache == 1 ]] || die "NGINX_MICRO_CACHE: 0 or 1, got '$micro_cache'"
 [[ $static_root == /* ]] || die "--static-root must be an absolute path: '$static_root'"
 [[ $errors_root == /* ]] || die "--errors-root must be an absolute path: '$errors_root'"
+[[ $stub_status == off || $stub_status =~ ^(\[[0-9a-fA-F:.]+\]|[0-9.]+|localhost):[0-9]+$ ]] ||
+	die "--stub-status: expected host:port (an address, loopback) or off, got '$stub_status'"
 [[ -z $user || $user =~ ^[a-z_][a-z0-9_-]*( [a-z_][a-z0-9_-]*)?$ ]] || die "--user: bad user name '$user'"
 cidr_list() { # "a,b c" -> one per line, each checked
 	local c
@@ -569,6 +576,23 @@ EOF
 	[[ -z $sso_url ]] || sso_locations
 	inline routes.conf "        "
 	echo "    }"
+	if [[ $stub_status != off ]]; then
+		cat <<EOF
+
+    # nginx's own counters for prometheus-nginx-exporter, on its own listener (keep it
+    # on loopback: the exporter runs beside nginx), never through the routes above.
+    server {
+        listen $stub_status;
+        access_log off;
+        location = /stub_status {
+            stub_status;
+        }
+        location / {
+            return 404;
+        }
+    }
+EOF
+	fi
 	echo "}"
 }
 

@@ -64,6 +64,10 @@ else
 	die "nginx/render.sh was not installed: cannot make the nginx configuration (or set NGINX_CONF=<file>)"
 fi
 
+# The Prometheus rules (recording rules and alerts) for whoever scrapes the VM.
+install -d -m 0755 "$share/prometheus"
+install -m 0644 prometheus/fcgi-users.rules.yml "$share/prometheus/"
+
 for doc in docs/vm.md README.md; do
 	[[ -f $doc ]] && install -m 0644 "$doc" "$root/usr/share/doc/fcgi-users/"
 done

@@ -49,8 +49,11 @@ pass "2: helm lint --strict: default and production values"
 declare -A sets=(
 	[default]="-f $sv"
 	[production]="-f $chart/values-production.yaml"
-	[everything]="-f $sv --api-versions monitoring.coreos.com/v1/ServiceMonitor --set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
-		--set metrics.serviceMonitor.enabled=true --set nginx.autoscaling.enabled=true
+	[everything]="-f $sv --set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
+		--set metrics.podMonitor.enabled=true --set metrics.prometheusRule.enabled=true
+		--set metrics.nginxExporter.enabled=true --set metrics.networkPolicyFrom[0].namespaceSelector.matchLabels.name=monitoring
+		--api-versions monitoring.coreos.com/v1/PodMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule
+		--set nginx.autoscaling.enabled=true
 		--set frontend.autoscaling.enabled=true --set backend.autoscaling.enabled=true
 		--set backend.autoscaling.targetMemory=80 --set nginx.pdb.create=true
 		--set frontend.pdb.create=true --set backend.pdb.create=true --set backend.pdb.minAvailable=50%
@@ -76,7 +79,20 @@ for name in default production everything minimal; do
 done
 kinds() { grep -h '^kind: ' "$1" | sort | uniq -c | awk '{printf "%s%s=%s", sep, $3, $1; sep=" "}'; }
 echo "   everything: $(kinds "$out/everything.yaml")"
-grep -q '^kind: ServiceMonitor' "$out/everything.yaml" || fail "no ServiceMonitor rendered"
+grep -q '^kind: PodMonitor' "$out/everything.yaml" || fail "no PodMonitor rendered"
+grep -q '^kind: PrometheusRule' "$out/everything.yaml" || fail "no PrometheusRule rendered"
+grep -q 'name: nginx-exporter' "$out/everything.yaml" || fail "no nginx exporter sidecar"
+[[ $(grep -c 'name: METRICS_LISTEN' "$out/default.yaml") == 2 ]] || fail "default: METRICS_LISTEN not set on both pools"
+grep -qE '^kind: (PodMonitor|PrometheusRule)' "$out/production.yaml" &&
+	fail "production: Prometheus Operator objects rendered for a cluster without monitoring.coreos.com/v1"
+# The PrometheusRule carries the rules file unchanged (the VM loads the same file).
+node --input-type=module -e '
+import { readFileSync } from "node:fs";
+const { parseAllDocuments, parse } = await import(process.argv[1] + "/yaml/dist/index.js");
+const rule = parseAllDocuments(readFileSync(process.argv[2], "utf8")).map(d => d.toJS()).find(o => o && o.kind === "PrometheusRule");
+const want = parse(readFileSync(process.argv[3], "utf8"));
+if (JSON.stringify(rule.spec) !== JSON.stringify(want)) { console.error("PrometheusRule spec differs from the rules file"); process.exit(1); }
+' "$(pwd)/.tools/helm/node_modules" "$out/everything.yaml" prometheus/fcgi-users.rules.yml || fail "PrometheusRule"
 grep -q '^kind: HorizontalPodAutoscaler' "$out/production.yaml" || fail "production: no HPA"
 grep -q '^kind: PodDisruptionBudget' "$out/production.yaml" || fail "production: no PDB"
 grep -q '^kind: NetworkPolicy' "$out/minimal.yaml" && fail "minimal: NetworkPolicy rendered although disabled"
@@ -103,8 +119,10 @@ pass "3d: production: >= 2 pods each, spread over nodes and zones, PDBs that all
 	fail "helm install --dry-run (production)"
 grep -q 'helm test rel -n users' "$out/notes-default.txt" || fail "NOTES: no helm test line"
 grep -q 'password from database.password' "$out/notes-default.txt" || fail "NOTES: does not say where the password comes from"
-grep -q 'LEFT OUT: the ServiceMonitor' "$out/notes-production.txt" ||
-	fail "NOTES (production, no Prometheus Operator): does not say the ServiceMonitor was left out"
+grep -q 'WARNING: PodMonitor asked for, but this cluster does not serve' "$out/notes-production.txt" ||
+	fail "NOTES (production, no Prometheus Operator): does not say the PodMonitor was left out"
+grep -q 'the HorizontalPodAutoscalers will never scale' "$out/notes-production.txt" ||
+	fail "NOTES (production, no metrics server): does not warn that the HPAs cannot scale"
 grep -q 'password from Secret fcgi-users-database' "$out/notes-production.txt" || fail "NOTES (production): existing Secret not named"
 grep -q 'https://users.example.com/' "$out/notes-production.txt" || fail "NOTES (production): no URL"
 pass "3c: NOTES.txt (default and production)"
@@ -129,9 +147,8 @@ for img in "${imgs[@]}"; do
 	esac
 done
 printf '%s\n' "${imgs[@]}" | grep -q "^docker.io/library/nginx:" || fail "a: nginx's image is not docker.io's"
-# b: kinds a cluster may lack are rendered only where it serves them.
-grep -q '^kind: ServiceMonitor' "$out/production.yaml" &&
-	fail "b: a ServiceMonitor is rendered for a cluster without the Prometheus Operator's CRD (the install would fail)"
+# b: kinds a cluster may lack are rendered only where it serves them (PodMonitor and
+#    PrometheusRule: checked in 3 above).
 # c: the database CIDR comes from Terraform (deploy-prod passes vpc_cidr_block), not
 #    from a guess in the values file.
 node --input-type=module -e '
@@ -141,7 +158,7 @@ const v = parse(readFileSync(process.argv[2], "utf8"));
 if ((v.networkPolicy?.databaseCIDRs ?? []).length) { console.error(JSON.stringify(v.networkPolicy.databaseCIDRs)); process.exit(1); }
 ' "$(pwd)/.tools/helm/node_modules" "$chart/values-production.yaml" ||
 	fail "c: values-production.yaml hard-codes networkPolicy.databaseCIDRs (deploy-prod sets them from Terraform's vpc_cidr_block)"
-pass "3e: renders are identical; the ECR registry rewrites only backend/frontend; no ServiceMonitor without its CRD; database CIDRs from Terraform"
+pass "3e: renders are identical; the ECR registry rewrites only backend/frontend; database CIDRs from Terraform"
 
 # 4. The schema rejects bad values, with a message naming the value.
 reject() { # MESSAGE-SUBSTRING helm-args...

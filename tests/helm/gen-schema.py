@@ -145,11 +145,18 @@ schema = {
         "networkPolicy": closed({
             "enabled": {"type": "boolean"}, "allowExternal": {"type": "boolean"},
             "nginxIngressFrom": arr, "databaseCIDRs": {"type": "array", "items": cidr}, "dnsPort": port}),
-        "metrics": closed({"serviceMonitor": closed({
-            "enabled": {"type": "boolean"}, "namespace": string,
-            "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
-            "scrapeTimeout": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
-            "labels": obj, "honorLabels": {"type": "boolean"}})}),
+        "metrics": closed({
+            "enabled": {"type": "boolean"}, "port": port,
+            "podMonitor": closed({
+                "enabled": {"type": "boolean"}, "namespace": string,
+                "interval": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                "scrapeTimeout": {"type": "string", "pattern": "^[0-9]+(ms|s|m|h)$"},
+                "labels": obj, "honorLabels": {"type": "boolean"}}),
+            "prometheusRule": closed({"enabled": {"type": "boolean"}, "namespace": string, "labels": obj}),
+            "nginxExporter": closed({
+                "enabled": {"type": "boolean"}, "image": ref("image"), "port": port,
+                "stubStatusPort": port, "containerSecurityContext": obj, "resources": obj}),
+            "networkPolicyFrom": arr}),
         "tests": closed({"image": ref("image")}),
     },
 }

@@ -88,7 +88,8 @@ render_local() {
 render_local default
 render_local production -f helm/fcgi-users/values-production.yaml
 render_local options --set nginx.microCache=true --set nginx.rateLimit=10r/s --set nginx.connLimit=off \
-	--set 'nginx.realIpFrom={10.0.0.0/8}' --set nginx.logFormat=text --set nginx.upstreamKeepalive=0
+	--set 'nginx.realIpFrom={10.0.0.0/8}' --set nginx.logFormat=text --set nginx.upstreamKeepalive=0 \
+	--set metrics.nginxExporter.enabled=true
 render_local sso --set auth.sso.enabled=true --set auth.sso.url=http://127.0.0.1:4180 \
 	--set auth.sso.userHeader=X-Auth-Request-User --set nginx.signInRate=20r/m
 
@@ -121,7 +122,8 @@ same_as_render() { # NAME render.sh-options...
 	pass "$name: the chart's nginx.conf = nginx/render.sh chart with the same settings"
 }
 same_as_render default --log-format json
-same_as_render options --log-format text --micro-cache --rate-limit 10r/s --conn-limit off --real-ip-from 10.0.0.0/8 --keepalive 0
+same_as_render options --log-format text --micro-cache --rate-limit 10r/s --conn-limit off --real-ip-from 10.0.0.0/8 --keepalive 0 \
+	--stub-status 127.0.0.1:8081
 same_as_render sso --log-format json --sso-url http://127.0.0.1:4180 \
 	--sso-user-header X-Auth-Request-User --sign-in-rate 20r/m
 

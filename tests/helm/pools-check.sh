@@ -160,13 +160,13 @@ code=$(get /backend)
 pass "GET /backend 200: $(head -c 60 "$run/body")..."
 code=$(get /api/v1/ready)
 [[ $code == 200 ]] || fail "GET /api/v1/ready answered $code"
-# What the ServiceMonitor scrapes: path + params as Prometheus sends them (?openmetrics=).
+# What an admin reads by hand (the PodMonitor scrapes the pools themselves): path + params as Prometheus sends them (?openmetrics=).
 for pool in backend frontend; do
 	code=$(get "/-/status/$pool?openmetrics=")
 	{ [[ $code == 200 ]] && grep -q '^# EOF' "$run/body"; } ||
 		fail "GET /-/status/$pool?openmetrics=: $code, $(head -c 100 "$run/body")"
 done
-pass "GET /api/v1/ready 200; /-/status/{backend,frontend}?openmetrics= 200 OpenMetrics (the ServiceMonitor's scrape)"
+pass "GET /api/v1/ready 200; /-/status/{backend,frontend}?openmetrics= 200 OpenMetrics (the status page an admin reads)"
 
 # The `helm test` pod's script, run here against the chart's nginx.
 helm_test() {

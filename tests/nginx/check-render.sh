@@ -54,14 +54,14 @@ nginx_t local-ka local --backend-workers 16 --backend-concurrency 8 --frontend-k
 nginx_t local-tcp local --backend 127.0.0.1:19001 --backend 127.0.0.1:19002 --frontend 127.0.0.1:19003 \
 	--backend-workers 8 --nginx-workers 1
 nginx_t vm vm "${user_opt[@]}"
-nginx_t vm-options vm "${user_opt[@]}" --log-format json --rate-limit 600r/m --micro-cache \
+nginx_t vm-options vm "${user_opt[@]}" --log-format json --rate-limit 600r/m --micro-cache --stub-status 127.0.0.1:8081 \
 	--status-allow 127.0.0.1,::1,10.0.0.0/8 --backend-workers 8 --frontend-workers 8 --nginx-workers 2
 # Service names do not resolve here: the chart variants use addresses.
 nginx_t chart chart --backend 127.0.0.1:9000 --frontend 127.0.0.1:9001 --access-log "$tmp/chart/logs/access.log" --error-log "$tmp/chart/logs/error.log"
 nginx_t chart-options chart --access-log "$tmp/chart-options/logs/access.log" \
 	--error-log "$tmp/chart-options/logs/error.log" --log-format json --micro-cache --rate-limit 5r/s \
 	--status-allow 127.0.0.1,10.0.0.0/8,fd00::/8 --real-ip-from 10.0.0.0/8 \
-	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001
+	--backend 127.0.0.1:9000 --backend 127.0.0.2:9000 --frontend 127.0.0.1:9001 --stub-status 127.0.0.1:8081
 # Sign-in limit and single sign-on (an address: the proxy is not running here).
 nginx_t local-sso local --sso-url http://127.0.0.1:4180 --sign-in-rate 5r/m
 nginx_t local-sign-in-off local --sign-in-rate off

@@ -80,6 +80,10 @@ static void serve(FCGX_Request *req, const char *name, long work_us)
 	put_json(out, param(req, "REQUEST_URI"));
 	FCGX_FPrintF(out, "\",\"remote_addr\":\"");
 	put_json(out, param(req, "REMOTE_ADDR"));
+	FCGX_FPrintF(out, "\",\"request_id\":\"");
+	put_json(out, param(req, "REQUEST_ID"));
+	FCGX_FPrintF(out, "\",\"http_x_request_id\":\"");
+	put_json(out, param(req, "HTTP_X_REQUEST_ID"));
 	/* Set only by nginx's single sign-on locations (render.sh --sso-url). */
 	FCGX_FPrintF(out, "\",\"sso_user\":\"");
 	put_json(out, param(req, "SSO_USER"));

@@ -155,6 +155,36 @@ stop_echo() { # NAME
 	rm -f "$run/echo-$1.pid"
 }
 nginx_up=0
+# The request id (http.conf $fcgi_request_id, fastcgi.conf REQUEST_ID): nginx makes it,
+# the pool gets it twice (REQUEST_ID and, replacing the client's, HTTP_X_REQUEST_ID),
+# the access log carries it, and a client's own X-Request-Id counts only from an
+# internal caller (the frontend's API calls) and only in nginx's shape.
+check_request_id() {
+	local mine=0123456789abcdef0123456789abcdef rid
+	req GET /api/v1/users
+	rid=$(json .request_id)
+	[[ $rid =~ ^[0-9a-f]{32}$ ]] && ok "REQUEST_ID is nginx's request id: $rid" || bad "REQUEST_ID: '$rid'"
+	[[ $(json .http_x_request_id) == "$rid" ]] && ok "HTTP_X_REQUEST_ID is the same id" ||
+		bad "HTTP_X_REQUEST_ID: '$(json .http_x_request_id)' vs '$rid'"
+	sleep 0.2 # the access log line is written after the answer
+	grep -q "rid=$rid\$" "$run/logs/nginx-access.log" && ok "the access log line carries rid=$rid" ||
+		bad "no access log line with rid=$rid: $(tail -1 "$run/logs/nginx-access.log")"
+	req GET / -H "X-Request-Id: $mine"
+	[[ $(json .request_id) == "$mine" ]] && ok "an internal caller's X-Request-Id is passed on (frontend -> API)" ||
+		bad "internal X-Request-Id: got '$(json .request_id)'"
+	req GET / -H "X-Request-Id: $mine" --interface 127.0.0.2
+	rid=$(json .request_id)
+	[[ $rid != "$mine" && $rid =~ ^[0-9a-f]{32}$ && $(json .http_x_request_id) == "$rid" ]] &&
+		ok "an outside client's X-Request-Id is replaced by nginx's" || bad "outside X-Request-Id reached the pool: $body"
+	req GET / -H "X-Request-Id: $mine" -H 'X-Forwarded-For: 203.0.113.9'
+	[[ $(json .request_id) != "$mine" ]] && ok "X-Request-Id through a proxy is not trusted" ||
+		bad "X-Request-Id through a proxy was trusted"
+	req GET / -H 'X-Request-Id: "evil" x=1'
+	rid=$(json .request_id)
+	[[ $rid =~ ^[0-9a-f]{32}$ ]] && ok "an X-Request-Id not in nginx's shape is replaced, even from inside" ||
+		bad "odd X-Request-Id reached the pool: '$rid'"
+}
+
 start_nginx() { # render options...
 	nginx/render.sh local --listen "127.0.0.1:$port" --prefix "$run" \
 		--backend "unix:$run/backend.sock" --frontend "unix:$run/frontend.sock" \
@@ -231,6 +261,8 @@ run_echo() {
 	[[ $(json .body_bytes) == 18 && $(json .method) == POST ]] && ok "request body and method reach the pool" ||
 		bad "body/method: ${body:0:200}"
 
+	check_request_id
+
 	# Headers.
 	req GET /
 	expect_security_headers "GET / (frontend)"
@@ -293,8 +325,8 @@ run_echo() {
 	start_nginx --log-format json --rate-limit 1r/m --micro-cache || { bad "nginx reload"; return; }
 	req GET '/api/v1/users?jsonlog=1'
 	line=$(grep jsonlog=1 "$run/logs/nginx-access.log" | tail -1)
-	if jq -e '.request_time and .upstream_response_time and .upstream_addr and .status == 200' <<<"$line" >/dev/null 2>&1; then
-		ok "JSON access log line"
+	if jq -e --arg rid "$(json .request_id)" '.request_time and .upstream_response_time and .upstream_addr and .status == 200 and .request_id == $rid' <<<"$line" >/dev/null 2>&1; then
+		ok "JSON access log line, with the request id the pool got"
 	else
 		bad "JSON access log line: $line"
 	fi

@@ -88,6 +88,11 @@ spec:
           {{- end }}
           env:
             {{- include "fcgi-users.poolEnv" (dict "component" .component "values" $v) | nindent 12 }}
+            {{- if $ctx.Values.metrics.enabled }}
+            # The master's own HTTP /metrics and /-/ping: each pod is scraped on its own.
+            - name: METRICS_LISTEN
+              value: {{ printf "0.0.0.0:%d" (int $ctx.Values.metrics.port) | quote }}
+            {{- end }}
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -109,6 +114,11 @@ spec:
             - name: fastcgi
               containerPort: {{ $v.containerPorts.fastcgi }}
               protocol: TCP
+            {{- if $ctx.Values.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ $ctx.Values.metrics.port }}
+              protocol: TCP
+            {{- end }}
           {{- $port := $v.containerPorts.fastcgi }}
           {{- if $v.startupProbe.enabled }}
           startupProbe:
