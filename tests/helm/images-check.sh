@@ -39,6 +39,7 @@ installed=
 for svc in backend frontend; do
 	df=images/$svc.Dockerfile
 	[[ -f $df ]] || { fail "$df missing"; continue; }
+	# shellcheck disable=SC2016 # the Dockerfile's literal text
 	if ! grep -qxF 'FROM ${BASE_IMAGE}' "$df" || ! grep -qxF 'ARG BASE_IMAGE=debian:${DEBIAN_RELEASE}-slim' "$df" ||
 		! grep -qE '^ARG DEBIAN_RELEASE=12$' "$df"; then
 		fail "$df: the final stage is not BASE_IMAGE, by default debian:12-slim"
@@ -159,13 +160,19 @@ images/fcgi-probe "$sock" /-/ping >/dev/null && fail "fcgi-probe: a stopped pool
 ok "fcgi-probe: 2xx passes, 503 and a stopped pool fail"
 
 # make images uses the project's podman configuration, never /etc's.
-grep -q 'CONTAINERS_CONF=.*images/containers.conf' scripts/images/podman.sh &&
-	grep -q -- '--root "$PODMAN_DIR/storage"' scripts/images/podman.sh ||
+# shellcheck disable=SC2016 # the literal text of the script
+if grep -q 'CONTAINERS_CONF=.*images/containers.conf' scripts/images/podman.sh &&
+	grep -q -- '--root "$PODMAN_DIR/storage"' scripts/images/podman.sh; then
+	ok "make images: podman with images/containers.conf and storage under .run/podman"
+else
 	fail "scripts/images/podman.sh does not keep podman's configuration and storage in the project"
+fi
 grep -qx 'runtime = "runc"' images/containers.conf || fail "images/containers.conf: runtime is not runc (crun fails here)"
-ok "make images: podman with images/containers.conf and storage under .run/podman"
-bash tests/helm/apt-mirror-test.sh && ok "the base and VM images take the apt mirror from the machine's sources" ||
+if bash tests/helm/apt-mirror-test.sh; then
+	ok "the base and VM images take the apt mirror from the machine's sources"
+else
 	fail "scripts/apt-mirror.sh (above)"
+fi
 
 if ((errors)); then
 	echo "images-check: $errors problem(s)" >&2
