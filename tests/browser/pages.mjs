@@ -1,16 +1,24 @@
 // Browser test of the pages: headless Chromium (Debian's /usr/bin/chromium) driven by
 // playwright-core, with JavaScript turned OFF in the page (the site needs none). It
-// loads the list, checks the seeded names in the DOM, adds a user through the form,
-// sees the confirmation and the new name, shows a validation message, deletes the user
-// again, checks nothing overflows on a phone, and saves screenshots of the list and
-// the forms at phone and wide widths under tests/browser/screenshots/.
+// walks the site as a person would, on a desktop (1280×800) and a phone (390×844):
+// the list, search, an empty search, paging, the add form with each kind of refusal,
+// adding, a user's page, renaming, the delete confirmation, deleting, 404, a bad
+// address, and the "unavailable" page while the database is stopped. Every state it
+// reaches is audited with axe-core (WCAG 2.1 A/AA, zero violations wanted; see axe.mjs),
+// and checked for what a person would notice: nothing wider than a phone, even with a
+// 30-character name; a focus ring nobody cut off; the error summary's bullets inside
+// its box; no console errors or CSP violations. Screenshots of the states at both
+// widths go to tests/browser/screenshots/ (NAME-wide.png, NAME-phone.png).
 //
-// usage: node tests/browser/pages.mjs BASE_URL   (make browser-test starts a stack)
+// usage: node tests/browser/pages.mjs BASE_URL
+// env:   STACK_CTL  the stack's control script (run.sh sets scripts/stack.sh, with
+//                   RUN_DIR): the "unavailable" state stops and restarts the database.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeAudit, axeVersion } from './axe.mjs';
 
 const base = (process.argv[2] || process.env.BASE_URL || '').replace(/\/$/, '');
 if (!base) {
@@ -23,27 +31,26 @@ mkdirSync(shots, { recursive: true });
 let passed = 0;
 let failed = 0;
 function check(ok, what) {
-	if (ok) {
-		passed++;
-		console.log(`ok - ${what}`);
-	} else {
-		failed++;
-		console.log(`FAIL - ${what}`);
-	}
+	if (ok) passed++;
+	else failed++;
+	console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
 }
 
 const seeded = ['Bob', 'Jay', 'Matt', 'Ferg', 'Mo'];
 const viewports = {
+	wide: { width: 1280, height: 800 },
 	phone: { width: 390, height: 844 },
-	wide: { width: 1440, height: 900 },
 };
+// The longest name there can be, without a space to wrap at: 30 characters.
+const longName = `W${'olfeschlegelsteinhausenberger'.slice(0, 23)}${String(Date.now() % 1000000).padStart(6, '0')}`;
+// Enough users for three list pages (PAGE_SIZE is 20 on the test stack).
+const extraUsers = Array.from({ length: 40 }, (_, i) => `Paging ${String(i + 1).padStart(2, '0')}`);
 
-const profile = mkdtempSync(join(tmpdir(), 'fcgi-users-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-	executablePath: '/usr/bin/chromium',
+// Playwright gives each launch a fresh profile (--user-data-dir) of its own and removes
+// it on close; the flags are the ones this machine's Chromium needs headless.
+const browser = await chromium.launch({
+	executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
 	headless: true,
-	javaScriptEnabled: false,
-	viewport: viewports.wide,
 	args: [
 		'--no-sandbox',
 		'--disable-gpu',
@@ -55,9 +62,57 @@ const context = await chromium.launchPersistentContext(profile, {
 	],
 });
 const problems = [];
+let audited = 0;
+
+// Everything a state is checked for: axe, sideways scrolling (and buttons or links
+// sticking out of their card), and a screenshot NAME-WIDTH.png.
+async function state(page, name) {
+	const width = page.viewportSize().width === viewports.phone.width ? 'phone' : 'wide';
+	const a = await axeAudit(auditor, page);
+	audited++;
+	check(
+		a.violations.length === 0,
+		`axe: ${name} (${width}): no WCAG 2.1 AA violations${a.violations.length ? ': ' + a.violations.join(' || ') : ''}`,
+	);
+	const out = await page.evaluate(() => {
+		const vw = document.documentElement.clientWidth;
+		const bad = [];
+		const scroll = document.documentElement.scrollWidth - vw;
+		if (scroll > 0) bad.push(`page scrolls sideways by ${scroll}px`);
+		for (const el of document.querySelectorAll('main a, main button, main h1, main h2, main .name, main p')) {
+			const r = el.getBoundingClientRect();
+			const box = el.closest('.card, .flash, .users, .error-summary') || document.querySelector('main');
+			const b = box.getBoundingClientRect();
+			if (r.width > 0 && (r.right > b.right + 0.5 || r.right > vw))
+				bad.push(`<${el.tagName.toLowerCase()}> "${el.textContent.trim().slice(0, 40)}" sticks out by ${Math.ceil(r.right - Math.min(b.right, vw))}px`);
+		}
+		return bad;
+	});
+	check(out.length === 0, `${name} (${width}): everything fits the screen${out.length ? ': ' + out.join('; ') : ''}`);
+	await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+}
+
+async function api(method, path, body) {
+	const res = await fetch(base + path, {
+		method,
+		headers: body ? { 'Content-Type': 'application/json' } : {},
+		body: body ? JSON.stringify(body) : undefined,
+	});
+	return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
+}
+
+async function submit(page, button) {
+	await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: button }).click()]);
+	await page.waitForLoadState();
+}
+
+let auditor;
 try {
-	const page = context.pages()[0] || (await context.newPage());
-	// Error statuses of pages are expected here (422, 404); of the resources a page
+	// The auditor: a page with JavaScript on, where axe runs (see axe.mjs).
+	auditor = await (await browser.newContext()).newPage();
+	const context = await browser.newContext({ javaScriptEnabled: false, viewport: viewports.wide });
+	const page = await context.newPage();
+	// Error statuses of pages are expected here (422, 404, 503); of the resources a page
 	// loads (stylesheet, icon) they are not, nor is any other console error (a CSP
 	// violation would be one).
 	page.on('console', (m) => {
@@ -69,7 +124,23 @@ try {
 	page.on('requestfailed', (r) => problems.push(`failed ${r.url()}`));
 	page.on('pageerror', (e) => problems.push(String(e)));
 
-	// The list, as the old site showed it.
+	// The audit can fail: a page with grey-on-grey text and an unlabelled field must
+	// give violations, or a "zero violations" below would prove nothing.
+	await page.route(`${base}/axe-canary`, (r) =>
+		r.fulfill({
+			contentType: 'text/html',
+			body: '<!DOCTYPE html><html lang="en"><title>canary</title><main><p style="color:#bbb;background:#fff">faint</p><input></main></html>',
+		}),
+	);
+	await page.goto(`${base}/axe-canary`);
+	const canary = await axeAudit(auditor, page);
+	check(
+		canary.violations.some((v) => v.startsWith('color-contrast')) && canary.violations.some((v) => v.startsWith('label')),
+		`axe-core ${axeVersion} finds the planted contrast and label violations (${canary.violations.length})`,
+	);
+	await page.unroute(`${base}/axe-canary`);
+
+	// ---- the list, as the old site showed it ----
 	let res = await page.goto(`${base}/`);
 	check(res.status() === 200, `GET / answers 200 (got ${res.status()})`);
 	check((await page.locator('h1').innerText()) === 'Home Page', 'heading "Home Page"');
@@ -78,9 +149,10 @@ try {
 	for (const n of seeded) check(names.includes(n), `seeded name ${n} is listed`);
 	const styled = await page.locator('header.site').evaluate((el) => getComputedStyle(el).backgroundColor);
 	check(styled === 'rgb(29, 35, 48)', `the stylesheet is applied (header background ${styled})`);
-	await page.screenshot({ path: join(shots, 'list-wide.png'), fullPage: true });
+	await state(page, 'list');
 
-	// Keyboard users see where they are: Tab twice lands on a link with a focus ring.
+	// Keyboard users see where they are: Tab lands on links with a focus ring, and the
+	// ring of a list row is whole (the list once clipped it with overflow: hidden).
 	await page.keyboard.press('Tab');
 	await page.keyboard.press('Tab');
 	const ring = await page.evaluate(() => {
@@ -88,63 +160,175 @@ try {
 		return `${document.activeElement.tagName} ${s.outlineStyle} ${s.outlineWidth}`;
 	});
 	check(/^A solid [1-9]/.test(ring), `the focused link has a visible outline (${ring})`);
-	await page.screenshot({ path: join(shots, 'focus-wide.png') });
+	let row = null;
+	for (let i = 0; i < 15 && !row; i++) {
+		await page.keyboard.press('Tab');
+		row = await page.evaluate(() => {
+			const el = document.activeElement;
+			if (!el.closest('ul.users')) return null;
+			const s = getComputedStyle(el);
+			const reach = parseFloat(s.outlineOffset) + parseFloat(s.outlineWidth);
+			const clippers = [];
+			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+				const o = getComputedStyle(p);
+				if (o.overflowX !== 'visible' || o.overflowY !== 'visible') clippers.push(p.className || p.tagName);
+			}
+			return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), reach, clippers };
+		});
+	}
+	check(
+		row && row.style === 'solid' && row.width >= 2 && (row.reach <= 0 || row.clippers.length === 0),
+		`a list row's focus ring is whole: drawn inside the row or not clipped (${JSON.stringify(row)})`,
+	);
+	await page.screenshot({ path: join(shots, 'focus-row-wide.png') });
 
-	// Add a user through the form.
+	// ---- search ----
+	await page.goto(`${base}/?q=B`);
+	check((await page.locator('ul.users .name').allInnerTexts()).includes('Bob'), 'a search for "B" finds Bob');
+	await state(page, 'search');
+	await page.goto(`${base}/?q=nobody-has-this-name`);
+	check(await page.locator('.empty').isVisible(), 'a search without matches says so');
+	await state(page, 'search-empty');
+
+	// ---- paging: enough users for three pages ----
+	let made = 0;
+	for (const n of extraUsers) if ((await api('POST', '/api/v1/users', { userName: n })).status === 201) made++;
+	check(made === extraUsers.length, `${made} of ${extraUsers.length} users added through the API for paging`);
+	await page.goto(`${base}/`);
+	check(await page.locator('nav.pager').isVisible(), 'a long list has a pager');
+	await state(page, 'paged-first');
+	await page.goto(`${base}/?page=2`);
+	await state(page, 'paged-middle');
+	await page.goto(`${base}/?page=3`);
+	await state(page, 'paged-last');
+
+	// ---- add, with each kind of refusal ----
+	await page.goto(`${base}/`);
 	await page.getByRole('link', { name: 'Add a user' }).first().click();
 	await page.waitForURL(/\/users\/new$/);
 	check(await page.getByLabel('Name').isVisible(), 'the add form has a labelled Name input');
-	await page.screenshot({ path: join(shots, 'form-wide.png'), fullPage: true });
-
-	// A name the server refuses: the message appears beside the field.
-	await page.getByLabel('Name').fill(' padded');
-	await page.getByRole('button', { name: 'Add user' }).click();
-	await page.waitForLoadState();
-	check(await page.locator('#userName-error').isVisible(), 'an invalid name shows the message beside the field');
-	await page.screenshot({ path: join(shots, 'form-error-wide.png'), fullPage: true });
-
-	const newName = `Browser ${Date.now() % 1000000}`;
-	await page.getByLabel('Name').fill(newName);
-	await page.getByRole('button', { name: 'Add user' }).click();
-	await page.waitForURL((u) => new URL(u).pathname === '/');
-	check((await page.locator('.flash').innerText()).includes(`Added ${newName}.`), 'a confirmation is shown after adding');
-	const after = await page.locator('ul.users .name').allInnerTexts();
-	check(after.includes(newName), `the new name "${newName}" is listed`);
-	await page.screenshot({ path: join(shots, 'list-after-add-wide.png'), fullPage: true });
-
-	// The user's page, then delete (with confirmation).
-	await page.locator('ul.users a', { hasText: newName }).click();
-	await page.waitForURL(/\/users\/\d+$/);
-	check((await page.locator('h1').innerText()) === newName, "the user's page shows the name");
-	await page.screenshot({ path: join(shots, 'user-wide.png'), fullPage: true });
-	await page.getByRole('link', { name: `Delete ${newName}` }).click();
-	await page.waitForURL(/\/delete$/);
-	await page.screenshot({ path: join(shots, 'delete-wide.png'), fullPage: true });
-	await page.getByRole('button', { name: `Delete ${newName}` }).click();
-	await page.waitForURL((u) => new URL(u).pathname === '/');
-	check((await page.locator('.flash').innerText()).includes(`Deleted ${newName}.`), 'a confirmation is shown after deleting');
-	check(!(await page.locator('ul.users .name').allInnerTexts()).includes(newName), 'the deleted name is gone');
-
-	// A phone: the same pages, nothing wider than the screen.
-	await page.setViewportSize(viewports.phone);
-	await page.goto(`${base}/`);
-	const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-	check(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
-	await page.screenshot({ path: join(shots, 'list-phone.png'), fullPage: true });
+	await state(page, 'add');
+	const refusals = [
+		[' padded', 'invalid'], // a leading space
+		['   ', 'blank'],
+		['bob', 'taken'], // Bob, ignoring case
+	];
+	for (const [value, what] of refusals) {
+		await page.goto(`${base}/users/new`);
+		await page.getByLabel('Name').fill(value);
+		await submit(page, 'Add user');
+		check(await page.locator('#userName-error').isVisible(), `add, ${what} name: the message is beside the field`);
+		await state(page, `add-error-${what}`);
+	}
+	// A form whose token does not verify (forged, or from another browser): 403.
 	await page.goto(`${base}/users/new`);
-	await page.screenshot({ path: join(shots, 'form-phone.png'), fullPage: true });
+	await page.getByLabel('Name').fill('Forged');
+	await page.locator('input[name="csrf_token"]').evaluate((el) => (el.value = '1.00'));
+	await submit(page, 'Add user');
+	check((await page.locator('h1').innerText()).length > 0, 'a forged form gets a page that says so');
+	await state(page, 'add-refused-token');
+
+	// Add the longest name there is, then see it, its page and its delete page.
+	await page.goto(`${base}/users/new`);
+	await page.getByLabel('Name').fill(longName);
+	await submit(page, 'Add user');
+	check(((await page.locator('.flash').textContent()) || '').includes(`Added ${longName}.`), 'a confirmation is shown after adding');
+	await state(page, 'added');
+	const made30 = await api('GET', `/api/v1/users?q=${encodeURIComponent(longName)}`);
+	const longId = made30.json?.items?.[0]?.id;
+	check(longId > 0, `the 30-character name is stored (id ${longId})`);
+
+	// ---- a user's page, rename ----
+	await page.goto(`${base}/users/${longId}`);
+	check((await page.locator('h1').innerText()) === longName, "the user's page shows the name");
+	await state(page, 'user-long-name');
 	await page.goto(`${base}/users/1`);
-	await page.screenshot({ path: join(shots, 'user-phone.png'), fullPage: true });
-	await page.goto(`${base}/no-such-page`);
-	await page.screenshot({ path: join(shots, 'not-found-phone.png'), fullPage: true });
+	await state(page, 'user');
+	await page.getByLabel('New name').fill('Jay');
+	await submit(page, 'Rename');
+	check(await page.locator('#userName-error').isVisible(), 'rename to a taken name: the message is beside the field');
+	await state(page, 'rename-error-taken');
+	const renamed = `${longName.slice(0, 28)}-r`;
+	await page.goto(`${base}/users/${longId}`);
+	await page.getByLabel('New name').fill(renamed);
+	await submit(page, 'Rename');
+	check(((await page.locator('.flash').textContent()) || '').includes(`Renamed to ${renamed}.`), 'a confirmation is shown after renaming');
+	await state(page, 'renamed');
+
+	// ---- delete, with confirmation ----
+	await page.getByRole('link', { name: `Delete ${renamed}` }).click();
+	await page.waitForURL(/\/delete$/);
+	await state(page, 'delete-confirm');
+	await submit(page, `Delete ${renamed}`);
+	check(((await page.locator('.flash').textContent()) || '').includes(`Deleted ${renamed}.`), 'a confirmation is shown after deleting');
+	check(!(await page.locator('ul.users .name').allInnerTexts()).includes(renamed), 'the deleted name is gone');
+	await state(page, 'deleted');
+
+	// ---- what goes wrong ----
+	res = await page.goto(`${base}/no-such-page`);
+	check(res.status() === 404, `an unknown address answers 404 (got ${res.status()})`);
+	await state(page, 'not-found');
+	res = await page.goto(`${base}/?page=0`);
+	check(res.status() === 400, `a malformed address answers 400 (got ${res.status()})`);
+	const bullet = await page.locator('.error-summary li').first().evaluate((li) => {
+		const box = li.closest('.error-summary').getBoundingClientRect();
+		return Math.round(li.getBoundingClientRect().left - box.left);
+	});
+	check(bullet >= 24, `the error summary's bullets sit inside its box (text ${bullet}px from the border)`);
+	await state(page, 'bad-request');
+
+	// The database stops: the pages say the directory is unavailable, then recover.
+	const ctl = process.env.STACK_CTL;
+	check(!!ctl, 'STACK_CTL names the stack control script (run.sh sets it)');
+	if (ctl) {
+		const stop = spawnSync(ctl, ['db-stop'], { stdio: 'inherit' });
+		check(stop.status === 0, 'the database is stopped');
+		res = await page.goto(`${base}/`);
+		check(res.status() === 503, `with the database stopped the list answers 503 (got ${res.status()})`);
+		await state(page, 'unavailable');
+		const start = spawnSync(ctl, ['db-start'], { stdio: 'inherit' });
+		check(start.status === 0, 'the database is started again');
+		res = await page.goto(`${base}/`);
+		check(res.status() === 200, `the list is back (got ${res.status()})`);
+	}
+
+	// ---- a phone: the same pages, nothing wider than the screen ----
+	await page.setViewportSize(viewports.phone);
+	const phonePages = [
+		['list', '/'],
+		['paged-middle', '/?page=2'],
+		['search', '/?q=Paging'],
+		['add', '/users/new'],
+		['user', '/users/1'],
+		['delete-confirm', '/users/1/delete'],
+		['not-found', '/no-such-page'],
+		['bad-request', '/?page=0'],
+	];
+	const phoneLong = await api('POST', '/api/v1/users', { userName: longName });
+	check(phoneLong.status === 201, `the 30-character name is added again for the phone (${phoneLong.status})`);
+	const phoneId = phoneLong.json?.id;
+	phonePages.push(['user-long-name', `/users/${phoneId}`], ['delete-long-name', `/users/${phoneId}/delete`]);
+	for (const [name, path] of phonePages) {
+		await page.goto(base + path);
+		await state(page, name);
+	}
+	await page.goto(`${base}/users/new`);
+	await page.getByLabel('Name').fill(' padded');
+	await submit(page, 'Add user');
+	await state(page, 'add-error-invalid');
+	await api('DELETE', `/api/v1/users/${phoneId}`);
+	for (const n of extraUsers) {
+		const found = await api('GET', `/api/v1/users?q=${encodeURIComponent(n)}`);
+		for (const u of found.json?.items || []) if (u.userName === n) await api('DELETE', `/api/v1/users/${u.id}`);
+	}
 
 	check(problems.length === 0, `no console errors or CSP violations (${problems.join(' | ')})`);
+	console.log(`axe-core ${axeVersion}: ${audited} page states audited`);
 } catch (e) {
 	failed++;
 	console.log(`FAIL - ${e.stack || e}`);
 } finally {
-	await context.close();
-	rmSync(profile, { recursive: true, force: true });
+	await browser.close();
 }
 console.log(`screenshots in ${shots}`);
 console.log(`browser: ${passed} passed, ${failed} failed`);

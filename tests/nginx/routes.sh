@@ -97,6 +97,16 @@ check_static() {
 	expect_code 404 "/static/ missing file"
 }
 
+# robots.txt comes from nginx (routes.conf), plain text, forms disallowed.
+check_robots() {
+	req GET /robots.txt
+	expect_code 200 "/robots.txt"
+	expect_header content-type 'text/plain*' "/robots.txt"
+	expect_body $'User-agent: *\nDisallow: /users/new\n*' "/robots.txt allows the pages, not the forms"
+	[[ -z $(header x-pool) ]] && ok "/robots.txt never reaches a pool" || bad "/robots.txt reached a pool"
+	expect_security_headers /robots.txt
+}
+
 check_body_limit() { # PATH
 	head -c 16385 /dev/zero | tr '\0' 'a' >"$tmp/big"
 	req POST "$1" -H 'Content-Type: application/json' --data-binary @"$tmp/big"
@@ -279,6 +289,7 @@ run_echo() {
 	req GET /-/status/backend
 	expect_code 200 "/-/status/backend from 127.0.0.1"
 	check_static
+	check_robots
 
 	check_body_limit /api/v1/users
 	head -c 16384 /dev/zero | tr '\0' 'a' >"$tmp/max"
@@ -488,6 +499,7 @@ run_stack() {
 	expect_code 200 "/-/ping"
 	check_guarded
 	check_static
+	check_robots
 	check_body_limit /api/v1/users
 
 	# One pool stopped: its routes answer 502 with nginx's page, the other serves.
