@@ -7,7 +7,9 @@
 # BASE_IMAGE (a registry's debian:12-slim, pinned by digest) both stages use it
 # (BUILD_IMAGE overrides the build stage's). RUN steps use the host's network (the apt
 # mirror); layers are cached, so a rebuild after a source change only recompiles.
-# Writes the built names to $PODMAN_DIR/images.env for make kube-play-check.
+# Writes the built names to $PODMAN_DIR/images.env for make kube-play-check. TEST_IMAGES=1
+# also builds images/test/*.Containerfile (kube-play-check's stand-ins for nginx and curl)
+# as fcgi-users-test/<name>:local.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=scripts/images/podman.sh
@@ -40,3 +42,11 @@ for svc in backend frontend; do
 	printf '%s_IMAGE=%s\n' "${svc^^}" "$(pm image inspect --format '{{index .RepoTags 0}}' "$image")" >>"$PODMAN_DIR/images.env.new"
 done
 mv "$PODMAN_DIR/images.env.new" "$PODMAN_DIR/images.env"
+if [[ ${TEST_IMAGES:-0} == 1 ]]; then
+	for f in images/test/*.Containerfile; do
+		t=$(basename "$f" .Containerfile)
+		pm build "${args[@]}" -f "$f" -t "fcgi-users-test/$t:local" images/test >"$PODMAN_DIR/build-test-$t.log" 2>&1 ||
+			{ tail -n 20 "$PODMAN_DIR/build-test-$t.log" >&2; echo "make images: the $t stand-in failed" >&2; exit 1; }
+	done
+	echo "make images: stand-ins fcgi-users-test/{nginx,curl}:local (images/test/)"
+fi
