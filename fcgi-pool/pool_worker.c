@@ -1,0 +1,222 @@
+/*
+ * pool_worker: a worker's life (php-fpm's fpm_request.c and the SAPI accept loop).
+ * It runs worker_init, then loops: wait for a connection (or the next request on a
+ * kept-alive one) in ppoll, accept it itself, let libfcgi read the request, answer
+ * the status/ping paths or hand it to the application, and update its scoreboard
+ * slot at each step.
+ *
+ * SIGQUIT (graceful stop, reload, scale-down) and SIGUSR1 (reopen logs) are blocked
+ * except inside ppoll, so they never interrupt a request: a worker holding a
+ * request finishes it and then sees the flag; an idle one wakes at once. Accepting
+ * ourselves, instead of inside FCGX_Accept_r, is what lets an idle worker leave
+ * without ever having taken a connection it would drop. SIGTERM keeps its default
+ * action (fast stop).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pool_internal.h"
+
+static volatile sig_atomic_t quit_flag, reopen_flag;
+
+static void on_quit(int sig)
+{
+	(void)sig;
+	quit_flag = 1;
+}
+
+static void on_reopen(int sig)
+{
+	(void)sig;
+	reopen_flag = 1;
+}
+
+static void install_handlers(sigset_t *wait_mask)
+{
+	struct sigaction sa = { 0 };
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_quit; /* no SA_RESTART: ppoll must return */
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_reopen;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGUSR2, SIG_IGN); /* the master's business */
+	signal(SIGPIPE, SIG_IGN); /* a client that went away is an error return, not death */
+	sigset_t block;
+	sigemptyset(&block);
+	sigaddset(&block, SIGQUIT);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	sigdelset(wait_mask, SIGQUIT);
+	sigdelset(wait_mask, SIGUSR1);
+}
+
+static void copy_param(char *dst, size_t len, const char *v)
+{
+	snprintf(dst, len, "%s", v ? v : "-");
+}
+
+static void request_begins(struct scoreboard *sb, struct sb_slot *slot)
+{
+	pool_sb_write_begin(slot);
+	clock_gettime(CLOCK_MONOTONIC, &slot->req_start);
+	slot->method[0] = slot->uri[0] = '\0';
+	slot->content_length = 0;
+	atomic_store(&slot->slow_counted, 0);
+	pool_sb_write_end(slot);
+	atomic_store(&slot->state, SLOT_READING);
+	int active = atomic_fetch_add(&sb->active, 1) + 1;
+	pool_sb_note_max(&sb->max_active, (unsigned)active);
+}
+
+static void request_read(struct scoreboard *sb, struct sb_slot *slot, FCGX_Request *req)
+{
+	atomic_fetch_add(&sb->accepted_conn, 1);
+	atomic_fetch_add(&slot->requests, 1);
+	pool_sb_write_begin(slot);
+	copy_param(slot->method, sizeof slot->method, FCGX_GetParam("REQUEST_METHOD", req->envp));
+	const char *uri = FCGX_GetParam("REQUEST_URI", req->envp);
+	copy_param(slot->uri, sizeof slot->uri,
+	           uri ? uri : FCGX_GetParam("DOCUMENT_URI", req->envp));
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	slot->content_length = cl ? atol(cl) : 0;
+	pool_sb_write_end(slot);
+	atomic_store(&slot->state, SLOT_RUNNING);
+}
+
+/* The handler returned: count a slow request before the response is flushed, so a
+ * client that reads the status page right after its answer sees it counted. The
+ * master checks on its heartbeat too; slow_counted makes sure it is counted once. */
+static void request_handled(const struct pool_config *cfg, struct scoreboard *sb,
+                            struct sb_slot *slot)
+{
+	if (!cfg->slow_request_ms)
+		return;
+	long ms = pool_ms_since(&slot->req_start);
+	int zero = 0;
+	if (ms >= cfg->slow_request_ms &&
+	    atomic_compare_exchange_strong(&slot->slow_counted, &zero, 1)) {
+		atomic_fetch_add(&sb->slow_requests, 1);
+		char took[24];
+		snprintf(took, sizeof took, "%ld", ms);
+		log_kv(LOG_WARN, "slow request", "method", slot->method, "uri", slot->uri,
+		       "took_ms", took, NULL);
+	}
+}
+
+static long cpu_us(const struct rusage *ru)
+{
+	return (long)(ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000 + ru->ru_utime.tv_usec +
+	       ru->ru_stime.tv_usec;
+}
+
+/* php-fpm's "last request cpu" and "last request memory", from getrusage. */
+static void request_ends(struct scoreboard *sb, struct sb_slot *slot, const struct rusage *ru0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long us = (long)(now.tv_sec - slot->req_start.tv_sec) * 1000000 +
+	          (now.tv_nsec - slot->req_start.tv_nsec) / 1000;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	pool_sb_write_begin(slot);
+	slot->last_duration_us = us;
+	slot->last_cpu_centi = us > 0 ? (cpu_us(&ru) - cpu_us(ru0)) * 10000 / us : 0;
+	slot->last_memory = ru.ru_maxrss * 1024L;
+	pool_sb_write_end(slot);
+	atomic_fetch_sub(&sb->active, 1);
+	atomic_store(&slot->state, SLOT_IDLE);
+}
+
+/* Wait for the next request; 1 with a connection in req->ipcFd, 0 to re-check flags. */
+static int wait_for_request(FCGX_Request *req, const struct pool_listener *l,
+                            const sigset_t *wait_mask)
+{
+	int kept = req->ipcFd >= 0;
+	struct pollfd p = { .fd = kept ? req->ipcFd : l->fd, .events = POLLIN };
+	if (ppoll(&p, 1, NULL, wait_mask) < 0) {
+		if (errno != EINTR)
+			log_kv(LOG_ERROR, "ppoll failed", "error", strerror(errno), NULL);
+		return 0;
+	}
+	if (kept)
+		return 1;
+	int fd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		req->ipcFd = fd;
+		return 1;
+	}
+	if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+		log_kv(LOG_ERROR, "accept failed", "error", strerror(errno), NULL);
+		usleep(100000); /* do not spin while out of descriptors */
+	}
+	return 0; /* EAGAIN: another worker was faster */
+}
+
+_Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_config *cfg,
+                                struct scoreboard *sb, struct sb_slot *slot,
+                                const struct pool_listener *l)
+{
+	sigset_t wait_mask;
+	install_handlers(&wait_mask);
+	if (app->worker_init && app->worker_init(app->svc) != 0) {
+		log_kv(LOG_ERROR, "worker_init failed; this worker cannot serve", NULL);
+		_exit(POOL_EXIT_INIT);
+	}
+	FCGX_Request req;
+	if (FCGX_InitRequest(&req, l->fd, 0) != 0)
+		_exit(POOL_EXIT_INIT);
+	atomic_store(&slot->state, SLOT_IDLE);
+
+	long served = 0;
+	for (;;) {
+		if (reopen_flag) {
+			reopen_flag = 0;
+			log_reopen();
+		}
+		if (quit_flag)
+			break;
+		if (cfg->max_requests && served >= cfg->max_requests) {
+			char n[24];
+			snprintf(n, sizeof n, "%ld", served);
+			log_kv(LOG_DEBUG, "recycling worker (MAX_REQUESTS)", "requests", n, NULL);
+			break;
+		}
+		if (!wait_for_request(&req, l, &wait_mask))
+			continue;
+		struct rusage ru0;
+		getrusage(RUSAGE_SELF, &ru0);
+		request_begins(sb, slot);
+		/* FCGX_Accept_r reads the request from req.ipcFd. It first finishes "the
+		 * previous request", which closes ipcFd unless keepConnection is set: set
+		 * it, the BEGIN_REQUEST record then says whether nginx keeps the
+		 * connection. If a kept-alive connection was closed, it tries the
+		 * (non-blocking) listening socket once and fails when nothing waits. */
+		req.keepConnection = 1;
+		if (FCGX_Accept_r(&req) < 0) {
+			request_ends(sb, slot, &ru0);
+			continue;
+		}
+		request_read(sb, slot, &req);
+		if (!pool_status_handle(&req, cfg, sb, l))
+			app->handle(&req, app);
+		request_handled(cfg, sb, slot);
+		atomic_store(&slot->state, SLOT_FINISHING);
+		FCGX_Finish_r(&req);
+		served++;
+		request_ends(sb, slot, &ru0);
+	}
+	if (req.ipcFd >= 0)
+		close(req.ipcFd); /* an idle kept-alive connection: nginx retries on another */
+	if (app->worker_exit)
+		app->worker_exit(app->svc);
+	_exit(0);
+}
