@@ -3,7 +3,7 @@
 both accept, since no MySQL 8 server can be had on this machine.
 
     scripts/sql-compat.py [FILE...]      (make sql-check; default: sql/*.sql and the
-                                          C string literals of fcgi-*/ and fcgi-common/)
+                                          C string literals of fcgi-*/ and contract/)
 
 C files are read for their string literals only (adjacent literals joined, as the
 compiler does), so comments and identifiers never match. Each rule is a construct one
@@ -89,7 +89,8 @@ def check(path):
 
 def main(argv):
     files = argv or sorted(glob.glob(os.path.join(ROOT, "sql", "*.sql")) +
-                           glob.glob(os.path.join(ROOT, "fcgi-*", "*.[ch]")))
+                           glob.glob(os.path.join(ROOT, "fcgi-*", "*.[ch]")) +
+                           glob.glob(os.path.join(ROOT, "contract", "*.[ch]")))
     problems = [p for f in files for p in check(f)]
     for p in problems:
         print(f"sql-check: {p}")
