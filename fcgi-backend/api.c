@@ -123,20 +123,34 @@ static void user_show(struct request *r, void *svc)
 	send_user(r, svc, r->in[ID].num, 200);
 }
 
-/* 409: the name is taken, or looks like one that is (the skeleton, name_rules.h). */
-static void name_taken(struct request *r, struct backend *b, const char *name)
+/* 409: the name is taken, or looks like one that is (its confusable skeleton is taken,
+ * name_rules.h). The problem names the user who has it ("existing": id and userName as
+ * stored), so a page can say "Bob already has it" to someone who typed "bob" or "Воb".
+ * When that lookup fails the 409 stands without it. */
+static void name_taken(struct request *r, struct backend *b, const struct input *name)
 {
-	struct user holder;
-	enum users_clash clash = USERS_CLASH_SAME;
-	if (users_holder(&b->db, name, strlen(name), &holder, &clash) != DB_OK)
-		clash = USERS_CLASH_SAME;
+	struct user holder = { 0 };
+	enum users_clash clash = USERS_CLASH_NONE;
+	if (users_holder(&b->db, name->str, name->len, &holder, &clash) != DB_OK)
+		clash = USERS_CLASH_NONE;
 	int lookalike = clash == USERS_CLASH_LOOKALIKE;
 	char d[240];
-	snprintf(d, sizeof d, "the user name \"%s\" %s", name,
-	         lookalike ? "looks like one that is taken" : "is taken");
+	snprintf(d, sizeof d, "the user name \"%s\" %s", name->str,
+	         lookalike ? "looks like one that is taken"
+	                   : "is taken (names are compared ignoring case)");
 	request_add_error(r, USER_FIELD_NAME,
 	                  lookalike ? "looks like a name that is taken" : "is taken");
-	http_error(r, 409, d);
+	cJSON *extra = NULL;
+	if (clash != USERS_CLASH_NONE) {
+		extra = cJSON_CreateObject();
+		cJSON *u = user_to_json(&holder);
+		if (extra && u)
+			cJSON_AddItemToObject(extra, "existing", u);
+		else
+			cJSON_Delete(u);
+	}
+	resp_problem_with(r, 409, d, extra);
+	cJSON_Delete(extra);
 }
 
 enum { CREATE_NAME };
@@ -152,7 +166,7 @@ static void user_create(struct request *r, void *svc)
 	long long id = 0;
 	enum db_status st = users_create(&b->db, name->str, name->len, &id);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, b, name->str);
+		name_taken(r, b, name);
 		return;
 	}
 	if (st != DB_OK) {
@@ -180,7 +194,7 @@ static void user_rename(struct request *r, void *svc)
 	enum db_status st =
 	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, b, name->str);
+		name_taken(r, b, name);
 		return;
 	}
 	if (st != DB_OK) {

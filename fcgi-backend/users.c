@@ -53,6 +53,7 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
+	/* Who holds a name, compared the way each unique key compares (a 409 names them). */
 	[ST_BY_NAME_KEY] = { .sql = "SELECT " USER_COLS " FROM users WHERE nameKey = LOWER(?)",
 	                     .params = "s",
 	                     .cols = "iss" },

@@ -36,8 +36,8 @@ enum db_status users_list(struct db *db, const char *prefix, long long limit, lo
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
 /* DB_DUPLICATE when the name is taken or looks like one that is (its skeleton is
- * taken: users_holder says which); DB_FULL when no id is left. The name is stored
- * in its canonical form, with its skeleton (name_rules.h). */
+ * taken: users_holder says which and who); DB_FULL when no id is left. The name is
+ * stored in its canonical form, with its skeleton (name_rules.h). */
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
 /* *found 0 when there is no such user. */
 enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found);
