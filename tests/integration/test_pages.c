@@ -325,7 +325,7 @@ START_TEST(add_via_form_redirects_and_lists)
 	ck_assert_int_eq(fetch(c, "GET", user_path, NULL, &p), 200);
 	char flash[128], h1[128];
 	snprintf(flash, sizeof flash, "Added %s.", name);
-	snprintf(h1, sizeof h1, "<h1>%s</h1>", name);
+	snprintf(h1, sizeof h1, "<h1><bdi>%s</bdi></h1>", name);
 	ck_assert_msg(strstr(p.body, flash) != NULL, "no confirmation \"%s\"", flash);
 	ck_assert_msg(strstr(p.body, h1) != NULL, "%s: not the new user's page", user_path);
 	page_free(&p);
@@ -345,7 +345,7 @@ START_TEST(add_via_form_redirects_and_lists)
 	ck_assert_int_eq(add_via_form(c, lower, &p), 409);
 	char taken[256], link[sizeof user_path + 128], value[128];
 	snprintf(taken, sizeof taken, "is taken: names ignore case, and %s already has it", name);
-	snprintf(link, sizeof link, "<a href=\"%s\">See %s", user_path, name);
+	snprintf(link, sizeof link, "<a href=\"%s\">See <bdi>%s</bdi>", user_path, name);
 	snprintf(value, sizeof value, "value=\"%s\"", lower);
 	ck_assert_msg(strstr(p.body, taken) != NULL, "409 page does not name the holder");
 	ck_assert_msg(strstr(p.body, link) != NULL, "409 page does not link to the holder");
@@ -366,7 +366,7 @@ START_TEST(add_via_form_redirects_and_lists)
 	                              "b",
 	                              &p),
 	                 409);
-	ck_assert_ptr_nonnull(strstr(p.body, "looks too much like one that is taken"));
+	ck_assert_ptr_nonnull(strstr(p.body, "looks too much like Bob, a name that is taken"));
 	page_free(&p);
 	delete_named(name);
 	curl_easy_cleanup(c);
