@@ -10,8 +10,6 @@
 
 #include "users.h"
 
-#define LIST_MAX_LIMIT 100
-
 static void db_failed(struct request *r, enum db_status st)
 {
 	if (st == DB_UNAVAILABLE) {
@@ -22,9 +20,9 @@ static void db_failed(struct request *r, enum db_status st)
 	}
 }
 
-static void compat_list(struct request *r, void *ctx)
+static void compat_list(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr) {
 		http_error(r, 500, "out of memory");
@@ -40,15 +38,29 @@ static void compat_list(struct request *r, void *ctx)
 
 enum { LIST_LIMIT, LIST_OFFSET, LIST_Q };
 static const struct input_def list_in[] = {
-	[LIST_LIMIT] = { "limit", IN_QUERY, 0, valid_int, 1, LIST_MAX_LIMIT, "50" },
-	[LIST_OFFSET] = { "offset", IN_QUERY, 0, valid_int, 0, 2147483647, "0" },
-	[LIST_Q] = { "q", IN_QUERY, 0, valid_text, 0, USER_NAME_MAX, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	[LIST_LIMIT] = { .name = "limit",
+	                 .src = IN_QUERY,
+	                 .check = valid_int,
+	                 .min = 1,
+	                 .max = USERS_LIST_LIMIT_MAX,
+	                 .fallback = USERS_LIST_LIMIT_DEFAULT },
+	[LIST_OFFSET] = { .name = "offset",
+	                  .src = IN_QUERY,
+	                  .check = valid_int,
+	                  .min = 0,
+	                  .max = 2147483647,
+	                  .fallback = "0" },
+	[LIST_Q] = { .name = "q",
+	             .src = IN_QUERY,
+	             .check = valid_text,
+	             .min = 0,
+	             .max = USER_NAME_MAX_CHARS },
+	{ 0 },
 };
 
-static void user_list(struct request *r, void *ctx)
+static void user_list(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	cJSON *o = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(o, "items");
 	if (!o || !items) {
@@ -74,8 +86,8 @@ static void user_list(struct request *r, void *ctx)
 
 enum { ID };
 static const struct input_def id_in[] = {
-	[ID] = { "id", IN_PATH, INPUT_REQUIRED, valid_int, 1, 4294967295LL, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	[ID] = USER_ID_INPUT,
+	{ 0 },
 };
 
 /* Answer 200/201 with the user as stored now. */
@@ -101,28 +113,28 @@ static void send_user(struct request *r, struct backend *b, long long id, int st
 	cJSON_Delete(o);
 }
 
-static void user_show(struct request *r, void *ctx)
+static void user_show(struct request *r, void *svc)
 {
-	send_user(r, ctx, r->in[ID].num, 200);
+	send_user(r, svc, r->in[ID].num, 200);
 }
 
 static void name_taken(struct request *r, const char *name)
 {
 	char d[200];
 	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
-	request_add_error(r, "userName", "is taken");
+	request_add_error(r, USER_FIELD_NAME, "is taken");
 	http_error(r, 409, d);
 }
 
 enum { CREATE_NAME };
 static const struct input_def create_in[] = {
-	[CREATE_NAME] = { "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	[CREATE_NAME] = USER_NAME_INPUT(IN_JSON),
+	{ 0 },
 };
 
-static void user_create(struct request *r, void *ctx)
+static void user_create(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
 	enum db_status st = users_create(&b->db, name->str, name->len, &id);
@@ -135,21 +147,21 @@ static void user_create(struct request *r, void *ctx)
 		return;
 	}
 	char loc[64];
-	snprintf(loc, sizeof loc, "/api/v1/users/%lld", id);
+	snprintf(loc, sizeof loc, USERS_PATH "/%lld", id);
 	resp_header(r, "Location", loc);
 	send_user(r, b, id, 201);
 }
 
 enum { RENAME_ID, RENAME_NAME };
 static const struct input_def rename_in[] = {
-	[RENAME_ID] = { "id", IN_PATH, INPUT_REQUIRED, valid_int, 1, 4294967295LL, NULL },
-	[RENAME_NAME] = { "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	[RENAME_ID] = USER_ID_INPUT,
+	[RENAME_NAME] = USER_NAME_INPUT(IN_JSON),
+	{ 0 },
 };
 
-static void user_rename(struct request *r, void *ctx)
+static void user_rename(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	const struct input *name = &r->in[RENAME_NAME];
 	int found = 0;
 	enum db_status st =
@@ -169,9 +181,9 @@ static void user_rename(struct request *r, void *ctx)
 	send_user(r, b, r->in[RENAME_ID].num, 200);
 }
 
-static void user_delete(struct request *r, void *ctx)
+static void user_delete(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	int found = 0;
 	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
 	if (st != DB_OK) {
@@ -193,15 +205,15 @@ static void send_status(struct request *r, int status, const char *text)
 	cJSON_Delete(o);
 }
 
-static void health(struct request *r, void *ctx)
+static void health(struct request *r, void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	send_status(r, 200, "ok");
 }
 
-static void ready(struct request *r, void *ctx)
+static void ready(struct request *r, void *svc)
 {
-	struct backend *b = ctx;
+	struct backend *b = svc;
 	enum db_status st = users_ready(&b->db);
 	if (st == DB_OK) {
 		send_status(r, 200, "ready");
@@ -215,16 +227,31 @@ static void ready(struct request *r, void *ctx)
 }
 
 static const struct route routes[] = {
-	{ METHOD_GET, "/backend", compat_list, NULL, 0 },
-	{ METHOD_GET, "/api/v1/users", user_list, list_in, 0 },
-	{ METHOD_POST, "/api/v1/users", user_create, create_in, 0 },
-	{ METHOD_GET, "/api/v1/users/{id}", user_show, id_in, 0 },
-	{ METHOD_PATCH, "/api/v1/users/{id}", user_rename, rename_in, 0 },
-	{ METHOD_DELETE, "/api/v1/users/{id}", user_delete, id_in, 0 },
-	{ METHOD_GET, "/api/v1/health", health, NULL, 0 },
-	{ METHOD_GET, "/api/v1/ready", ready, NULL, 0 },
+	{ .methods = METHOD_GET, .pattern = "/backend", .handler = compat_list },
+	{ .methods = METHOD_GET, .pattern = USERS_PATH, .handler = user_list, .inputs = list_in },
+	{ .methods = METHOD_POST,
+	  .pattern = USERS_PATH,
+	  .handler = user_create,
+	  .inputs = create_in },
+	{ .methods = METHOD_GET,
+	  .pattern = USERS_PATH "/{id}",
+	  .handler = user_show,
+	  .inputs = id_in },
+	{ .methods = METHOD_PATCH,
+	  .pattern = USERS_PATH "/{id}",
+	  .handler = user_rename,
+	  .inputs = rename_in },
+	{ .methods = METHOD_DELETE,
+	  .pattern = USERS_PATH "/{id}",
+	  .handler = user_delete,
+	  .inputs = id_in },
+	{ .methods = METHOD_GET, .pattern = "/api/v1/health", .handler = health },
+	{ .methods = METHOD_GET, .pattern = "/api/v1/ready", .handler = ready },
 };
 
-const struct http_app backend_app = {
-	"backend", routes, sizeof routes / sizeof routes[0], HTTP_DEFAULT_MAX_BODY, NULL, NULL,
+const struct http_app backend_http = {
+	.name = "backend",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof routes[0],
+	.max_body = HTTP_DEFAULT_MAX_BODY,
 };

@@ -1,6 +1,7 @@
 /*
  * api: the backend's HTTP routes (the "Backend API" table of DESIGN.md) and their
- * handlers. The worker context is a struct backend.
+ * handlers. The service every handler gets is a struct backend: the worker's database
+ * connection.
  */
 #ifndef BACKEND_API_H
 #define BACKEND_API_H
@@ -9,9 +10,9 @@
 #include "http.h"
 
 struct backend {
-	struct db db;
+	struct db db; /* db_init'ed in worker_init, one per worker */
 };
 
-extern const struct http_app backend_app;
+extern const struct http_app backend_http;
 
 #endif

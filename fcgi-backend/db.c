@@ -1,30 +1,64 @@
 /*
  * db: connection, reconnection and prepared-statement execution over MariaDB
  * Connector/C. The connection never reconnects by itself (that would silently drop
- * prepared statements and session settings); this file does it, between requests.
+ * prepared statements and session settings); this file does it, between requests and
+ * never inside a transaction. Binding follows the statement's shape strings, so call
+ * sites pass only values.
  */
 #include "db.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <mysqld_error.h>
 #include <errmsg.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-const struct setting_def db_settings[] = {
-	{ "DATABASE_URI", NULL, setting_check_database_uri,
-	  "mysql://user:pass@host:port/db?ssl-mode=REQUIRED&ssl-ca=/path (or ?socket=/path)" },
-	{ "DATABASE_PASSWORD", "", NULL, "password; replaces the one in DATABASE_URI" },
-	{ "DATABASE_PASSWORD_FILE", "", NULL,
-	  "read the password from this file (Kubernetes secrets)" },
-	{ "DB_CONNECT_TIMEOUT", "3", setting_check_positive, "seconds to connect" },
-	{ "DB_READ_TIMEOUT", "10", setting_check_positive, "seconds to wait for an answer" },
-	{ "DB_WRITE_TIMEOUT", "10", setting_check_positive, "seconds to send a query" },
-	{ NULL, NULL, NULL, NULL },
+#define CONF(field) offsetof(struct db_config, field)
+
+const struct setting db_settings[] = {
+	{ .name = "DATABASE_URI",
+	  .set = db_uri_set,
+	  .offset = CONF(uri),
+	  .help = "mysql://user:pass@host:port/db?ssl-mode=REQUIRED&ssl-ca=/path (or "
+	          "?socket=/path)" },
+	{ .name = "DATABASE_PASSWORD",
+	  .set = setting_text,
+	  .offset = CONF(password),
+	  .fallback = "",
+	  .help = "password; replaces the one in DATABASE_URI" },
+	{ .name = "DATABASE_PASSWORD_FILE",
+	  .set = setting_text,
+	  .offset = CONF(password_file),
+	  .fallback = "",
+	  .help = "read the password from this file (Kubernetes secrets)" },
+	{ .name = "DB_CONNECT_TIMEOUT",
+	  .set = setting_int,
+	  .offset = CONF(connect_timeout),
+	  .fallback = "3",
+	  .min = 1,
+	  .max = INT_MAX,
+	  .help = "seconds to connect" },
+	{ .name = "DB_READ_TIMEOUT",
+	  .set = setting_int,
+	  .offset = CONF(read_timeout),
+	  .fallback = "10",
+	  .min = 1,
+	  .max = INT_MAX,
+	  .help = "seconds to wait for an answer" },
+	{ .name = "DB_WRITE_TIMEOUT",
+	  .set = setting_int,
+	  .offset = CONF(write_timeout),
+	  .fallback = "10",
+	  .min = 1,
+	  .max = INT_MAX,
+	  .help = "seconds to send a query" },
+	{ 0 },
 };
 
 /* Session settings every connection gets: UTC timestamps, strict SQL. */
@@ -32,29 +66,15 @@ static const char session_init[] =
         "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
         "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
 
-int db_config_load(const char *prog, struct db_config *cfg)
+void db_config_finish(struct db_config *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
-	char why[200];
-	if (db_uri_parse(settings_str("DATABASE_URI"), &cfg->uri, why, sizeof why) != 0) {
-		fprintf(stderr, "%s: setting DATABASE_URI: %s\n", prog, why);
-		return -1;
-	}
-	char *pw = settings_secret(prog, "DATABASE_PASSWORD");
-	if (!pw) {
-		db_uri_free(&cfg->uri);
-		return -1;
-	}
+	char *pw = settings_secret(cfg->password, "DATABASE_PASSWORD_FILE", cfg->password_file);
 	if (*pw) {
 		free(cfg->uri.password);
 		cfg->uri.password = pw;
 	} else {
 		free(pw);
 	}
-	cfg->connect_timeout = (unsigned)settings_long("DB_CONNECT_TIMEOUT");
-	cfg->read_timeout = (unsigned)settings_long("DB_READ_TIMEOUT");
-	cfg->write_timeout = (unsigned)settings_long("DB_WRITE_TIMEOUT");
-	return 0;
 }
 
 void db_config_free(struct db_config *cfg)
@@ -71,9 +91,10 @@ void db_init(struct db *db, const struct db_config *cfg)
 void db_close(struct db *db)
 {
 	for (unsigned i = 0; i < DB_MAX_STMTS; i++) {
-		if (db->stmts[i])
-			mysql_stmt_close(db->stmts[i]);
-		db->stmts[i] = NULL;
+		if (db->prepared[i].handle)
+			mysql_stmt_close(db->prepared[i].handle);
+		db->prepared[i].def = NULL;
+		db->prepared[i].handle = NULL;
 	}
 	if (db->conn)
 		mysql_close(db->conn);
@@ -113,7 +134,8 @@ static enum db_status connect_db(struct db *db)
 	MYSQL *m = mysql_init(NULL);
 	if (!m)
 		return DB_ERROR;
-	unsigned ct = cfg->connect_timeout, rt = cfg->read_timeout, wt = cfg->write_timeout;
+	unsigned ct = (unsigned)cfg->connect_timeout, rt = (unsigned)cfg->read_timeout,
+	         wt = (unsigned)cfg->write_timeout;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &rt);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &wt);
@@ -194,127 +216,203 @@ enum db_status db_ensure(struct db *db)
 		log_kv(LOG_INFO, "database connection closed by the server; reconnecting", NULL);
 		db_close(db);
 	}
+	if (!db->conn && db->in_transaction)
+		return DB_UNAVAILABLE; /* its first statements went with the old connection */
 	if (!db->conn)
 		return connect_db(db);
 	return DB_OK;
 }
 
-#define MAX_BIND 8
-
-static enum db_status run_once(struct db *db, unsigned id, const char *sql, struct db_value *params,
-                               unsigned nparams, struct db_value *cols, unsigned ncols,
-                               int (*row)(struct db_value *cols, void *arg), void *arg,
-                               unsigned long long *affected, unsigned long long *insert_id)
+/* The prepared handle of stmt on this connection, preparing it the first time. */
+static enum db_status prepared(struct db *db, const struct db_stmt *stmt, MYSQL_STMT **out)
 {
-	db->rows_seen = 0;
+	unsigned free_slot = DB_MAX_STMTS;
+	for (unsigned i = 0; i < DB_MAX_STMTS; i++) {
+		if (db->prepared[i].def == stmt) {
+			*out = db->prepared[i].handle;
+			return DB_OK;
+		}
+		if (!db->prepared[i].def && free_slot == DB_MAX_STMTS)
+			free_slot = i;
+	}
+	if (free_slot == DB_MAX_STMTS)
+		return classify(db, 0, "more statements than DB_MAX_STMTS");
+	MYSQL_STMT *s = mysql_stmt_init(db->conn);
+	if (!s)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	if (mysql_stmt_prepare(s, stmt->sql, strlen(stmt->sql)) != 0) {
+		unsigned e = mysql_stmt_errno(s);
+		char msg[200];
+		snprintf(msg, sizeof msg, "%s", mysql_stmt_error(s));
+		mysql_stmt_close(s);
+		return classify(db, e, msg);
+	}
+	db->prepared[free_slot].def = stmt;
+	db->prepared[free_slot].handle = s;
+	*out = s;
+	return DB_OK;
+}
+
+static unsigned shape_len(const char *shape)
+{
+	return shape ? (unsigned)strlen(shape) : 0;
+}
+
+/* Bind the parameters by the statement's shape. */
+static void bind_params(const struct db_stmt *stmt, const struct db_param *params, MYSQL_BIND *b,
+                        unsigned long *lens)
+{
+	for (unsigned i = 0; i < shape_len(stmt->params); i++) {
+		if (stmt->params[i] == 'i') {
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&params[i].i;
+		} else {
+			lens[i] = params[i].len;
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)params[i].s;
+			b[i].buffer_length = params[i].len;
+			b[i].length = &lens[i];
+		}
+	}
+}
+
+/* Result buffers of one call: integers in row->col[i].i, text in text[i]. */
+struct results {
+	struct db_row row;
+	char text[DB_MAX_COLS][DB_TEXT_MAX];
+	unsigned long len[DB_MAX_COLS];
+	my_bool is_null[DB_MAX_COLS];
+};
+
+static void bind_results(const struct db_stmt *stmt, struct results *res, MYSQL_BIND *b)
+{
+	res->row.ncols = shape_len(stmt->cols);
+	for (unsigned i = 0; i < res->row.ncols; i++) {
+		b[i].is_null = &res->is_null[i];
+		if (stmt->cols[i] == 'i') {
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = &res->row.col[i].i;
+		} else {
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = res->text[i];
+			b[i].buffer_length = DB_TEXT_MAX;
+			b[i].length = &res->len[i];
+		}
+	}
+}
+
+/* The fetched row's text columns, NUL-terminated, and NULL flags. */
+static void finish_row(const struct db_stmt *stmt, struct results *res)
+{
+	for (unsigned i = 0; i < res->row.ncols; i++) {
+		struct db_col *c = &res->row.col[i];
+		c->is_null = res->is_null[i];
+		if (stmt->cols[i] != 's')
+			continue;
+		unsigned long n = c->is_null ? 0 : res->len[i];
+		res->text[i][n] = '\0';
+		c->s = res->text[i];
+		c->len = n;
+	}
+}
+
+/* Bind, execute, and (for a query) hand out the rows; *rows counts them. */
+static enum db_status run(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                          db_row_fn row, void *arg, unsigned long *rows,
+                          unsigned long long *affected)
+{
+	*rows = 0;
+	unsigned nparams = shape_len(stmt->params), ncols = shape_len(stmt->cols);
+	if (nparams > DB_MAX_COLS || ncols > DB_MAX_COLS)
+		return classify(db, 0,
+		                "a statement with more than DB_MAX_COLS parameters or columns");
 	enum db_status st = db_ensure(db);
 	if (st != DB_OK)
 		return st;
-	MYSQL_STMT *s = db->stmts[id];
-	if (!s) {
-		s = mysql_stmt_init(db->conn);
-		if (!s)
-			return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
-		if (mysql_stmt_prepare(s, sql, strlen(sql)) != 0) {
-			unsigned e = mysql_stmt_errno(s);
-			char msg[200];
-			snprintf(msg, sizeof msg, "%s", mysql_stmt_error(s));
-			mysql_stmt_close(s);
-			return classify(db, e, msg);
-		}
-		db->stmts[id] = s;
-	}
-	MYSQL_BIND pb[MAX_BIND], rb[MAX_BIND];
-	unsigned long rlen[MAX_BIND];
+	MYSQL_STMT *s = NULL;
+	st = prepared(db, stmt, &s);
+	if (st != DB_OK)
+		return st;
+	MYSQL_BIND pb[DB_MAX_COLS], rb[DB_MAX_COLS];
+	unsigned long plen[DB_MAX_COLS];
 	memset(pb, 0, sizeof pb);
 	memset(rb, 0, sizeof rb);
-	for (unsigned i = 0; i < nparams; i++) {
-		if (params[i].type == DB_INT) {
-			pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-			pb[i].buffer = &params[i].i;
-		} else {
-			pb[i].buffer_type = MYSQL_TYPE_STRING;
-			pb[i].buffer = (void *)params[i].s;
-			pb[i].buffer_length = params[i].len;
-			pb[i].length = &params[i].len;
-		}
-	}
+	bind_params(stmt, params, pb, plen);
 	if (nparams && mysql_stmt_bind_param(s, pb) != 0)
 		return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s));
 	if (mysql_stmt_execute(s) != 0)
 		return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s));
-	if (ncols && mysql_stmt_field_count(s) != ncols) {
+	if (mysql_stmt_field_count(s) != ncols) {
 		mysql_stmt_free_result(s);
 		return classify(db, 0, "the statement returns another number of columns");
 	}
 	if (ncols) {
-		for (unsigned i = 0; i < ncols; i++) {
-			rb[i].is_null = &cols[i].is_null;
-			if (cols[i].type == DB_INT) {
-				rb[i].buffer_type = MYSQL_TYPE_LONGLONG;
-				rb[i].buffer = &cols[i].i;
-			} else {
-				rb[i].buffer_type = MYSQL_TYPE_STRING;
-				rb[i].buffer = cols[i].buf;
-				rb[i].buffer_length = cols[i].cap;
-				rb[i].length = &rlen[i];
-			}
+		struct results *res = malloc(sizeof *res);
+		if (!res) {
+			mysql_stmt_free_result(s);
+			return classify(db, 0, "out of memory");
 		}
-		if (mysql_stmt_bind_result(s, rb) != 0)
+		bind_results(stmt, res, rb);
+		if (mysql_stmt_bind_result(s, rb) != 0) {
+			free(res);
 			return classify(db, mysql_stmt_errno(s), mysql_stmt_error(s));
+		}
 		int stop = 0;
 		for (;;) {
 			int rc = mysql_stmt_fetch(s);
 			if (rc == MYSQL_NO_DATA)
 				break;
 			if (rc == 1) {
-				enum db_status fst =
-				        classify(db, mysql_stmt_errno(s), mysql_stmt_error(s));
-				if (db->conn)
-					mysql_stmt_free_result(s);
-				return fst;
+				st = classify(db, mysql_stmt_errno(s), mysql_stmt_error(s));
+				break;
 			}
 			if (stop)
 				continue; /* drain the rest so the statement can run again */
 			if (rc == MYSQL_DATA_TRUNCATED) {
-				mysql_stmt_free_result(s);
-				return classify(db, 0, "result column larger than its buffer");
+				st = classify(db, 0, "result column larger than its buffer");
+				break;
 			}
-			for (unsigned i = 0; i < ncols; i++) {
-				if (cols[i].type != DB_TEXT)
-					continue;
-				unsigned long n = cols[i].is_null ? 0 : rlen[i];
-				cols[i].buf[n < cols[i].cap ? n : cols[i].cap - 1] = '\0';
-				cols[i].len = n;
-				cols[i].s = cols[i].buf;
-			}
-			db->rows_seen++;
-			if (row && row(cols, arg) != 0)
+			finish_row(stmt, res);
+			(*rows)++;
+			if (row && row(&res->row, arg) != 0)
 				stop = 1;
 		}
+		free(res);
+		if (st != DB_OK) {
+			if (db->conn)
+				mysql_stmt_free_result(s);
+			return st;
+		}
 	}
-	if (affected)
+	if (affected) {
 		*affected = mysql_stmt_affected_rows(s);
-	if (insert_id)
-		*insert_id = mysql_stmt_insert_id(s);
+		db->insert_id = mysql_stmt_insert_id(s);
+	}
 	mysql_stmt_free_result(s);
 	return DB_OK;
 }
 
-enum db_status db_run(struct db *db, unsigned id, const char *sql, struct db_value *params,
-                      unsigned nparams, struct db_value *cols, unsigned ncols,
-                      int (*row)(struct db_value *cols, void *arg), void *arg,
-                      unsigned long long *affected, unsigned long long *insert_id, int retry_ok)
+enum db_status db_query(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                        db_row_fn row, void *arg)
 {
-	if (id >= DB_MAX_STMTS || nparams > MAX_BIND || ncols > MAX_BIND)
-		return DB_ERROR;
-	enum db_status st =
-	        run_once(db, id, sql, params, nparams, cols, ncols, row, arg, affected, insert_id);
+	unsigned long rows;
+	enum db_status st = run(db, stmt, params, row, arg, &rows, NULL);
 	/* A read whose connection died under it, before any row was handed out, is safe
-	 * to run again on a new one. */
-	if (st == DB_UNAVAILABLE && retry_ok && !db->conn && db->rows_seen == 0)
-		st = run_once(db, id, sql, params, nparams, cols, ncols, row, arg, affected,
-		              insert_id);
+	 * to run again on a new one — outside a transaction, which died with it. */
+	if (st == DB_UNAVAILABLE && !db->conn && rows == 0 && !db->in_transaction)
+		st = run(db, stmt, params, row, arg, &rows, NULL);
+	return st;
+}
+
+enum db_status db_exec(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                       unsigned long long *affected)
+{
+	unsigned long rows;
+	unsigned long long n = 0;
+	db->insert_id = 0;
+	enum db_status st = run(db, stmt, params, NULL, NULL, &rows, &n);
+	if (affected)
+		*affected = n;
 	return st;
 }
 
@@ -325,11 +423,13 @@ enum db_status db_begin(struct db *db)
 		return st;
 	if (mysql_autocommit(db->conn, 0) != 0)
 		return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	db->in_transaction = 1;
 	return DB_OK;
 }
 
 enum db_status db_commit(struct db *db)
 {
+	db->in_transaction = 0;
 	if (!db->conn)
 		return DB_UNAVAILABLE;
 	if (mysql_commit(db->conn) != 0) {
@@ -345,8 +445,45 @@ enum db_status db_commit(struct db *db)
 
 void db_rollback(struct db *db)
 {
+	db->in_transaction = 0;
 	if (!db->conn)
 		return;
 	if (mysql_rollback(db->conn) != 0 || mysql_autocommit(db->conn, 1) != 0)
 		db_close(db); /* unknown state: start over */
+}
+
+/* ---- the migration runner's unprepared path ---- */
+
+enum db_status db_script_exec(struct db *db, const char *sql)
+{
+	return db_script_query(db, sql, NULL, NULL);
+}
+
+enum db_status db_script_query(struct db *db, const char *sql, db_row_fn row, void *arg)
+{
+	enum db_status st = db_ensure(db);
+	if (st != DB_OK)
+		return st;
+	if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+		return classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	MYSQL_RES *res = mysql_store_result(db->conn);
+	if (!res)
+		return mysql_field_count(db->conn) == 0
+		               ? DB_OK /* a statement without rows */
+		               : classify(db, mysql_errno(db->conn), mysql_error(db->conn));
+	struct db_row r = { .ncols = mysql_num_fields(res) };
+	if (r.ncols > DB_MAX_COLS)
+		r.ncols = DB_MAX_COLS;
+	MYSQL_ROW values;
+	int stop = 0;
+	while (!stop && (values = mysql_fetch_row(res))) {
+		unsigned long *lens = mysql_fetch_lengths(res);
+		for (unsigned i = 0; i < r.ncols; i++)
+			r.col[i] = (struct db_col){ .s = values[i] ? values[i] : "",
+				                    .len = values[i] ? lens[i] : 0,
+				                    .is_null = !values[i] };
+		stop = row && row(&r, arg) != 0;
+	}
+	mysql_free_result(res);
+	return DB_OK;
 }

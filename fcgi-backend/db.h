@@ -1,8 +1,22 @@
 /*
  * db: the worker's one persistent database connection. It connects lazily, checks
  * before each use that the server has not closed it (a restarted database), and after
- * a connection error drops it, so the next request reconnects. Statements are
- * prepared once per connection and kept. Every query is a prepared statement.
+ * a connection error drops it, so the next request reconnects.
+ *
+ * Statements are declared in tables beside the code that uses them (users.c,
+ * migrate.c), each row its SQL and the shapes of its parameters and result columns:
+ *
+ *   static const struct db_stmt users_sql[] = {
+ *           [ST_GET] = { .sql = "SELECT id, userName FROM users WHERE id = ?",
+ *                        .params = "i", .cols = "is" },
+ *   };
+ *   const struct db_param p[] = { DB_INT(id) };
+ *   st = db_query(db, &users_sql[ST_GET], p, take_user, &u);
+ *
+ * Each is prepared once per connection and kept (keyed by the row's address). A query
+ * hands out rows; an exec changes rows and says how many. Every call the services make
+ * is a prepared statement; the migration runner alone sends its trusted SQL files
+ * unprepared (db_script_*), since DDL cannot always be prepared and takes no input.
  *
  * Results come back as enum db_status, which handlers turn into answers:
  * DB_UNAVAILABLE → 503, DB_DUPLICATE → 409, DB_ERROR → 500.
@@ -19,27 +33,77 @@
 
 enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_ERROR };
 
-/* DATABASE_URI, DATABASE_PASSWORD(_FILE), DB_CONNECT_TIMEOUT, DB_READ_TIMEOUT,
- * DB_WRITE_TIMEOUT. */
-extern const struct setting_def db_settings[];
-
+/* The database settings, filled by db_settings and finished by db_config_finish. */
 struct db_config {
-	struct db_uri uri;
-	unsigned connect_timeout, read_timeout, write_timeout;
+	struct db_uri uri; /* DATABASE_URI, parsed once */
+	const char *password, *password_file;
+	int connect_timeout, read_timeout, write_timeout;
 };
 
-/* From the loaded settings. Returns 0, or -1 after printing the one error line. */
-int db_config_load(const char *prog, struct db_config *cfg);
+/* DATABASE_URI, DATABASE_PASSWORD(_FILE), DB_CONNECT_TIMEOUT, DB_READ_TIMEOUT,
+ * DB_WRITE_TIMEOUT, into a struct db_config. */
+extern const struct setting db_settings[];
+
+/* After settings_load: the password (DATABASE_PASSWORD, or the first line of
+ * DATABASE_PASSWORD_FILE) replaces the URI's. A file that cannot be read stops the
+ * program with one line. */
+void db_config_finish(struct db_config *cfg);
 void db_config_free(struct db_config *cfg);
 
-#define DB_MAX_STMTS 32
+#define DB_MAX_STMTS 32 /* prepared statements kept per connection */
+#define DB_MAX_COLS  8  /* parameters or columns of one statement */
+#define DB_TEXT_MAX  2048
+
+/*
+ * A statement. params and cols spell the shapes, one letter each: 'i' a 64-bit
+ * integer, 's' text. "" (or NULL) for none.
+ */
+struct db_stmt {
+	const char *sql;
+	const char *params;
+	const char *cols;
+};
+
+/* A parameter: the integer, or the text and its length (bytes). */
+struct db_param {
+	long long i;
+	const char *s;
+	unsigned long len;
+};
+#define DB_INT(v)                                                                                  \
+	{                                                                                          \
+		.i = (v)                                                                           \
+	}
+#define DB_TEXT(p, n)                                                                              \
+	{                                                                                          \
+		.s = (p), .len = (n)                                                               \
+	}
+
+/* A result column of the current row. Text is NUL-terminated and valid until the
+ * next row. */
+struct db_col {
+	long long i;
+	const char *s;
+	unsigned long len;
+	int is_null;
+};
+struct db_row {
+	unsigned ncols;
+	struct db_col col[DB_MAX_COLS];
+};
+/* Called for each row; a non-zero return skips the rest (they are still read). */
+typedef int (*db_row_fn)(const struct db_row *row, void *arg);
 
 struct db {
 	const struct db_config *cfg;
 	MYSQL *conn;
-	MYSQL_STMT *stmts[DB_MAX_STMTS];
+	struct {
+		const struct db_stmt *def;
+		MYSQL_STMT *handle;
+	} prepared[DB_MAX_STMTS];
+	int in_transaction;
+	unsigned long long insert_id; /* of the last db_exec that inserted */
 	char last_error[256];
-	unsigned long rows_seen; /* rows handed out by the current db_run */
 };
 
 void db_init(struct db *db, const struct db_config *cfg);
@@ -47,34 +111,30 @@ void db_init(struct db *db, const struct db_config *cfg);
 enum db_status db_ensure(struct db *db);
 void db_close(struct db *db);
 
-/* A statement parameter or a result column. */
-enum db_type { DB_INT, DB_TEXT };
-struct db_value {
-	enum db_type type;
-	long long i;
-	const char *s; /* parameter: bytes; result: filled into buf */
-	unsigned long len;
-	char *buf; /* result DB_TEXT: where the text goes (NUL-terminated) */
-	unsigned long cap;
-	my_bool is_null;
-};
+/*
+ * Run a statement that reads: for each row, row(r, arg). A query whose connection died
+ * before it handed out a row is run once more on a new connection (a read is safe to
+ * repeat), unless a transaction is open.
+ */
+enum db_status db_query(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                        db_row_fn row, void *arg);
 
 /*
- * Run statement number id (its text is sql; the number keys the per-connection cache)
- * with params. For each result row, fill cols and call row(cols, arg) (a non-zero
- * return stops). affected (may be NULL) gets the matched rows of a write (the
- * connection uses CLIENT_FOUND_ROWS) and insert_id the new AUTO_INCREMENT value.
- * retry_ok: the statement only reads, so after a lost connection it is run once more
- * on a new one.
+ * Run a statement that writes. *affected (may be NULL) gets the rows it matched (the
+ * connection uses CLIENT_FOUND_ROWS); db->insert_id the new AUTO_INCREMENT value. Never
+ * repeated: after a lost connection the write may or may not have happened.
  */
-enum db_status db_run(struct db *db, unsigned id, const char *sql, struct db_value *params,
-                      unsigned nparams, struct db_value *cols, unsigned ncols,
-                      int (*row)(struct db_value *cols, void *arg), void *arg,
-                      unsigned long long *affected, unsigned long long *insert_id, int retry_ok);
+enum db_status db_exec(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                       unsigned long long *affected);
 
 /* Transactions for the writes that must change two tables together. */
 enum db_status db_begin(struct db *db);
 enum db_status db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* The migration runner's path: one statement of a trusted SQL file, unprepared (text
+ * protocol). db_script_query hands each row to row, every column as text. */
+enum db_status db_script_exec(struct db *db, const char *sql);
+enum db_status db_script_query(struct db *db, const char *sql, db_row_fn row, void *arg);
 
 #endif

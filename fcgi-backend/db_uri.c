@@ -179,15 +179,8 @@ int db_uri_parse(const char *uri, struct db_uri *u, char *why, size_t whylen)
 	return 0;
 }
 
-int setting_check_database_uri(const char *value, char *why, size_t whylen)
+int db_uri_set(const struct setting *s, const char *value, void *field, char *why, size_t whylen)
 {
-	struct db_uri u;
-	char reason[160];
-	if (db_uri_parse(value, &u, reason, sizeof reason) != 0) {
-		/* Never echo the URI: it may hold a password. */
-		snprintf(why, whylen, "%s", reason);
-		return -1;
-	}
-	db_uri_free(&u);
-	return 0;
+	(void)s;
+	return db_uri_parse(value, field, why, whylen);
 }

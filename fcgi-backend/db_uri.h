@@ -31,7 +31,9 @@ struct db_uri {
 int db_uri_parse(const char *uri, struct db_uri *out, char *why, size_t whylen);
 void db_uri_free(struct db_uri *u);
 
-/* A settings validator for DATABASE_URI. */
-int setting_check_database_uri(const char *value, char *why, size_t whylen);
+/* The settings slot for DATABASE_URI: parses value into the struct db_uri at field.
+ * The reason never repeats the URI (it may hold a password). */
+struct setting;
+int db_uri_set(const struct setting *s, const char *value, void *field, char *why, size_t whylen);
 
 #endif

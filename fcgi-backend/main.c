@@ -1,6 +1,8 @@
 /*
  * fcgi-backend: the users data service. Settings, then either a subcommand
- * (`migrate`, `recount`) or the worker pool serving the API routes (api.c).
+ * (`migrate`, `recount`) or the worker pool serving the API routes (api.c). The
+ * configuration and the service struct live in main()'s frame; the pool hands the
+ * service to every worker hook and handler.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,28 +13,31 @@
 #include "pool.h"
 #include "users.h"
 
-static struct db_config cfg;
-static struct backend backend;
+struct backend_config {
+	struct db_config db;
+	struct migrate_config migrate;
+	struct pool_config pool;
+	struct log_config log;
+};
 
-static int worker_init(void *ctx)
+static int worker_init(void *svc)
 {
-	(void)ctx;
-	db_init(&backend.db, &cfg);
+	struct backend *b = svc;
 	/* Not fatal: a worker without a database answers 503 and retries per request. */
-	db_ensure(&backend.db);
+	db_ensure(&b->db);
 	return 0;
 }
 
-static void worker_exit(void *ctx)
+static void worker_exit(void *svc)
 {
-	(void)ctx;
-	db_close(&backend.db);
+	struct backend *b = svc;
+	db_close(&b->db);
 }
 
-static int recount(void)
+static int recount(const struct db_config *cfg)
 {
 	struct db db;
-	db_init(&db, &cfg);
+	db_init(&db, cfg);
 	long long total = 0;
 	enum db_status st = users_recount(&db, &total);
 	db_close(&db);
@@ -44,36 +49,50 @@ static int recount(void)
 	return 0;
 }
 
+static int command(const struct backend_config *cfg, const char *name)
+{
+	if (strcmp(name, "migrate") == 0) {
+		char buf[4096];
+		return migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf));
+	}
+	if (strcmp(name, "recount") == 0)
+		return recount(&cfg->db);
+	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount)\n", name);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
-	const struct setting_def *const tables[] = { db_settings, migrate_settings, pool_settings,
-		                                     log_settings, NULL };
-	int first = settings_load("fcgi-backend", tables, argc, argv);
-	log_init_from_settings("backend");
-	if (db_config_load("fcgi-backend", &cfg) != 0)
-		return 2;
+	struct backend_config cfg = { 0 };
+	const struct settings_block blocks[] = {
+		{ db_settings, &cfg.db },
+		{ migrate_settings, &cfg.migrate },
+		{ pool_settings, &cfg.pool },
+		{ log_settings, &cfg.log },
+		{ 0 },
+	};
+	int first = settings_load(blocks, argc, argv);
+	log_start("backend", &cfg.log);
+	db_config_finish(&cfg.db);
 	int rc;
-	if (first < argc) {
-		if (first + 1 != argc) {
-			fprintf(stderr, "fcgi-backend: unexpected argument '%s'\n",
-			        argv[first + 1]);
-			rc = 2;
-		} else if (strcmp(argv[first], "migrate") == 0) {
-			char buf[4096];
-			rc = migrate_run(&cfg, migrate_default_dir(buf, sizeof buf));
-		} else if (strcmp(argv[first], "recount") == 0) {
-			rc = recount();
-		} else {
-			fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount)\n",
-			        argv[first]);
-			rc = 2;
-		}
+	if (first + 1 < argc) {
+		fprintf(stderr, "fcgi-backend: unexpected argument '%s'\n", argv[first + 1]);
+		rc = 2;
+	} else if (first < argc) {
+		rc = command(&cfg, argv[first]);
 	} else {
-		struct http_pool_ctx hctx = { &backend_app, &backend };
-		struct pool_app app = { "backend", worker_init, worker_exit, http_pool_handle,
-			                &hctx };
-		rc = pool_run(&app);
+		struct backend b = { 0 };
+		db_init(&b.db, &cfg.db);
+		const struct pool_app app = {
+			.name = "backend",
+			.svc = &b,
+			.worker_init = worker_init,
+			.worker_exit = worker_exit,
+			.handle = http_pool_handle,
+			.handler_data = &backend_http,
+		};
+		rc = pool_run(&app, &cfg.pool);
 	}
-	db_config_free(&cfg);
+	db_config_free(&cfg.db);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +17,37 @@
 
 #include "log.h"
 
-const struct setting_def migrate_settings[] = {
-	{ "MIGRATIONS_DIR", "", NULL,
-	  "directory of NNN_name.sql files; empty: <prefix>/share/fcgi-users/sql or ./sql" },
-	{ NULL, NULL, NULL, NULL },
+const struct setting migrate_settings[] = {
+	{ .name = "MIGRATIONS_DIR",
+	  .set = setting_text,
+	  .fallback = "",
+	  .offset = offsetof(struct migrate_config, dir),
+	  .help = "directory of NNN_name.sql files; empty: <prefix>/share/fcgi-users/sql or "
+	          "./sql" },
+	{ 0 },
 };
 
-enum { ST_LOCK, ST_UNLOCK, ST_CREATE_TABLE, ST_APPLIED, ST_RECORD, ST_FIRST_FREE };
+/* The runner's own bookkeeping statements (the migrations themselves are not prepared:
+ * db_script_*). */
+enum { ST_LOCK, ST_UNLOCK, ST_CREATE_TABLE, ST_APPLIED, ST_RECORD, ST__MAX };
+static const struct db_stmt migrate_sql[ST__MAX] = {
+	[ST_LOCK] = { .sql = "SELECT GET_LOCK('fcgi-users.migrate', 120)", .cols = "i" },
+	[ST_UNLOCK] = { .sql = "SELECT RELEASE_LOCK('fcgi-users.migrate')", .cols = "i" },
+	[ST_CREATE_TABLE] = { .sql = "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                             " version INT UNSIGNED NOT NULL PRIMARY KEY,"
+	                             " name VARCHAR(255) NOT NULL,"
+	                             " appliedAt DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
+	                             ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 "
+	                             "COLLATE=utf8mb4_bin" },
+	[ST_APPLIED] = { .sql = "SELECT version FROM schema_migrations", .cols = "i" },
+	[ST_RECORD] = { .sql = "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+	                .params = "is" },
+};
 
-static const char sql_create_table[] =
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INT UNSIGNED NOT NULL PRIMARY KEY,"
-        " name VARCHAR(255) NOT NULL,"
-        " appliedAt DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP"
-        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
-
-const char *migrate_default_dir(char *buf, size_t len)
+const char *migrate_dir(const struct migrate_config *cfg, char *buf, size_t len)
 {
-	const char *set = settings_str("MIGRATIONS_DIR");
-	if (*set)
-		return set;
+	if (*cfg->dir)
+		return cfg->dir;
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
@@ -132,54 +144,39 @@ static char *read_file(const char *path)
 	return buf;
 }
 
-/* Print every row of a check statement's result; returns the number of rows. */
-struct check_arg {
-	unsigned ncols;
-	int rows;
-};
-
-static int print_row(struct db_value *cols, void *arg)
+/* Print every row of a check statement's result, counting them. */
+static int print_row(const struct db_row *row, void *arg)
 {
-	struct check_arg *a = arg;
 	fprintf(stderr, "  ");
-	for (unsigned i = 0; i < a->ncols; i++)
-		fprintf(stderr, "%s%s", i ? " | " : "", cols[i].is_null ? "NULL" : cols[i].s);
+	for (unsigned i = 0; i < row->ncols; i++)
+		fprintf(stderr, "%s%s", i ? " | " : "",
+		        row->col[i].is_null ? "NULL" : row->col[i].s);
 	fprintf(stderr, "\n");
-	a->rows++;
+	(*(int *)arg)++;
 	return 0;
 }
 
 /* Run one statement of a migration. Returns 0 or -1 (message printed). */
-static int run_statement(struct db *db, unsigned id, const char *sql, const char *abort_msg,
-                         const char *file)
+static int run_statement(struct db *db, const char *sql, const char *abort_msg, const char *file)
 {
 	if (!abort_msg) {
-		enum db_status st =
-		        db_run(db, id, sql, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0);
-		if (st != DB_OK) {
+		if (db_script_exec(db, sql) != DB_OK) {
 			fprintf(stderr, "migrate: %s failed: %s\nstatement:\n%s\n", file,
 			        db->last_error, sql);
 			return -1;
 		}
 		return 0;
 	}
-	/* A check returns one text column: a description of each offending row. */
-	static char buf[2048];
-	struct db_value col;
-	memset(&col, 0, sizeof col);
-	col.type = DB_TEXT;
-	col.buf = buf;
-	col.cap = sizeof buf;
-	struct check_arg a = { 1, 0 };
-	enum db_status st = db_run(db, id, sql, NULL, 0, &col, 1, print_row, &a, NULL, NULL, 0);
-	if (st != DB_OK) {
+	/* A check returns a description of each offending row. */
+	int rows = 0;
+	if (db_script_query(db, sql, print_row, &rows) != DB_OK) {
 		fprintf(stderr, "migrate: %s: check failed: %s\nstatement:\n%s\n", file,
 		        db->last_error, sql);
 		return -1;
 	}
-	if (a.rows > 0) {
+	if (rows > 0) {
 		fprintf(stderr, "migrate: %s stopped, nothing changed: %s (%d listed above)\n",
-		        file, abort_msg, a.rows);
+		        file, abort_msg, rows);
 		return -1;
 	}
 	return 0;
@@ -197,7 +194,6 @@ static int apply_file(struct db *db, const char *path, const char *file)
 	size_t slen = 0;
 	char abort_msg[512] = "";
 	int rc = 0;
-	unsigned id = ST_FIRST_FREE;
 	char *save = NULL;
 	for (char *line = strtok_r(text, "\n", &save); line && rc == 0;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -234,12 +230,7 @@ static int apply_file(struct db *db, const char *path, const char *file)
 		if (ll > 0 && line[ll - 1] == ';') {
 			char *semi = strrchr(stmt, ';');
 			*semi = '\0';
-			if (id >= DB_MAX_STMTS) {
-				fprintf(stderr, "migrate: %s has too many statements\n", file);
-				rc = -1;
-				break;
-			}
-			rc = run_statement(db, id++, stmt, abort_msg[0] ? abort_msg : NULL, file);
+			rc = run_statement(db, stmt, abort_msg[0] ? abort_msg : NULL, file);
 			abort_msg[0] = '\0';
 			free(stmt);
 			stmt = NULL;
@@ -252,26 +243,20 @@ static int apply_file(struct db *db, const char *path, const char *file)
 	}
 	free(stmt);
 	free(text);
-	/* Statements are cached by number: close them, the next file reuses the numbers. */
-	for (unsigned i = ST_FIRST_FREE; i < DB_MAX_STMTS; i++)
-		if (db->stmts[i]) {
-			mysql_stmt_close(db->stmts[i]);
-			db->stmts[i] = NULL;
-		}
 	return rc;
 }
 
-static int collect_version(struct db_value *cols, void *arg)
+static int collect_version(const struct db_row *row, void *arg)
 {
 	unsigned char *applied = arg;
-	if (cols[0].i >= 0 && cols[0].i < 100000)
-		applied[cols[0].i] = 1;
+	if (row->col[0].i >= 0 && row->col[0].i < 100000)
+		applied[row->col[0].i] = 1;
 	return 0;
 }
 
-static int take_int(struct db_value *cols, void *arg)
+static int take_int(const struct db_row *row, void *arg)
 {
-	*(long long *)arg = cols[0].is_null ? -1 : cols[0].i;
+	*(long long *)arg = row->col[0].is_null ? -1 : row->col[0].i;
 	return 0;
 }
 
@@ -294,19 +279,13 @@ int migrate_run(const struct db_config *cfg, const char *dir)
 	memset(applied, 0, sizeof applied);
 	int rc = 1;
 	long long locked = 0;
-	struct db_value col = { 0 };
-	col.type = DB_INT;
-	if (db_run(&db, ST_LOCK, "SELECT GET_LOCK('fcgi-users.migrate', 120)", NULL, 0, &col, 1,
-	           take_int, &locked, NULL, NULL, 0) != DB_OK ||
-	    locked != 1) {
+	if (db_query(&db, &migrate_sql[ST_LOCK], NULL, take_int, &locked) != DB_OK || locked != 1) {
 		fprintf(stderr, "migrate: could not take the migration lock: %s\n",
 		        locked == 1 ? db.last_error : "another migration is running");
 		goto out;
 	}
-	if (db_run(&db, ST_CREATE_TABLE, sql_create_table, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL,
-	           0) != DB_OK ||
-	    db_run(&db, ST_APPLIED, "SELECT version FROM schema_migrations", NULL, 0, &col, 1,
-	           collect_version, applied, NULL, NULL, 0) != DB_OK) {
+	if (db_exec(&db, &migrate_sql[ST_CREATE_TABLE], NULL, NULL) != DB_OK ||
+	    db_query(&db, &migrate_sql[ST_APPLIED], NULL, collect_version, applied) != DB_OK) {
 		fprintf(stderr, "migrate: schema_migrations: %s\n", db.last_error);
 		goto out;
 	}
@@ -322,15 +301,9 @@ int migrate_run(const struct db_config *cfg, const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, ms[i].name);
 		if (apply_file(&db, path, ms[i].name) != 0)
 			goto out;
-		struct db_value p[2] = { { 0 }, { 0 } };
-		p[0].type = DB_INT;
-		p[0].i = ms[i].version;
-		p[1].type = DB_TEXT;
-		p[1].s = ms[i].name;
-		p[1].len = strlen(ms[i].name);
-		if (db_run(&db, ST_RECORD,
-		           "INSERT INTO schema_migrations (version, name) VALUES (?, ?)", p, 2,
-		           NULL, 0, NULL, NULL, NULL, NULL, 0) != DB_OK) {
+		const struct db_param p[] = { DB_INT(ms[i].version),
+			                      DB_TEXT(ms[i].name, strlen(ms[i].name)) };
+		if (db_exec(&db, &migrate_sql[ST_RECORD], p, NULL) != DB_OK) {
 			fprintf(stderr, "migrate: recording %s: %s\n", ms[i].name, db.last_error);
 			goto out;
 		}
@@ -341,8 +314,7 @@ int migrate_run(const struct db_config *cfg, const char *dir)
 	rc = 0;
 out:
 	if (locked == 1 && db.conn)
-		db_run(&db, ST_UNLOCK, "SELECT RELEASE_LOCK('fcgi-users.migrate')", NULL, 0, &col,
-		       1, take_int, &locked, NULL, NULL, 0);
+		db_query(&db, &migrate_sql[ST_UNLOCK], NULL, take_int, &locked);
 	db_close(&db);
 	free(ms);
 	return rc;

@@ -13,13 +13,17 @@
 
 #include "db.h"
 
-/* MIGRATIONS_DIR */
-extern const struct setting_def migrate_settings[];
+struct migrate_config {
+	const char *dir; /* MIGRATIONS_DIR; "": the default below */
+};
+
+/* MIGRATIONS_DIR, into a struct migrate_config. */
+extern const struct setting migrate_settings[];
 
 /* Returns the exit status: 0 done (or nothing to do), 1 failed (message printed). */
 int migrate_run(const struct db_config *cfg, const char *dir);
 
 /* The directory to use: MIGRATIONS_DIR, else <exe>/../share/fcgi-users/sql, else ./sql. */
-const char *migrate_default_dir(char *buf, size_t len);
+const char *migrate_dir(const struct migrate_config *cfg, char *buf, size_t len);
 
 #endif

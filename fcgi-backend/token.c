@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
+
 static const char *const prefixes[] = {
 	[TOKEN_SESSION] = "fus_",
 	[TOKEN_API] = "fut_",
@@ -59,17 +61,12 @@ int token_kind_of(const char *s, size_t len)
 
 int token_hash(const char *s, size_t len, char out[TOKEN_HASH_HEX + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 	out[0] = '\0';
 	if (EVP_Digest(s, len, md, &n, EVP_sha256(), NULL) != 1 || n != TOKEN_HASH_HEX / 2)
 		return -1;
-	for (unsigned i = 0; i < n; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[TOKEN_HASH_HEX] = '\0';
+	hex_encode(md, n, out);
 	return 0;
 }
 

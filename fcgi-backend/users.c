@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
+#define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
+
+/* Every statement on the users tables. Shapes: 'i' integer, 's' text (db.h). */
 enum {
 	ST_COMPAT_LIST,
 	ST_LIST,
@@ -24,82 +28,67 @@ enum {
 	ST_RENAME,
 	ST_DELETE,
 	ST_COUNT_DEC,
-	ST_READY,
 	ST_RECOUNT,
+	ST__MAX
 };
-
-#define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
-#define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
-
-static const char sql_compat_list[] = "SELECT userName FROM users ORDER BY id";
-static const char sql_list[] = "SELECT " USER_COLS " FROM users ORDER BY id LIMIT ? OFFSET ?";
-static const char sql_list_prefix[] =
-        "SELECT " USER_COLS " FROM users WHERE " PREFIX_MATCH " ORDER BY nameKey LIMIT ? OFFSET ?";
-static const char sql_count_all[] = "SELECT users FROM user_count WHERE id = 1";
-static const char sql_count_prefix[] =
-        "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH " LIMIT ?) AS m";
-static const char sql_get[] = "SELECT " USER_COLS " FROM users WHERE id = ?";
-static const char sql_insert[] =
-        "INSERT INTO users (userName, createdAt) VALUES (?, UTC_TIMESTAMP())";
-static const char sql_count_inc[] = "UPDATE user_count SET users = users + 1 WHERE id = 1";
-static const char sql_rename[] = "UPDATE users SET userName = ? WHERE id = ?";
-static const char sql_delete[] = "DELETE FROM users WHERE id = ?";
-static const char sql_count_dec[] = "UPDATE user_count SET users = users - 1 WHERE id = 1";
-static const char sql_recount[] =
-        "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) WHERE id = 1";
-
-static struct db_value text_param(const char *s, size_t len)
-{
-	struct db_value v = { 0 };
-	v.type = DB_TEXT;
-	v.s = s;
-	v.len = len;
-	return v;
-}
-
-static struct db_value int_param(long long i)
-{
-	struct db_value v = { 0 };
-	v.type = DB_INT;
-	v.i = i;
-	return v;
-}
+static const struct db_stmt users_sql[ST__MAX] = {
+	[ST_COMPAT_LIST] = { .sql = "SELECT userName FROM users ORDER BY id", .cols = "s" },
+	[ST_LIST] = { .sql = "SELECT " USER_COLS " FROM users ORDER BY id LIMIT ? OFFSET ?",
+	              .params = "ii",
+	              .cols = "iss" },
+	[ST_LIST_PREFIX] = { .sql = "SELECT " USER_COLS " FROM users WHERE " PREFIX_MATCH
+	                            " ORDER BY nameKey LIMIT ? OFFSET ?",
+	                     .params = "sii",
+	                     .cols = "iss" },
+	[ST_COUNT_ALL] = { .sql = "SELECT users FROM user_count WHERE id = 1", .cols = "i" },
+	[ST_COUNT_PREFIX] = { .sql = "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH
+	                             " LIMIT ?) AS m",
+	                      .params = "si",
+	                      .cols = "i" },
+	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
+	             .params = "i",
+	             .cols = "iss" },
+	[ST_INSERT] = { .sql = "INSERT INTO users (userName, createdAt) VALUES (?, "
+	                       "UTC_TIMESTAMP())",
+	                .params = "s" },
+	[ST_COUNT_INC] = { .sql = "UPDATE user_count SET users = users + 1 WHERE id = 1" },
+	[ST_RENAME] = { .sql = "UPDATE users SET userName = ? WHERE id = ?", .params = "si" },
+	[ST_DELETE] = { .sql = "DELETE FROM users WHERE id = ?", .params = "i" },
+	[ST_COUNT_DEC] = { .sql = "UPDATE user_count SET users = users - 1 WHERE id = 1" },
+	[ST_RECOUNT] = { .sql = "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) "
+	                        "WHERE id = 1" },
+};
 
 cJSON *user_to_json(const struct user *u)
 {
 	cJSON *o = cJSON_CreateObject();
 	if (!o)
 		return NULL;
-	cJSON_AddNumberToObject(o, "id", (double)u->id);
-	cJSON_AddStringToObject(o, "userName", u->name);
-	cJSON_AddStringToObject(o, "createdAt", u->created);
+	cJSON_AddNumberToObject(o, USER_FIELD_ID, (double)u->id);
+	cJSON_AddStringToObject(o, USER_FIELD_NAME, u->name);
+	cJSON_AddStringToObject(o, USER_FIELD_CREATED, u->created);
 	return o;
 }
 
-/* Result columns of USER_COLS, filling u. */
-static void user_cols(struct db_value cols[3], struct user *u)
+/* A row of USER_COLS into u; -1 when a value does not fit (not a name the API wrote). */
+static int user_from_row(const struct db_row *row, struct user *u)
 {
-	memset(cols, 0, 3 * sizeof cols[0]);
-	cols[0].type = DB_INT;
-	cols[1].type = DB_TEXT;
-	cols[1].buf = u->name;
-	cols[1].cap = sizeof u->name;
-	cols[2].type = DB_TEXT;
-	cols[2].buf = u->created;
-	cols[2].cap = sizeof u->created;
+	if (row->col[1].len >= sizeof u->name || row->col[2].len >= sizeof u->created)
+		return -1;
+	u->id = row->col[0].i;
+	memcpy(u->name, row->col[1].s, row->col[1].len + 1);
+	memcpy(u->created, row->col[2].s, row->col[2].len + 1);
+	return 0;
 }
 
+/* Rows appended to a JSON array; failed when memory ran out. */
 struct list_arg {
 	cJSON *arr;
-	struct user *u;
 	int failed;
 };
 
-static int add_user_row(struct db_value *cols, void *arg)
+static int append(struct list_arg *a, cJSON *o)
 {
-	struct list_arg *a = arg;
-	a->u->id = cols[0].i;
-	cJSON *o = user_to_json(a->u);
 	if (!o || !cJSON_AddItemToArray(a->arr, o)) {
 		cJSON_Delete(o);
 		a->failed = 1;
@@ -108,29 +97,26 @@ static int add_user_row(struct db_value *cols, void *arg)
 	return 0;
 }
 
-static int add_compat_row(struct db_value *cols, void *arg)
+static int add_user_row(const struct db_row *row, void *arg)
 {
-	struct list_arg *a = arg;
+	struct user u;
+	return append(arg, user_from_row(row, &u) == 0 ? user_to_json(&u) : NULL);
+}
+
+static int add_compat_row(const struct db_row *row, void *arg)
+{
 	cJSON *o = cJSON_CreateObject();
-	if (!o || !cJSON_AddStringToObject(o, "userName", cols[0].s) ||
-	    !cJSON_AddItemToArray(a->arr, o)) {
+	if (o && !cJSON_AddStringToObject(o, USER_FIELD_NAME, row->col[0].s)) {
 		cJSON_Delete(o);
-		a->failed = 1;
-		return 1;
+		o = NULL;
 	}
-	return 0;
+	return append(arg, o);
 }
 
 enum db_status users_compat_list(struct db *db, cJSON *arr)
 {
-	char name[4 * USER_NAME_MAX + 1];
-	struct db_value col = { 0 };
-	col.type = DB_TEXT;
-	col.buf = name;
-	col.cap = sizeof name;
-	struct list_arg a = { arr, NULL, 0 };
-	enum db_status st = db_run(db, ST_COMPAT_LIST, sql_compat_list, NULL, 0, &col, 1,
-	                           add_compat_row, &a, NULL, NULL, 1);
+	struct list_arg a = { .arr = arr };
+	enum db_status st = db_query(db, &users_sql[ST_COMPAT_LIST], NULL, add_compat_row, &a);
 	return st == DB_OK && a.failed ? DB_ERROR : st;
 }
 
@@ -151,128 +137,116 @@ static char *like_escape(const char *s)
 	return d;
 }
 
-static int take_count(struct db_value *cols, void *arg)
+static int take_count(const struct db_row *row, void *arg)
 {
-	*(long long *)arg = cols[0].i;
+	*(long long *)arg = row->col[0].i;
 	return 0;
 }
 
 enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
                           cJSON *arr, long long *total, int *exact)
 {
-	struct user u = { 0 };
-	struct db_value cols[3];
-	user_cols(cols, &u);
-	struct list_arg a = { arr, &u, 0 };
-	struct db_value cnt = { 0 };
-	cnt.type = DB_INT;
+	struct list_arg a = { .arr = arr };
 	*total = 0;
 	*exact = 1;
 	enum db_status st;
 	if (!prefix || !*prefix) {
-		struct db_value p[2] = { int_param(limit), int_param(offset) };
-		st = db_run(db, ST_LIST, sql_list, p, 2, cols, 3, add_user_row, &a, NULL, NULL, 1);
+		const struct db_param p[] = { DB_INT(limit), DB_INT(offset) };
+		st = db_query(db, &users_sql[ST_LIST], p, add_user_row, &a);
 		if (st == DB_OK)
-			st = db_run(db, ST_COUNT_ALL, sql_count_all, NULL, 0, &cnt, 1, take_count,
-			            total, NULL, NULL, 1);
+			st = db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count, total);
 	} else {
 		char *pat = like_escape(prefix);
 		if (!pat)
 			return DB_ERROR;
-		struct db_value p[3] = { text_param(pat, strlen(pat)), int_param(limit),
-			                 int_param(offset) };
-		st = db_run(db, ST_LIST_PREFIX, sql_list_prefix, p, 3, cols, 3, add_user_row, &a,
-		            NULL, NULL, 1);
 		long long bound = offset + limit + 1;
 		if (bound < PREFIX_COUNT_BOUND)
 			bound = PREFIX_COUNT_BOUND;
-		struct db_value cp[2] = { p[0], int_param(bound) };
+		const struct db_param p[] = { DB_TEXT(pat, strlen(pat)), DB_INT(limit),
+			                      DB_INT(offset) };
+		const struct db_param cp[] = { DB_TEXT(pat, strlen(pat)), DB_INT(bound) };
+		st = db_query(db, &users_sql[ST_LIST_PREFIX], p, add_user_row, &a);
 		if (st == DB_OK)
-			st = db_run(db, ST_COUNT_PREFIX, sql_count_prefix, cp, 2, &cnt, 1,
-			            take_count, total, NULL, NULL, 1);
+			st = db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count, total);
 		*exact = *total < bound;
 		free(pat);
 	}
 	return st == DB_OK && a.failed ? DB_ERROR : st;
 }
 
-static int take_user(struct db_value *cols, void *arg)
+/* The one row of a lookup by id. */
+struct get_arg {
+	struct user *u;
+	int found, bad;
+};
+
+static int take_user(const struct db_row *row, void *arg)
 {
-	struct list_arg *a = arg;
-	a->u->id = cols[0].i;
-	a->failed = 1; /* found */
+	struct get_arg *g = arg;
+	g->bad = user_from_row(row, g->u) != 0;
+	g->found = !g->bad;
 	return 0;
 }
 
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found)
 {
-	struct db_value cols[3];
-	user_cols(cols, u);
-	struct db_value p = int_param(id);
-	struct list_arg a = { NULL, u, 0 };
-	enum db_status st =
-	        db_run(db, ST_GET, sql_get, &p, 1, cols, 3, take_user, &a, NULL, NULL, 1);
-	*found = a.failed;
+	const struct db_param p[] = { DB_INT(id) };
+	struct get_arg g = { .u = u };
+	enum db_status st = db_query(db, &users_sql[ST_GET], p, take_user, &g);
+	*found = g.found;
+	return st == DB_OK && g.bad ? DB_ERROR : st;
+}
+
+/* Run the write, then keep user_count in step in the same transaction when it changed a
+ * row (delta +1 or -1). *changed gets the rows the write matched. */
+static enum db_status counted_write(struct db *db, const struct db_stmt *write,
+                                    const struct db_param *p, const struct db_stmt *count,
+                                    unsigned long long *changed, long long *insert_id)
+{
+	enum db_status st = db_begin(db);
+	if (st != DB_OK)
+		return st;
+	st = db_exec(db, write, p, changed);
+	if (insert_id)
+		*insert_id = (long long)db->insert_id;
+	if (st == DB_OK && *changed > 0)
+		st = db_exec(db, count, NULL, NULL);
+	if (st == DB_OK && *changed > 0)
+		return db_commit(db);
+	db_rollback(db);
 	return st;
 }
 
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id)
 {
-	enum db_status st = db_begin(db);
-	if (st != DB_OK)
-		return st;
-	struct db_value p = text_param(name, len);
-	unsigned long long new_id = 0;
-	st = db_run(db, ST_INSERT, sql_insert, &p, 1, NULL, 0, NULL, NULL, NULL, &new_id, 0);
-	if (st == DB_OK)
-		st = db_run(db, ST_COUNT_INC, sql_count_inc, NULL, 0, NULL, 0, NULL, NULL, NULL,
-		            NULL, 0);
-	if (st == DB_OK)
-		st = db_commit(db);
-	else
-		db_rollback(db);
-	*id = (long long)new_id;
-	return st;
+	const struct db_param p[] = { DB_TEXT(name, len) };
+	unsigned long long changed = 0;
+	return counted_write(db, &users_sql[ST_INSERT], p, &users_sql[ST_COUNT_INC], &changed, id);
 }
 
 enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found)
 {
-	struct db_value p[2] = { text_param(name, len), int_param(id) };
+	const struct db_param p[] = { DB_TEXT(name, len), DB_INT(id) };
 	unsigned long long matched = 0;
-	enum db_status st =
-	        db_run(db, ST_RENAME, sql_rename, p, 2, NULL, 0, NULL, NULL, &matched, NULL, 0);
+	enum db_status st = db_exec(db, &users_sql[ST_RENAME], p, &matched);
 	*found = matched > 0;
 	return st;
 }
 
 enum db_status users_delete(struct db *db, long long id, int *found)
 {
-	*found = 0;
-	enum db_status st = db_begin(db);
-	if (st != DB_OK)
-		return st;
-	struct db_value p = int_param(id);
-	unsigned long long n = 0;
-	st = db_run(db, ST_DELETE, sql_delete, &p, 1, NULL, 0, NULL, NULL, &n, NULL, 0);
-	if (st == DB_OK && n > 0)
-		st = db_run(db, ST_COUNT_DEC, sql_count_dec, NULL, 0, NULL, 0, NULL, NULL, NULL,
-		            NULL, 0);
-	if (st == DB_OK && n > 0) {
-		st = db_commit(db);
-		*found = st == DB_OK;
-	} else {
-		db_rollback(db);
-	}
+	const struct db_param p[] = { DB_INT(id) };
+	unsigned long long changed = 0;
+	enum db_status st = counted_write(db, &users_sql[ST_DELETE], p, &users_sql[ST_COUNT_DEC],
+	                                  &changed, NULL);
+	*found = st == DB_OK && changed > 0;
 	return st;
 }
 
 enum db_status users_ready(struct db *db)
 {
 	long long n = -1;
-	struct db_value cnt = { 0 };
-	cnt.type = DB_INT;
-	enum db_status st = db_run(db, ST_READY, sql_count_all, NULL, 0, &cnt, 1, take_count, &n,
-	                           NULL, NULL, 1);
+	enum db_status st = db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count, &n);
 	if (st == DB_OK && n < 0)
 		return DB_ERROR; /* migrated only part way: no counter row */
 	return st;
@@ -280,12 +254,8 @@ enum db_status users_ready(struct db *db)
 
 enum db_status users_recount(struct db *db, long long *total)
 {
-	enum db_status st =
-	        db_run(db, ST_RECOUNT, sql_recount, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, 0);
-	struct db_value cnt = { 0 };
-	cnt.type = DB_INT;
+	enum db_status st = db_exec(db, &users_sql[ST_RECOUNT], NULL, NULL);
 	if (st == DB_OK)
-		st = db_run(db, ST_COUNT_ALL, sql_count_all, NULL, 0, &cnt, 1, take_count, total,
-		            NULL, NULL, 1);
+		st = db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count, total);
 	return st;
 }

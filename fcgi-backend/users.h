@@ -10,11 +10,11 @@
 #include <cjson/cJSON.h>
 
 #include "db.h"
-#include "validate.h"
+#include "users_contract.h"
 
 struct user {
 	long long id;
-	char name[4 * USER_NAME_MAX + 1];
+	char name[USER_NAME_MAX_BYTES + 1];
 	char created[32]; /* RFC 3339, UTC: 2026-01-01T00:00:00Z */
 };
 
@@ -31,7 +31,7 @@ enum db_status users_compat_list(struct db *db, cJSON *arr);
 enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
                           cJSON *arr, long long *total, int *exact);
 
-/* DB_OK with *found 0 or 1. */
+/* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
 /* DB_DUPLICATE when the name is taken. */
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);

@@ -1,12 +1,11 @@
 /*
- * api_client: see api_client.h. The transport (one reused CURL handle, a bounded
- * response buffer) is api_call(); the rest turns JSON (cJSON) into structs and HTTP
- * statuses into api_status.
+ * api_client: see api_client.h. The transport (the worker's reused CURL handle, a
+ * bounded response buffer) is api_call(); the rest turns JSON (cJSON) into structs and
+ * HTTP statuses into api_status.
  */
 #include "api_client.h"
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +13,6 @@
 #include "log.h"
 
 #define MAX_BODY (1u << 20) /* a page of users is a few KiB; refuse anything silly */
-
-static CURL *curl;
-static char *base; /* BACKEND_URL without a trailing slash */
 
 struct body {
 	char *p;
@@ -47,36 +43,45 @@ int api_global_init(void)
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
 
-int api_init(const char *base_url, long connect_timeout_ms, long timeout_ms)
+int api_client_config(struct api_client *c, const char *base_url, long connect_timeout_ms,
+                      long timeout_ms)
 {
-	api_cleanup();
+	memset(c, 0, sizeof *c);
 	size_t n = strlen(base_url);
 	while (n > 0 && base_url[n - 1] == '/')
 		n--;
-	base = strndup(base_url, n);
-	curl = curl_easy_init();
-	if (!base || !curl) {
-		api_cleanup();
+	if (n >= sizeof c->base)
 		return -1;
-	}
+	memcpy(c->base, base_url, n);
+	c->base[n] = '\0';
+	c->connect_timeout_ms = connect_timeout_ms;
+	c->timeout_ms = timeout_ms;
+	return 0;
+}
+
+int api_client_open(struct api_client *c)
+{
+	api_client_close(c);
+	CURL *curl = curl_easy_init();
+	if (!curl)
+		return -1;
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* timeouts without SIGALRM */
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "fcgi-frontend");
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	c->curl = curl;
 	return 0;
 }
 
-void api_cleanup(void)
+void api_client_close(struct api_client *c)
 {
-	if (curl)
-		curl_easy_cleanup(curl);
-	curl = NULL;
-	free(base);
-	base = NULL;
+	if (c->curl)
+		curl_easy_cleanup(c->curl);
+	c->curl = NULL;
 }
 
 static void set_error(struct api_error *err, enum api_status status, long http, const char *detail)
@@ -90,15 +95,16 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
  * returns 0 with *status and body (caller frees body->p). */
-static int api_call(const char *method, const char *path, const char *json, long *status,
-                    struct body *body, struct api_error *err)
+static int api_call(struct api_client *c, const char *method, const char *path, const char *json,
+                    long *status, struct body *body, struct api_error *err)
 {
+	CURL *curl = c->curl;
 	if (!curl) {
 		set_error(err, API_FAILED, 0, "backend client not initialised");
 		return -1;
 	}
 	char url[2048];
-	int n = snprintf(url, sizeof url, "%s%s", base, path);
+	int n = snprintf(url, sizeof url, "%s%s", c->base, path);
 	if (n < 0 || (size_t)n >= sizeof url) {
 		set_error(err, API_FAILED, 0, "request URL too long");
 		return -1;
@@ -186,10 +192,11 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 
 static int user_from(const cJSON *o, struct api_user *out)
 {
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
-	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "userName"));
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, USER_FIELD_ID);
+	const char *name =
+	        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, USER_FIELD_NAME));
 	const char *created =
-	        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "createdAt"));
+	        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, USER_FIELD_CREATED));
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 || !name || strlen(name) >= sizeof out->name)
 		return -1;
 	out->id = (long long)id->valuedouble;
@@ -283,7 +290,7 @@ static int parse_page_cb(const char *json, void *out)
 static char *name_body(const char *name)
 {
 	cJSON *o = cJSON_CreateObject();
-	if (!o || !cJSON_AddStringToObject(o, "userName", name)) {
+	if (!o || !cJSON_AddStringToObject(o, USER_FIELD_NAME, name)) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -292,79 +299,81 @@ static char *name_body(const char *name)
 	return s;
 }
 
-enum api_status api_list_users(const char *prefix, long long limit, long long offset,
-                               struct api_user_page *out, struct api_error *err)
+/* One call: method path [json body], expecting want and parsing the answer with parse
+ * (may be NULL) into out. */
+static enum api_status call(struct api_client *c, const char *method, const char *path,
+                            const char *json, long want, int (*parse)(const char *, void *),
+                            void *out, struct api_error *err)
+{
+	long status = 0;
+	struct body b;
+	if (api_call(c, method, path, json, &status, &b, err) != 0)
+		return err->status;
+	return finish(status, &b, want, parse, out, err);
+}
+
+/* A write of {"userName": name}. */
+static enum api_status name_call(struct api_client *c, const char *method, const char *path,
+                                 const char *name, long want, struct api_user *out,
+                                 struct api_error *err)
+{
+	char *json = name_body(name);
+	if (!json) {
+		set_error(err, API_FAILED, 0, "out of memory");
+		return err->status;
+	}
+	enum api_status st = call(c, method, path, json, want, parse_user_cb, out, err);
+	free(json);
+	return st;
+}
+
+/* USERS_PATH/id */
+static void user_path(char *buf, size_t cap, long long id)
+{
+	snprintf(buf, cap, USERS_PATH "/%lld", id);
+}
+
+enum api_status api_list_users(struct api_client *c, const char *prefix, long long limit,
+                               long long offset, struct api_user_page *out, struct api_error *err)
 {
 	memset(out, 0, sizeof *out);
 	char path[1024];
-	char *q = curl ? curl_easy_escape(curl, prefix ? prefix : "", 0) : NULL;
-	if (curl && !q) {
+	char *q = c->curl ? curl_easy_escape(c->curl, prefix ? prefix : "", 0) : NULL;
+	if (c->curl && !q) {
 		set_error(err, API_FAILED, 0, "out of memory");
 		return err->status;
 	}
-	snprintf(path, sizeof path, "/api/v1/users?limit=%lld&offset=%lld%s%s", limit, offset,
+	snprintf(path, sizeof path, USERS_PATH "?limit=%lld&offset=%lld%s%s", limit, offset,
 	         q && *q ? "&q=" : "", q && *q ? q : "");
 	curl_free(q);
-	long status = 0;
-	struct body b;
-	if (api_call("GET", path, NULL, &status, &b, err) != 0)
-		return err->status;
-	return finish(status, &b, 200, parse_page_cb, out, err);
+	return call(c, "GET", path, NULL, 200, parse_page_cb, out, err);
 }
 
-enum api_status api_get_user(long long id, struct api_user *out, struct api_error *err)
+enum api_status api_get_user(struct api_client *c, long long id, struct api_user *out,
+                             struct api_error *err)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	long status = 0;
-	struct body b;
-	if (api_call("GET", path, NULL, &status, &b, err) != 0)
-		return err->status;
-	return finish(status, &b, 200, parse_user_cb, out, err);
+	user_path(path, sizeof path, id);
+	return call(c, "GET", path, NULL, 200, parse_user_cb, out, err);
 }
 
-enum api_status api_create_user(const char *name, struct api_user *out, struct api_error *err)
-{
-	char *json = name_body(name);
-	if (!json) {
-		set_error(err, API_FAILED, 0, "out of memory");
-		return err->status;
-	}
-	long status = 0;
-	struct body b;
-	int rc = api_call("POST", "/api/v1/users", json, &status, &b, err);
-	free(json);
-	if (rc != 0)
-		return err->status;
-	return finish(status, &b, 201, parse_user_cb, out, err);
-}
-
-enum api_status api_rename_user(long long id, const char *name, struct api_user *out,
+enum api_status api_create_user(struct api_client *c, const char *name, struct api_user *out,
                                 struct api_error *err)
 {
-	char *json = name_body(name);
-	if (!json) {
-		set_error(err, API_FAILED, 0, "out of memory");
-		return err->status;
-	}
-	char path[64];
-	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	long status = 0;
-	struct body b;
-	int rc = api_call("PATCH", path, json, &status, &b, err);
-	free(json);
-	if (rc != 0)
-		return err->status;
-	return finish(status, &b, 200, parse_user_cb, out, err);
+	return name_call(c, "POST", USERS_PATH, name, 201, out, err);
 }
 
-enum api_status api_delete_user(long long id, struct api_error *err)
+enum api_status api_rename_user(struct api_client *c, long long id, const char *name,
+                                struct api_user *out, struct api_error *err)
 {
 	char path[64];
-	snprintf(path, sizeof path, "/api/v1/users/%lld", id);
-	long status = 0;
-	struct body b;
-	if (api_call("DELETE", path, NULL, &status, &b, err) != 0)
-		return err->status;
-	return finish(status, &b, 204, NULL, NULL, err);
+	user_path(path, sizeof path, id);
+	return name_call(c, "PATCH", path, name, 200, out, err);
+}
+
+enum api_status api_delete_user(struct api_client *c, long long id, struct api_error *err)
+{
+	char path[64];
+	user_path(path, sizeof path, id);
+	return call(c, "DELETE", path, NULL, 204, NULL, NULL, err);
 }

@@ -1,7 +1,8 @@
 /*
  * api_client: the frontend's only way to the data, the backend's HTTP API
- * (DESIGN.md "Backend API") at BACKEND_URL. One libcurl easy handle per worker, made
- * in worker_init and reused for every call, so connections stay open (keep-alive).
+ * (DESIGN.md "Backend API") at BACKEND_URL. One libcurl easy handle per worker, in
+ * the worker's struct api_client (part of the service struct), opened in worker_init
+ * and reused for every call, so connections stay open (keep-alive).
  * Connect and total timeouts are short: a backend that is down or stuck gives
  * API_UNAVAILABLE quickly instead of a hung page.
  *
@@ -14,7 +15,9 @@
 
 #include <stddef.h>
 
-#define API_NAME_MAX 128 /* bytes: 30 characters of UTF-8 fit with room */
+#include <curl/curl.h>
+
+#include "users_contract.h"
 
 enum api_status {
 	API_OK,
@@ -35,7 +38,7 @@ struct api_error {
 
 struct api_user {
 	long long id;
-	char name[API_NAME_MAX];
+	char name[USER_NAME_MAX_BYTES + 1];
 	char created_at[40];
 };
 
@@ -46,20 +49,34 @@ struct api_user_page {
 	int total_exact; /* 0: the backend stopped counting at total ("1000+") */
 };
 
+/* One worker's client of the backend. */
+struct api_client {
+	char base[1024];         /* BACKEND_URL without a trailing slash */
+	long connect_timeout_ms; /* BACKEND_CONNECT_TIMEOUT_MS */
+	long timeout_ms;         /* BACKEND_TIMEOUT_MS */
+	CURL *curl;              /* NULL until api_client_open */
+};
+
 /* In the master (before workers fork): curl_global_init. 0, or -1. */
 int api_global_init(void);
-/* In each worker: the reused handle. Timeouts in milliseconds. 0, or -1. */
-int api_init(const char *base_url, long connect_timeout_ms, long timeout_ms);
-void api_cleanup(void);
+/* Where and how long (milliseconds): in the master, before the fork. 0, or -1 when the
+ * URL is too long. */
+int api_client_config(struct api_client *c, const char *base_url, long connect_timeout_ms,
+                      long timeout_ms);
+/* In each worker: the reused handle. 0, or -1. */
+int api_client_open(struct api_client *c);
+void api_client_close(struct api_client *c);
 
 /* The calls. Each returns err->status (API_OK on success) and fills err otherwise. */
-enum api_status api_list_users(const char *prefix, long long limit, long long offset,
-                               struct api_user_page *out, struct api_error *err);
-enum api_status api_get_user(long long id, struct api_user *out, struct api_error *err);
-enum api_status api_create_user(const char *name, struct api_user *out, struct api_error *err);
-enum api_status api_rename_user(long long id, const char *name, struct api_user *out,
+enum api_status api_list_users(struct api_client *c, const char *prefix, long long limit,
+                               long long offset, struct api_user_page *out, struct api_error *err);
+enum api_status api_get_user(struct api_client *c, long long id, struct api_user *out,
+                             struct api_error *err);
+enum api_status api_create_user(struct api_client *c, const char *name, struct api_user *out,
                                 struct api_error *err);
-enum api_status api_delete_user(long long id, struct api_error *err);
+enum api_status api_rename_user(struct api_client *c, long long id, const char *name,
+                                struct api_user *out, struct api_error *err);
+enum api_status api_delete_user(struct api_client *c, long long id, struct api_error *err);
 void api_user_page_free(struct api_user_page *page);
 
 /* Parsing, exposed for the unit tests. Return 0, or -1 when json is not the shape the

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cookie.h"
+#include "hex.h"
 #include "log.h"
 #include "response.h"
 
@@ -62,31 +63,17 @@ static int flash_mac(const struct frontend *fe, const char *hex, char mac[SIGN_H
 
 void browser_flash_set(struct request *r, const struct frontend *fe, const char *msg)
 {
-	static const char digits[] = "0123456789abcdef";
 	char value[2 * FLASH_MAX + 1 + SIGN_HEX_LEN + 1];
 	size_t n = strlen(msg);
 	if (n > FLASH_MAX)
 		n = FLASH_MAX;
-	for (size_t i = 0; i < n; i++) {
-		value[2 * i] = digits[(unsigned char)msg[i] >> 4];
-		value[2 * i + 1] = digits[(unsigned char)msg[i] & 15];
-	}
-	value[2 * n] = '\0';
+	hex_encode(msg, n, value);
 	char mac[SIGN_HEX_LEN + 1];
 	if (flash_mac(fe, value, mac) != 0)
 		return;
 	value[2 * n] = '.';
 	memcpy(value + 2 * n + 1, mac, SIGN_HEX_LEN + 1);
 	set_cookie(r, FLASH_COOKIE, value, 60);
-}
-
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 int browser_flash_take(struct request *r, const struct frontend *fe, char *out, size_t cap)
@@ -106,15 +93,9 @@ int browser_flash_take(struct request *r, const struct frontend *fe, char *out, 
 		return 0;
 	}
 	size_t n = strlen(value) / 2;
-	if (n + 1 > cap)
+	if (n + 1 > cap || hex_decode(value, n, out) != 0) {
+		out[0] = '\0';
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		int hi = unhex(value[2 * i]), lo = unhex(value[2 * i + 1]);
-		if (hi < 0 || lo < 0) {
-			out[0] = '\0';
-			return 0;
-		}
-		out[i] = (char)(hi << 4 | lo);
 	}
 	out[n] = '\0';
 	return 1;

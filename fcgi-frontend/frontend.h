@@ -1,43 +1,48 @@
 /*
- * frontend: what the page service's parts share — its per-process configuration
- * (the signing key, token lifetime, page size), its settings table, its route table
- * and the page handlers the routes name. main.c loads the settings into a struct
- * frontend and runs frontend_app under the pool.
+ * frontend: what the page service's parts share — its configuration (the settings
+ * table fills struct frontend_config), the service struct every handler gets (struct
+ * frontend: the signing key, form lifetime, page size and this worker's backend
+ * client) and its routes. main.c loads the settings, builds the struct frontend and
+ * runs frontend_http under the pool.
  */
 #ifndef FRONTEND_FRONTEND_H
 #define FRONTEND_FRONTEND_H
 
+#include "api_client.h"
 #include "http.h"
+#include "log.h"
+#include "pool.h"
 #include "settings.h"
 #include "sign.h"
 
-struct frontend {
-	struct sign_key key; /* SECRET_KEY: signs CSRF tokens and the flash cookie */
-	long csrf_ttl;       /* CSRF_TOKEN_TTL: seconds a form stays valid */
-	long page_size;      /* PAGE_SIZE: names per list page */
+struct frontend_config {
+	const char *backend_url;
+	int backend_connect_timeout_ms, backend_timeout_ms;
+	const char *secret_key, *secret_key_file;
+	int dev_insecure_secret;
+	int csrf_ttl;  /* seconds a form stays valid */
+	int page_size; /* names per list page */
+	struct pool_config pool;
+	struct log_config log;
 };
 
 /* BACKEND_URL, BACKEND_CONNECT_TIMEOUT_MS, BACKEND_TIMEOUT_MS, SECRET_KEY(_FILE),
- * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, PAGE_SIZE. */
-extern const struct setting_def frontend_settings[];
+ * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, PAGE_SIZE, into a struct frontend_config. */
+extern const struct setting frontend_settings[];
 
-/* The routes and the HTML error renderer, for http_serve / http_pool_handle. */
-extern const struct http_app frontend_app;
+/* The signing key from SECRET_KEY / SECRET_KEY_FILE (or, with DEV_INSECURE_SECRET=1, a
+ * random one); a missing or unfit key stops the program with one line. */
+void frontend_key_load(const struct frontend_config *cfg, struct sign_key *key);
 
-/* Indexes into r->in for each route's inputs (routes.c declares the tables). */
-enum { LIST_Q, LIST_PAGE };
-enum { NEW_USER_NAME, NEW_CSRF };
-enum { SHOW_ID };
-enum { RENAME_ID, RENAME_USER_NAME, RENAME_CSRF };
-enum { DELETE_ID, DELETE_CSRF };
+/* The service: one per worker (the pool's workers each get their own copy). */
+struct frontend {
+	struct sign_key key;   /* SECRET_KEY: signs CSRF tokens and the flash cookie */
+	long csrf_ttl;         /* CSRF_TOKEN_TTL */
+	long page_size;        /* PAGE_SIZE */
+	struct api_client api; /* this worker's backend connection (worker_init) */
+};
 
-/* The page handlers (pages_users.c); ctx is the struct frontend. */
-void page_list(struct request *r, void *ctx);
-void page_new(struct request *r, void *ctx);
-void page_create(struct request *r, void *ctx);
-void page_show(struct request *r, void *ctx);
-void page_rename(struct request *r, void *ctx);
-void page_confirm_delete(struct request *r, void *ctx);
-void page_delete(struct request *r, void *ctx);
+/* The routes (pages_users.c), with the HTML error pages and the CSRF check. */
+extern const struct http_app frontend_http;
 
 #endif

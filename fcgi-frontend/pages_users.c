@@ -1,9 +1,12 @@
 /*
  * pages_users: the pages people use — the list with search and paging, a user's page
  * with the rename form, the add form, the delete confirmation — and the form posts
- * behind them. Each write checks the CSRF token first (403, nothing written), then
- * the validated input (422 with the message beside the field), then asks the backend
- * (409 when the name is taken) and answers 303 with a one-time confirmation.
+ * behind them, with the route table at the end (kcgi's sample.c shape: each handler's
+ * input table sits right above it, indexed by its own enum). Every form that writes is
+ * a ROUTE_CSRF route: the dispatcher checks its token first (403, nothing written);
+ * the handler then sees the validated input (422 with the message beside the field),
+ * asks the backend (409 when the name is taken) and answers 303 with a one-time
+ * confirmation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,7 @@
 #include "log.h"
 #include "response.h"
 #include "urlencoded.h"
-
-#define NAME_FIELD "userName"
+#include "users_contract.h"
 
 /* The first validation message for field, or NULL. */
 static const char *error_for(const struct request *r, const char *field)
@@ -41,7 +43,8 @@ static void human_time(const char *iso, char *out, size_t cap)
 
 static void csrf_field(struct html *h, const char *token)
 {
-	HTML(h, "<input type=\"hidden\" name=\"csrf_token\" value=\"{{token}}\">", "token", token);
+	HTML(h, "<input type=\"hidden\" name=\"" CSRF_FIELD "\" value=\"{{token}}\">", "token",
+	     token);
 }
 
 /* The labelled name input, with its hint and, when error is set, the message. */
@@ -50,7 +53,7 @@ static void name_field(struct html *h, const char *label, const char *value, con
 	HTML(h,
 	     "<div class=\"field\">"
 	     "<label for=\"userName\">{{label}}</label>"
-	     "<span class=\"hint\" id=\"userName-hint\">1 to 30 characters.</span>",
+	     "<span class=\"hint\" id=\"userName-hint\">" USER_NAME_RULE ".</span>",
 	     "label", label);
 	if (error) {
 		/* Validators say "must be 1 to 30 characters": make it a sentence. */
@@ -63,14 +66,15 @@ static void name_field(struct html *h, const char *label, const char *value, con
 		HTML(h,
 		     ""
 		     "<input id=\"userName\" name=\"userName\" type=\"text\" value=\"{{value}}\" "
-		     "required maxlength=\"30\" autocomplete=\"off\" spellcheck=\"false\" "
-		     "aria-invalid=\"true\" aria-describedby=\"userName-hint userName-error\">",
+		     "required maxlength=\"" USER_NAME_MAX_CHARS_TEXT "\" autocomplete=\"off\" "
+		     "spellcheck=\"false\" aria-invalid=\"true\" "
+		     "aria-describedby=\"userName-hint userName-error\">",
 		     "value", value ? value : "");
 	} else {
 		HTML(h,
 		     "<input id=\"userName\" name=\"userName\" type=\"text\" value=\"{{value}}\" "
-		     "required maxlength=\"30\" autocomplete=\"off\" spellcheck=\"false\" "
-		     "aria-describedby=\"userName-hint\">",
+		     "required maxlength=\"" USER_NAME_MAX_CHARS_TEXT "\" autocomplete=\"off\" "
+		     "spellcheck=\"false\" aria-describedby=\"userName-hint\">",
 		     "value", value ? value : "");
 	}
 	HTML_LIT(h, "</div>");
@@ -99,14 +103,32 @@ static void pager_link(struct html *h, const char *q_enc, long long page, const 
 		     "text", text);
 }
 
-void page_list(struct request *r, void *ctx)
+enum { LIST_Q, LIST_PAGE };
+static const struct input_def list_in[] = {
+	[LIST_Q] = { .name = "q",
+	             .src = IN_QUERY,
+	             .check = valid_text,
+	             .min = 0,
+	             .max = USER_NAME_MAX_CHARS,
+	             .fallback = "" },
+	[LIST_PAGE] = { .name = "page",
+	                .src = IN_QUERY,
+	                .check = valid_int,
+	                .min = 1,
+	                .max = 1000000,
+	                .fallback = "1" },
+	{ 0 },
+};
+
+static void page_list(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
+	struct frontend *fe = svc;
 	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
 	struct api_user_page users;
 	struct api_error e;
-	if (api_list_users(q, fe->page_size, (page - 1) * fe->page_size, &users, &e) != API_OK) {
+	if (api_list_users(&fe->api, q, fe->page_size, (page - 1) * fe->page_size, &users, &e) !=
+	    API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
@@ -118,7 +140,8 @@ void page_list(struct request *r, void *ctx)
 	     "<h1>Home Page</h1>\n"
 	     "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">"
 	     "<div class=\"field\"><label for=\"q\">Find users whose name starts with</label>"
-	     "<input id=\"q\" name=\"q\" type=\"search\" value=\"{{q}}\" maxlength=\"30\" "
+	     "<input id=\"q\" name=\"q\" type=\"search\" value=\"{{q}}\" "
+	     "maxlength=\"" USER_NAME_MAX_CHARS_TEXT "\" "
 	     "autocomplete=\"off\" spellcheck=\"false\"></div>"
 	     "<button type=\"submit\">Search</button></form>\n"
 	     "<p>Here are our users:</p>\n",
@@ -210,30 +233,30 @@ static void render_new(struct request *r, const struct frontend *fe, int status,
 	html_free(&h);
 }
 
-void page_new(struct request *r, void *ctx)
+static void page_new(struct request *r, void *svc)
 {
-	render_new(r, ctx, 200, "", NULL);
+	render_new(r, svc, 200, "", NULL);
 }
 
-void page_create(struct request *r, void *ctx)
+enum { CREATE_NAME };
+static const struct input_def create_in[] = {
+	[CREATE_NAME] = USER_NAME_INPUT(IN_FORM),
+	{ 0 },
+};
+
+static void page_create(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
-	const struct input *tok = &r->in[NEW_CSRF];
-	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
-	if (c != CSRF_OK) {
-		page_csrf_refused(r, c);
-		return;
-	}
+	struct frontend *fe = svc;
 	/* The raw value only goes back into the field (escaped) for the person to fix. */
-	const char *raw = params_get(&r->form, NAME_FIELD);
-	const char *problem = error_for(r, NAME_FIELD);
-	if (problem || !r->in[NEW_USER_NAME].present) {
+	const char *raw = params_get(&r->form, USER_FIELD_NAME);
+	const char *problem = error_for(r, USER_FIELD_NAME);
+	if (problem || !r->in[CREATE_NAME].present) {
 		render_new(r, fe, 422, raw, problem ? problem : "Enter a name.");
 		return;
 	}
 	struct api_user u;
 	struct api_error e;
-	switch (api_create_user(r->in[NEW_USER_NAME].str, &u, &e)) {
+	switch (api_create_user(&fe->api, r->in[CREATE_NAME].str, &u, &e)) {
 	case API_OK: {
 		char msg[FLASH_MAX + 1];
 		snprintf(msg, sizeof msg, "Added %s.", u.name);
@@ -293,12 +316,19 @@ static void render_user(struct request *r, const struct frontend *fe, int status
 	html_free(&h);
 }
 
-void page_show(struct request *r, void *ctx)
+/* The user's page and the delete confirmation. */
+enum { ID };
+static const struct input_def id_in[] = {
+	[ID] = USER_ID_INPUT,
+	{ 0 },
+};
+
+static void page_show(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
+	struct frontend *fe = svc;
 	struct api_user u;
 	struct api_error e;
-	if (api_get_user(r->in[SHOW_ID].num, &u, &e) != API_OK) {
+	if (api_get_user(&fe->api, r->in[ID].num, &u, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
@@ -307,25 +337,26 @@ void page_show(struct request *r, void *ctx)
 	render_user(r, fe, 200, &u, flash, NULL, NULL);
 }
 
-void page_rename(struct request *r, void *ctx)
+enum { RENAME_ID, RENAME_NAME };
+static const struct input_def rename_in[] = {
+	[RENAME_ID] = USER_ID_INPUT,
+	[RENAME_NAME] = USER_NAME_INPUT(IN_FORM),
+	{ 0 },
+};
+
+static void page_rename(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
-	const struct input *tok = &r->in[RENAME_CSRF];
-	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
-	if (c != CSRF_OK) {
-		page_csrf_refused(r, c);
-		return;
-	}
+	struct frontend *fe = svc;
 	long long id = r->in[RENAME_ID].num;
-	const char *raw = params_get(&r->form, NAME_FIELD);
-	const char *problem = error_for(r, NAME_FIELD);
-	if (!problem && !r->in[RENAME_USER_NAME].present)
+	const char *raw = params_get(&r->form, USER_FIELD_NAME);
+	const char *problem = error_for(r, USER_FIELD_NAME);
+	if (!problem && !r->in[RENAME_NAME].present)
 		problem = "Enter a name.";
 	struct api_user u;
 	struct api_error e;
 	int status = 422;
 	if (!problem) {
-		switch (api_rename_user(id, r->in[RENAME_USER_NAME].str, &u, &e)) {
+		switch (api_rename_user(&fe->api, id, r->in[RENAME_NAME].str, &u, &e)) {
 		case API_OK: {
 			char msg[FLASH_MAX + 1], loc[64];
 			snprintf(msg, sizeof msg, "Renamed to %s.", u.name);
@@ -349,7 +380,7 @@ void page_rename(struct request *r, void *ctx)
 	char message[256];
 	snprintf(message, sizeof message, "%s", problem ? problem : "Check the name.");
 	struct api_error ge;
-	if (api_get_user(id, &u, &ge) != API_OK) {
+	if (api_get_user(&fe->api, id, &u, &ge) != API_OK) {
 		page_api_error(r, &ge);
 		return;
 	}
@@ -358,12 +389,12 @@ void page_rename(struct request *r, void *ctx)
 
 /* ---- delete ---- */
 
-void page_confirm_delete(struct request *r, void *ctx)
+static void page_confirm_delete(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
+	struct frontend *fe = svc;
 	struct api_user u;
 	struct api_error e;
-	if (api_get_user(r->in[DELETE_ID].num, &u, &e) != API_OK) {
+	if (api_get_user(&fe->api, r->in[ID].num, &u, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
@@ -392,19 +423,14 @@ void page_confirm_delete(struct request *r, void *ctx)
 	html_free(&h);
 }
 
-void page_delete(struct request *r, void *ctx)
+static void page_delete(struct request *r, void *svc)
 {
-	const struct frontend *fe = ctx;
-	const struct input *tok = &r->in[DELETE_CSRF];
-	enum csrf_result c = browser_csrf_check(r, fe, tok->present ? tok->str : NULL);
-	if (c != CSRF_OK) {
-		page_csrf_refused(r, c);
-		return;
-	}
-	long long id = r->in[DELETE_ID].num;
+	struct frontend *fe = svc;
+	long long id = r->in[ID].num;
 	struct api_user u;
 	struct api_error e;
-	if (api_get_user(id, &u, &e) != API_OK || api_delete_user(id, &e) != API_OK) {
+	if (api_get_user(&fe->api, id, &u, &e) != API_OK ||
+	    api_delete_user(&fe->api, id, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
@@ -412,3 +438,53 @@ void page_delete(struct request *r, void *ctx)
 	snprintf(msg, sizeof msg, "Deleted %s.", u.name);
 	redirect_with_flash(r, fe, "/", msg);
 }
+
+/* ---- the CSRF check of every ROUTE_CSRF form, and the routes ---- */
+
+/* The form's token against the browser's cookie (csrf.h); 403 when refused. */
+static int check_csrf(struct request *r, void *svc)
+{
+	const struct frontend *fe = svc;
+	const struct param *tok = params_find(&r->form, CSRF_FIELD);
+	/* A token with a NUL inside is not one we made. */
+	int has_nul = tok && strlen(tok->value) != tok->len;
+	enum csrf_result c =
+	        has_nul ? CSRF_FORGED : browser_csrf_check(r, fe, tok ? tok->value : NULL);
+	if (c == CSRF_OK)
+		return 0;
+	page_csrf_refused(r, c);
+	return -1;
+}
+
+static const struct route routes[] = {
+	{ .methods = METHOD_GET, .pattern = "/", .handler = page_list, .inputs = list_in },
+	{ .methods = METHOD_GET, .pattern = "/users/new", .handler = page_new },
+	{ .methods = METHOD_POST,
+	  .pattern = "/users",
+	  .handler = page_create,
+	  .inputs = create_in,
+	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
+	{ .methods = METHOD_GET, .pattern = "/users/{id}", .handler = page_show, .inputs = id_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/users/{id}",
+	  .handler = page_rename,
+	  .inputs = rename_in,
+	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
+	{ .methods = METHOD_GET,
+	  .pattern = "/users/{id}/delete",
+	  .handler = page_confirm_delete,
+	  .inputs = id_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/users/{id}/delete",
+	  .handler = page_delete,
+	  .inputs = id_in,
+	  .flags = ROUTE_CSRF },
+};
+
+const struct http_app frontend_http = {
+	.name = "frontend",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof routes[0],
+	.error = frontend_error,
+	.check_csrf = check_csrf,
+};

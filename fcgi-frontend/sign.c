@@ -10,15 +10,7 @@
 #include <openssl/rand.h>
 #include <string.h>
 
-static void to_hex(const unsigned char *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+#include "hex.h"
 
 int sign_key_set(struct sign_key *key, const char *secret)
 {
@@ -40,7 +32,7 @@ int sign_hex(const struct sign_key *key, const char *msg, size_t len, char out[S
 		out[0] = '\0';
 		return -1;
 	}
-	to_hex(md, mdlen, out);
+	hex_encode(md, mdlen, out);
 	return 0;
 }
 
@@ -57,6 +49,6 @@ int sign_random_hex(char *out, size_t n)
 	unsigned char buf[64];
 	if (n > sizeof buf || RAND_bytes(buf, (int)n) != 1)
 		return -1;
-	to_hex(buf, n, out);
+	hex_encode(buf, n, out);
 	return 0;
 }

@@ -28,9 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!why[0]) {
 		abort(); /* an error without a reason helps nobody */
 	}
+	/* The settings slot agrees with the parser. */
+	struct db_uri u2;
 	char why2[200];
-	if ((setting_check_database_uri(s, why2, sizeof why2) == 0) != (rc == 0))
+	int rc2 = db_uri_set(NULL, s, &u2, why2, sizeof why2);
+	if ((rc2 == 0) != (rc == 0))
 		abort();
+	if (rc2 == 0)
+		db_uri_free(&u2);
 	free(s);
 	return 0;
 }

@@ -8,31 +8,10 @@
 #include <string.h>
 
 #include "http.h"
+#include "http_double.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct sink {
-	char buf[1 << 17];
-	size_t len;
-};
-
-static int sink_write(void *h, const char *b, int n)
-{
-	struct sink *s = h;
-	if ((size_t)n > sizeof s->buf - s->len - 1)
-		abort();
-	memcpy(s->buf + s->len, b, (size_t)n);
-	s->len += (size_t)n;
-	s->buf[s->len] = '\0';
-	return n;
-}
-
-static int no_read(void *h, char *b, int n)
-{
-	(void)h, (void)b, (void)n;
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -41,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
-	struct sink *out = calloc(1, sizeof *out);
+	struct http_double out = { 0 };
 	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
-	struct http_io io = { out, no_read, sink_write };
+	struct http_io io = http_double_io(&out);
 	struct request r;
 	if (request_init(&r, envp, &io) != 0)
 		abort();
@@ -53,15 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON_Delete(obj);
 	request_free(&r);
 
-	char *body = strstr(out->buf, "\r\n\r\n");
-	if (!body)
+	http_double_parse(&out);
+	if (out.status != 200)
 		abort();
-	cJSON *back = cJSON_Parse(body + 4);
+	cJSON *back = cJSON_Parse(out.body);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(back, "userName");
 	if (!cJSON_IsString(name) || strcmp(name->valuestring, s) != 0)
 		abort();
 	cJSON_Delete(back);
-	free(out);
+	http_double_free(&out);
 	free(s);
 	return 0;
 }

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "users_contract.h"
 #include "utf8.h"
-#include "validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,12 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *problem = user_name_problem(s, size);
 	long n = utf8_count(s, size);
 	if (!problem) {
-		if (n < 1 || n > USER_NAME_MAX || utf8_has_control(s, size))
+		if (n < 1 || n > USER_NAME_MAX_CHARS || utf8_has_control(s, size))
 			abort();
 		if (s[0] == ' ' || s[size - 1] == ' ')
 			abort();
-	} else if (n >= 1 && n <= USER_NAME_MAX && !utf8_has_control(s, size) && s[0] != ' ' &&
-	           s[size - 1] != ' ' && s[0] != '\t' && s[size - 1] != '\t' &&
+	} else if (n >= 1 && n <= USER_NAME_MAX_CHARS && !utf8_has_control(s, size) &&
+	           s[0] != ' ' && s[size - 1] != ' ' && s[0] != '\t' && s[size - 1] != '\t' &&
 	           memchr(s, '\0', size) == NULL) {
 		/* Rejected though it looks fine: only other whitespace at the ends may explain it.
 		 */
@@ -34,8 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (f >= 0x21 && f < 0x80 && l >= 0x21 && l < 0x80)
 			abort();
 	}
-	struct input_def def = { "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL };
-	struct raw_input raw = { s, size, 16 /* cJSON_String */, 0 };
+	static const cJSON json_string = { .type = cJSON_String }; /* only its type is read */
+	const struct input_def def = { .name = USER_FIELD_NAME,
+		                       .src = IN_JSON,
+		                       .flags = INPUT_REQUIRED,
+		                       .check = valid_user_name };
+	const struct raw_input raw = { .str = s, .len = size, .json = &json_string };
 	struct input out = { 0 };
 	char why[160];
 	int rc = valid_user_name(&def, &raw, &out, why, sizeof why);

@@ -1,6 +1,8 @@
-# C build: fcgi-common (static library), the two services, the Check unit tests.
-# Sources are found by wildcard: a new .c file in a folder is built without editing
-# this file. Each service's main.c is kept out of its library so tests can link the rest.
+# C build: the shared libraries — fcgi-pool/ (the process manager, settings, log),
+# fcgi-http/ (the request layer) and contract/ (what both services agree on about
+# users) — the two services, the Check unit tests. Sources are found by wildcard per
+# folder: a new .c file in a folder is built without editing this file. Each
+# service's main.c is kept out of its library so tests can link the rest.
 # `make SAN=1` builds with ASan + UBSan into build/san/ (used by `make unit-san`).
 
 CC := gcc
@@ -11,7 +13,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS_WARN := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla
-CPPFLAGS_DEF := -D_GNU_SOURCE -Ifcgi-common
+CPPFLAGS_DEF := -D_GNU_SOURCE -Ifcgi-pool -Ifcgi-http -Icontract
 ifeq ($(SAN),1)
 BUILD := build/san
 CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -27,16 +29,23 @@ ALL_CFLAGS = $(CFLAGS_WARN) $(CFLAGS_OPT) $(CFLAGS_HARDEN) $(CPPFLAGS_DEF) $(PKG
 ALL_LDFLAGS = $(LDFLAGS_HARDEN) $(LDFLAGS_SAN) $(LDFLAGS)
 LIBS_ALL = -lfcgi $(PKG_LIBS) -lm
 
-COMMON_SRC   := $(wildcard fcgi-common/*.c)
+POOL_SRC     := $(wildcard fcgi-pool/*.c)
+HTTP_SRC     := $(wildcard fcgi-http/*.c)
+CONTRACT_SRC := $(wildcard contract/*.c)
 BACKEND_SRC  := $(filter-out fcgi-backend/main.c,$(wildcard fcgi-backend/*.c))
 FRONTEND_SRC := $(filter-out fcgi-frontend/main.c,$(wildcard fcgi-frontend/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
-HEADERS      := $(wildcard fcgi-common/*.h fcgi-backend/*.h fcgi-frontend/*.h tests/unit/*.h)
+HEADERS      := $(wildcard fcgi-pool/*.h fcgi-http/*.h contract/*.h fcgi-backend/*.h \
+	fcgi-frontend/*.h tests/unit/*.h tests/double/*.h)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-LIB_COMMON   := $(BUILD)/libfcgi-common.a
+LIB_POOL     := $(BUILD)/libfcgi-pool.a
+LIB_HTTP     := $(BUILD)/libfcgi-http.a
+LIB_CONTRACT := $(BUILD)/libcontract.a
+# The three shared libraries in link order (each uses only those after it).
+LIB_SHARED   := $(LIB_CONTRACT) $(LIB_HTTP) $(LIB_POOL)
 LIB_BACKEND  := $(BUILD)/libbackend.a
 LIB_FRONTEND := $(BUILD)/libfrontend.a
 BINS := $(if $(wildcard fcgi-backend/main.c),$(BUILD)/fcgi-backend) \
@@ -47,25 +56,32 @@ all: $(BINS) ## build both services
 
 $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ifcgi-backend -Ifcgi-frontend -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ifcgi-backend -Ifcgi-frontend -Itests/double -c -o $@ $<
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
 
-$(LIB_COMMON): $(call obj,$(COMMON_SRC))
+$(LIB_POOL): $(call obj,$(POOL_SRC))
+	@rm -f $@ && ar rcs $@ $^
+$(LIB_HTTP): $(call obj,$(HTTP_SRC))
+	@rm -f $@ && ar rcs $@ $^
+$(LIB_CONTRACT): $(call obj,$(CONTRACT_SRC))
 	@rm -f $@ && ar rcs $@ $^
 $(LIB_BACKEND): $(call obj,$(BACKEND_SRC))
 	@rm -f $@ && ar rcs $@ $^
 $(LIB_FRONTEND): $(call obj,$(FRONTEND_SRC))
 	@rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/fcgi-backend: $(call obj,fcgi-backend/main.c) $(LIB_BACKEND) $(LIB_COMMON)
+$(BUILD)/fcgi-backend: $(call obj,fcgi-backend/main.c) $(LIB_BACKEND) $(LIB_SHARED)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
-$(BUILD)/fcgi-frontend: $(call obj,fcgi-frontend/main.c) $(LIB_FRONTEND) $(LIB_COMMON)
+$(BUILD)/fcgi-frontend: $(call obj,fcgi-frontend/main.c) $(LIB_FRONTEND) $(LIB_SHARED)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-# Unit tests link every library; the linker takes only what each test uses.
-$(BUILD)/tests/unit/%: $(call obj,tests/unit/%.c) $(LIB_BACKEND) $(LIB_FRONTEND) $(LIB_COMMON)
+# Unit tests link every library and the in-memory request double (tests/double/); the
+# linker takes only what each test uses.
+TEST_DOUBLE := $(call obj,$(wildcard tests/double/*.c))
+$(BUILD)/tests/unit/%: $(call obj,tests/unit/%.c) $(TEST_DOUBLE) $(LIB_BACKEND) $(LIB_FRONTEND) \
+		$(LIB_SHARED)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL) $(CHECK_LIBS)
 

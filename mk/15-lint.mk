@@ -1,12 +1,13 @@
 # make lint: formatting (clang-format, check mode), static analysis (cppcheck) and
 # shell scripts (shellcheck). Part of `make test`.
-C_FILES = $(wildcard fcgi-common/*.[ch] fcgi-backend/*.[ch] fcgi-frontend/*.[ch] tests/*/*.[ch] bench/*/*.c fuzz/*.c)
+C_FILES = $(wildcard fcgi-pool/*.[ch] fcgi-http/*.[ch] contract/*.[ch] fcgi-backend/*.[ch] \
+	fcgi-frontend/*.[ch] tests/*/*.[ch] bench/*/*.c fuzz/*.c)
 SH_FILES = $(shell git ls-files '*.sh' 2>/dev/null) .ci/run
 
 .PHONY: lint
 lint: ## clang-format --dry-run, cppcheck, shellcheck
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
-		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB -Ifcgi-common $(filter %.c,$(C_FILES))
+		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB -Ifcgi-pool -Ifcgi-http -Icontract $(filter %.c,$(C_FILES))
 	shellcheck -x $(SH_FILES)
 TEST_STEPS += lint

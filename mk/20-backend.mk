@@ -36,7 +36,7 @@ INTEG_HARNESS := $(call obj,tests/integration/harness.c)
 
 $(INTEG_HARNESS) $(call obj,$(INTEG_SRC)): tests/integration/harness.h
 
-$(BUILD)/tests/integration/%: $(call obj,tests/integration/%.c) $(INTEG_HARNESS) $(LIB_BACKEND) $(LIB_COMMON)
+$(BUILD)/tests/integration/%: $(call obj,tests/integration/%.c) $(INTEG_HARNESS) $(LIB_BACKEND) $(LIB_SHARED)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL) $(CHECK_LIBS)
 

@@ -5,11 +5,11 @@
 
 POOL_TEST_DIR := $(BUILD)/tests/pool
 
-$(POOL_TEST_DIR)/pool_app: $(call obj,tests/pool/pool_app.c) $(LIB_COMMON)
+$(POOL_TEST_DIR)/pool_app: $(call obj,tests/pool/pool_app.c) $(LIB_POOL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-$(POOL_TEST_DIR)/test_pool: $(call obj,tests/pool/test_pool.c tests/pool/fcgi_client.c) $(LIB_COMMON)
+$(POOL_TEST_DIR)/test_pool: $(call obj,tests/pool/test_pool.c tests/pool/fcgi_client.c) $(LIB_POOL)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL) $(CHECK_LIBS)
 

@@ -16,9 +16,9 @@
 
 static long served;
 
-static int init(void *ctx)
+static int init(void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	const char *f = getenv("FAIL_INIT");
 	return f && *f == '1' ? -1 : 0;
 }
@@ -28,9 +28,9 @@ static void reply(FCGX_Request *req, int status, const char *body)
 	FCGX_FPrintF(req->out, "Status: %d\r\nContent-Type: text/plain\r\n\r\n%s", status, body);
 }
 
-static void handle(FCGX_Request *req, void *ctx)
+static void handle(FCGX_Request *req, const struct pool_app *app)
 {
-	(void)ctx;
+	(void)app;
 	served++;
 	const char *uri = FCGX_GetParam("DOCUMENT_URI", req->envp);
 	const char *q = FCGX_GetParam("QUERY_STRING", req->envp);
@@ -62,9 +62,15 @@ static void handle(FCGX_Request *req, void *ctx)
 
 int main(int argc, char **argv)
 {
-	const struct setting_def *const tables[] = { pool_settings, log_settings, NULL };
-	settings_load("pool_app", tables, argc, argv);
-	log_init_from_settings("testpool");
-	const struct pool_app app = { "testpool", init, NULL, handle, NULL };
-	return pool_run(&app);
+	struct pool_config pool = { 0 };
+	struct log_config log = { 0 };
+	const struct settings_block blocks[] = {
+		{ pool_settings, &pool },
+		{ log_settings, &log },
+		{ 0 },
+	};
+	settings_load(blocks, argc, argv);
+	log_start("testpool", &log);
+	const struct pool_app app = { .name = "testpool", .worker_init = init, .handle = handle };
+	return pool_run(&app, &pool);
 }

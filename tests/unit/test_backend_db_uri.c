@@ -96,8 +96,8 @@ START_TEST(errors)
 		ck_assert_msg(why[0], "no reason for %s", bad[i]);
 	}
 	char why[200];
-	ck_assert_int_eq(setting_check_database_uri("mysql://u:secret@h:1/d?x=1", why, sizeof why),
-	                 -1);
+	struct db_uri u;
+	ck_assert_int_eq(db_uri_set(NULL, "mysql://u:secret@h:1/d?x=1", &u, why, sizeof why), -1);
 	ck_assert_ptr_null(strstr(why, "secret"));
 }
 END_TEST

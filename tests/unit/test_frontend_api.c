@@ -89,6 +89,7 @@ END_TEST
 /* ---- transport ---- */
 
 static pid_t server_pid = -1;
+static struct api_client client; /* the worker's client, as the service struct holds it */
 
 static int listen_loopback(int *port)
 {
@@ -213,7 +214,7 @@ static int start_server(int mode)
 
 static void stop_server(void)
 {
-	api_cleanup();
+	api_client_close(&client);
 	if (server_pid > 0) {
 		kill(server_pid, SIGKILL);
 		waitpid(server_pid, NULL, 0);
@@ -225,7 +226,8 @@ static void init_for(int port, long connect_ms, long total_ms)
 {
 	char url[64];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
-	ck_assert_int_eq(api_init(url, connect_ms, total_ms), 0);
+	ck_assert_int_eq(api_client_config(&client, url, connect_ms, total_ms), 0);
+	ck_assert_int_eq(api_client_open(&client), 0);
 }
 
 START_TEST(calls_map_answers)
@@ -233,29 +235,29 @@ START_TEST(calls_map_answers)
 	init_for(start_server(0), 1000, 3000);
 	struct api_error e;
 	struct api_user u;
-	ck_assert_int_eq(api_create_user("Ann", &u, &e), API_OK);
+	ck_assert_int_eq(api_create_user(&client, "Ann", &u, &e), API_OK);
 	ck_assert_int_eq(u.id, 9);
 	ck_assert_str_eq(u.name, "Ann \"A\"");
-	ck_assert_int_eq(api_create_user("taken", &u, &e), API_CONFLICT);
+	ck_assert_int_eq(api_create_user(&client, "taken", &u, &e), API_CONFLICT);
 	ck_assert_str_eq(e.detail, "name taken");
-	ck_assert_int_eq(api_create_user("bad", &u, &e), API_INVALID);
+	ck_assert_int_eq(api_create_user(&client, "bad", &u, &e), API_INVALID);
 	ck_assert_str_eq(e.field, "userName");
 	ck_assert_str_eq(e.field_message, "not allowed");
-	ck_assert_int_eq(api_rename_user(2, "Zoë", &u, &e), API_OK);
+	ck_assert_int_eq(api_rename_user(&client, 2, "Zoë", &u, &e), API_OK);
 	ck_assert_str_eq(u.name, "Zoë");
-	ck_assert_int_eq(api_delete_user(1, &e), API_OK);
-	ck_assert_int_eq(api_delete_user(4, &e), API_NOT_FOUND);
-	ck_assert_int_eq(api_get_user(4, &u, &e), API_NOT_FOUND);
-	ck_assert_int_eq(api_get_user(503, &u, &e), API_UNAVAILABLE);
+	ck_assert_int_eq(api_delete_user(&client, 1, &e), API_OK);
+	ck_assert_int_eq(api_delete_user(&client, 4, &e), API_NOT_FOUND);
+	ck_assert_int_eq(api_get_user(&client, 4, &u, &e), API_NOT_FOUND);
+	ck_assert_int_eq(api_get_user(&client, 503, &u, &e), API_UNAVAILABLE);
 	ck_assert_str_eq(e.detail, "database down");
-	ck_assert_int_eq(api_get_user(500, &u, &e), API_FAILED);
-	ck_assert_int_eq(api_get_user(7, &u, &e), API_FAILED); /* 200 but not a user */
+	ck_assert_int_eq(api_get_user(&client, 500, &u, &e), API_FAILED);
+	ck_assert_int_eq(api_get_user(&client, 7, &u, &e), API_FAILED); /* 200 but not a user */
 	struct api_user_page p;
-	ck_assert_int_eq(api_list_users("a b&c=d", 20, 40, &p, &e), API_OK);
+	ck_assert_int_eq(api_list_users(&client, "a b&c=d", 20, 40, &p, &e), API_OK);
 	ck_assert_uint_eq(p.count, 1);
 	ck_assert_str_eq(p.items[0].name, "limit=20&offset=40&q=a%20b%26c%3Dd");
 	api_user_page_free(&p);
-	ck_assert_int_eq(api_list_users("", 5, 0, &p, &e), API_OK);
+	ck_assert_int_eq(api_list_users(&client, "", 5, 0, &p, &e), API_OK);
 	ck_assert_str_eq(p.items[0].name, "limit=5&offset=0");
 	api_user_page_free(&p);
 	stop_server();
@@ -268,7 +270,7 @@ START_TEST(connection_is_reused)
 	struct api_error e;
 	struct api_user u;
 	for (int i = 0; i < 3; i++) {
-		ck_assert_int_eq(api_get_user(1, &u, &e), API_OK);
+		ck_assert_int_eq(api_get_user(&client, 1, &u, &e), API_OK);
 		ck_assert_str_eq(u.name, "conn1"); /* every call on the first connection */
 	}
 	stop_server();
@@ -283,10 +285,10 @@ START_TEST(refused_is_unavailable)
 	init_for(port, 500, 1000);
 	struct api_error e;
 	struct api_user u;
-	ck_assert_int_eq(api_get_user(1, &u, &e), API_UNAVAILABLE);
+	ck_assert_int_eq(api_get_user(&client, 1, &u, &e), API_UNAVAILABLE);
 	ck_assert_int_eq(e.http_status, 0);
 	ck_assert_str_ne(e.detail, "");
-	api_cleanup();
+	api_client_close(&client);
 }
 END_TEST
 
@@ -297,7 +299,7 @@ START_TEST(silent_backend_times_out)
 	struct api_user_page p;
 	/* The server never answers: only the client's own timeout can end this call (the
 	 * test case's timeout would fail it otherwise). */
-	ck_assert_int_eq(api_list_users("", 10, 0, &p, &e), API_UNAVAILABLE);
+	ck_assert_int_eq(api_list_users(&client, "", 10, 0, &p, &e), API_UNAVAILABLE);
 	ck_assert_int_eq(e.http_status, 0);
 	stop_server();
 }
@@ -305,10 +307,10 @@ END_TEST
 
 START_TEST(uninitialised_client_fails_cleanly)
 {
-	api_cleanup();
+	api_client_close(&client);
 	struct api_error e;
 	struct api_user u;
-	ck_assert_int_eq(api_get_user(1, &u, &e), API_FAILED);
+	ck_assert_int_eq(api_get_user(&client, 1, &u, &e), API_FAILED);
 }
 END_TEST
 

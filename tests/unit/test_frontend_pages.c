@@ -18,41 +18,14 @@
 #include <unistd.h>
 
 #include "api_client.h"
-#include "log.h"
 #include "browser.h"
 #include "frontend.h"
+#include "http_double.h"
 #include "layout.h"
-
-struct mem {
-	const char *in;
-	size_t inlen, inpos;
-	char out[131072];
-	size_t outlen;
-};
-
-static int mem_read(void *h, char *buf, int n)
-{
-	struct mem *m = h;
-	size_t left = m->inlen - m->inpos;
-	size_t k = (size_t)n < left ? (size_t)n : left;
-	memcpy(buf, m->in + m->inpos, k);
-	m->inpos += k;
-	return (int)k;
-}
-
-static int mem_write(void *h, const char *buf, int n)
-{
-	struct mem *m = h;
-	if (m->outlen + (size_t)n >= sizeof m->out)
-		return -1;
-	memcpy(m->out + m->outlen, buf, (size_t)n);
-	m->outlen += (size_t)n;
-	m->out[m->outlen] = '\0';
-	return n;
-}
+#include "log.h"
 
 static struct frontend fe;
-static struct mem m;
+static struct http_double d;
 
 static void setup(void)
 {
@@ -69,39 +42,32 @@ static void setup(void)
 	close(fd);
 	char url[64];
 	snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
-	ck_assert_int_eq(api_init(url, 500, 1000), 0);
+	ck_assert_int_eq(api_client_config(&fe.api, url, 500, 1000), 0);
+	ck_assert_int_eq(api_client_open(&fe.api), 0);
 }
 
 static void teardown(void)
 {
-	api_cleanup();
+	api_client_close(&fe.api);
+	http_double_free(&d);
 }
 
-/* Serve one request; cookie and body may be NULL. Returns the status. */
+/* Serve one request; cookie and body (a form) may be NULL. Returns the status. */
 static int serve(const char *method, const char *uri, const char *cookie, const char *body)
 {
-	char e_method[64], e_uri[512], e_ct[128], e_cl[64], e_cookie[1024];
-	snprintf(e_method, sizeof e_method, "REQUEST_METHOD=%s", method);
-	snprintf(e_uri, sizeof e_uri, "REQUEST_URI=%s", uri);
-	snprintf(e_ct, sizeof e_ct, "CONTENT_TYPE=%s",
-	         body ? "application/x-www-form-urlencoded" : "");
-	snprintf(e_cl, sizeof e_cl, "CONTENT_LENGTH=%zu", body ? strlen(body) : 0);
-	snprintf(e_cookie, sizeof e_cookie, "HTTP_COOKIE=%s", cookie ? cookie : "");
-	char *envp[] = { e_method, e_uri, e_ct, e_cl, e_cookie, NULL };
-	memset(&m, 0, sizeof m);
-	m.in = body ? body : "";
-	m.inlen = body ? strlen(body) : 0;
-	struct http_io io = { &m, mem_read, mem_write };
-	http_serve(&frontend_app, envp, &io, &fe);
-	int status = 0;
-	sscanf(m.out, "Status: %d", &status);
-	return status;
+	return http_double_serve(
+	        &d, &frontend_http, &fe,
+	        &(struct http_double_request){
+	                .method = method,
+	                .uri = uri,
+	                .cookie = cookie,
+	                .body = body,
+	                .content_type = body ? "application/x-www-form-urlencoded" : NULL });
 }
 
 static const char *body_of(void)
 {
-	const char *b = strstr(m.out, "\r\n\r\n");
-	return b ? b + 4 : "";
+	return d.body;
 }
 
 /* The value of the first "name=value" cookie the response sets, into out. */
@@ -109,7 +75,7 @@ static int set_cookie_value(const char *name, char *out, size_t cap)
 {
 	char pat[64];
 	snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
-	const char *p = strstr(m.out, pat);
+	const char *p = strstr(d.out, pat);
 	if (!p)
 		return -1;
 	p += strlen(pat);
@@ -138,32 +104,31 @@ START_TEST(new_form_sets_cookie_and_token)
 	ck_assert_int_eq(serve("GET", "/users/new", NULL, NULL), 200);
 	char cookie[128], token[CSRF_TOKEN_MAX];
 	ck_assert_int_eq(set_cookie_value("csrf", cookie, sizeof cookie), 0);
-	ck_assert_ptr_nonnull(strstr(m.out, "HttpOnly; SameSite=Lax"));
+	ck_assert_ptr_nonnull(strstr(d.out, "HttpOnly; SameSite=Lax"));
 	form_token(token, sizeof token);
 	ck_assert_int_eq(csrf_check(&fe.key, cookie, token, time(NULL)), CSRF_OK);
 	/* Labelled input, lang, security headers. */
 	ck_assert_ptr_nonnull(strstr(body_of(), "<label for=\"userName\">"));
 	ck_assert_ptr_nonnull(strstr(body_of(), "<html lang=\"en\">"));
-	ck_assert_ptr_nonnull(strstr(m.out, "Content-Security-Policy: default-src 'none'"));
-	ck_assert_ptr_nonnull(strstr(m.out, "frame-ancestors 'none'"));
-	ck_assert_ptr_null(strstr(m.out, "unsafe-inline"));
-	ck_assert_ptr_nonnull(strstr(m.out, "X-Content-Type-Options: nosniff"));
-	ck_assert_ptr_nonnull(strstr(m.out, "Referrer-Policy: same-origin"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Content-Security-Policy: default-src 'none'"));
+	ck_assert_ptr_nonnull(strstr(d.out, "frame-ancestors 'none'"));
+	ck_assert_ptr_null(strstr(d.out, "unsafe-inline"));
+	ck_assert_ptr_nonnull(strstr(d.out, "X-Content-Type-Options: nosniff"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Referrer-Policy: same-origin"));
 	/* A browser that has a cookie keeps it. */
 	char with[160];
 	snprintf(with, sizeof with, "csrf=%s", cookie);
 	ck_assert_int_eq(serve("GET", "/users/new", with, NULL), 200);
-	ck_assert_ptr_null(strstr(m.out, "Set-Cookie: csrf="));
+	ck_assert_ptr_null(strstr(d.out, "Set-Cookie: csrf="));
 }
 END_TEST
 
 START_TEST(https_cookie_is_secure)
 {
-	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/users/new", "HTTPS=on", NULL };
-	memset(&m, 0, sizeof m);
-	struct http_io io = { &m, mem_read, mem_write };
-	http_serve(&frontend_app, envp, &io, &fe);
-	ck_assert_ptr_nonnull(strstr(m.out, "SameSite=Lax; Secure"));
+	http_double_serve(&d, &frontend_http, &fe,
+	                  &(struct http_double_request){
+	                          .method = "GET", .uri = "/users/new", .params = { "HTTPS=on" } });
+	ck_assert_ptr_nonnull(strstr(d.out, "SameSite=Lax; Secure"));
 }
 END_TEST
 
@@ -241,7 +206,7 @@ START_TEST(backend_down_gives_friendly_page)
 {
 	ck_assert_int_eq(serve("GET", "/", NULL, NULL), 503);
 	ck_assert_ptr_nonnull(strstr(body_of(), "The directory is unavailable"));
-	ck_assert_ptr_nonnull(strstr(m.out, "Retry-After: 30"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Retry-After: 30"));
 	ck_assert_int_eq(serve("GET", "/users/3", NULL, NULL), 503);
 	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
 	browser(cookie, sizeof cookie, token);
@@ -268,8 +233,8 @@ START_TEST(flash_is_signed)
 	/* Make a genuine flash through the module, then tamper with it. */
 	struct request r;
 	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
-	struct http_io io = { &m, mem_read, mem_write };
-	memset(&m, 0, sizeof m);
+	http_double_clear(&d);
+	struct http_io io = http_double_io(&d);
 	ck_assert_int_eq(request_init(&r, envp, &io), 0);
 	browser_flash_set(&r, &fe, "Added <Ann>.");
 	ck_assert_ptr_nonnull(r.resp_headers);
@@ -304,17 +269,16 @@ START_TEST(broken_page_becomes_500)
 	/* A page whose template named a slot it was not given is never sent half-built. */
 	struct request r;
 	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", NULL };
-	struct http_io io = { &m, mem_read, mem_write };
-	memset(&m, 0, sizeof m);
+	http_double_clear(&d);
+	struct http_io io = http_double_io(&d);
 	ck_assert_int_eq(request_init(&r, envp, &io), 0);
 	struct html h = { 0 };
 	HTML(&h, "<p>{{missing}}</p>", "other", "x");
 	page_send(&r, 200, "Broken", NULL, &h);
 	html_free(&h);
 	request_free(&r);
-	int status = 0;
-	sscanf(m.out, "Status: %d", &status);
-	ck_assert_int_eq(status, 500);
+	http_double_parse(&d);
+	ck_assert_int_eq(d.status, 500);
 	ck_assert_ptr_nonnull(strstr(body_of(), "Something went wrong"));
 	ck_assert_ptr_null(strstr(body_of(), "<p></p>"));
 }

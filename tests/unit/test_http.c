@@ -10,38 +10,14 @@
 #include <string.h>
 
 #include "http.h"
+#include "http_double.h"
+#include "users_contract.h"
 #include "utf8.h"
 
-struct mem {
-	const char *in;
-	size_t inlen, inpos;
-	char out[65536];
-	size_t outlen;
-};
-
-static int mem_read(void *h, char *buf, int n)
-{
-	struct mem *m = h;
-	size_t left = m->inlen - m->inpos;
-	size_t k = (size_t)n < left ? (size_t)n : left;
-	memcpy(buf, m->in + m->inpos, k);
-	m->inpos += k;
-	return (int)k;
-}
-
-static int mem_write(void *h, const char *buf, int n)
-{
-	struct mem *m = h;
-	memcpy(m->out + m->outlen, buf, (size_t)n);
-	m->outlen += (size_t)n;
-	m->out[m->outlen] = '\0';
-	return n;
-}
-
 static char last_id[64];
-static void h_show(struct request *r, void *ctx)
+static void h_show(struct request *r, void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	snprintf(last_id, sizeof last_id, "%lld", r->in[0].num);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)r->in[0].num);
@@ -49,9 +25,9 @@ static void h_show(struct request *r, void *ctx)
 	cJSON_Delete(o);
 }
 
-static void h_create(struct request *r, void *ctx)
+static void h_create(struct request *r, void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "userName", r->in[0].str);
 	resp_header(r, "Location", "/x/1");
@@ -59,83 +35,124 @@ static void h_create(struct request *r, void *ctx)
 	cJSON_Delete(o);
 }
 
-static void h_list(struct request *r, void *ctx)
+static void h_list(struct request *r, void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	char b[64];
 	snprintf(b, sizeof b, "%lld %s", r->in[0].num, r->in[1].present ? r->in[1].str : "-");
 	resp_send(r, 200, "text/plain", b, strlen(b));
 }
 
-static void h_form(struct request *r, void *ctx)
+static void h_form(struct request *r, void *svc)
 {
-	(void)ctx;
+	(void)svc;
 	char b[64];
 	snprintf(b, sizeof b, "errors=%zu name=%s", r->nerrors,
 	         r->in[0].present ? r->in[0].str : "-");
 	resp_send(r, 200, "text/plain", b, strlen(b));
 }
 
-static void h_silent(struct request *r, void *ctx)
+static void h_silent(struct request *r, void *svc)
 {
 	(void)r;
-	(void)ctx;
+	(void)svc;
 }
 
 static const struct input_def show_in[] = {
-	{ "id", IN_PATH, INPUT_REQUIRED, valid_int, 1, 2147483647, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	{ .name = "id",
+	  .src = IN_PATH,
+	  .flags = INPUT_REQUIRED,
+	  .check = valid_int,
+	  .min = 1,
+	  .max = 2147483647 },
+	{ 0 },
 };
 static const struct input_def create_in[] = {
-	{ "userName", IN_JSON, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	{ .name = "userName", .src = IN_JSON, .flags = INPUT_REQUIRED, .check = valid_user_name },
+	{ 0 },
 };
 static const struct input_def list_in[] = {
-	{ "limit", IN_QUERY, 0, valid_int, 1, 100, "50" },
-	{ "q", IN_QUERY, 0, valid_text, 0, 30, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	{ .name = "limit",
+	  .src = IN_QUERY,
+	  .check = valid_int,
+	  .min = 1,
+	  .max = 100,
+	  .fallback = "50" },
+	{ .name = "q", .src = IN_QUERY, .check = valid_text, .max = 30 },
+	{ 0 },
 };
 static const struct input_def form_in[] = {
-	{ "name", IN_FORM, INPUT_REQUIRED, valid_user_name, 0, 0, NULL },
-	{ NULL, 0, 0, NULL, 0, 0, NULL },
+	{ .name = "name", .src = IN_FORM, .flags = INPUT_REQUIRED, .check = valid_user_name },
+	{ 0 },
 };
+
+/* The service of these tests: what the CSRF hook was told, and its verdict. */
+struct test_svc {
+	int csrf_calls;
+	int csrf_ok;
+	int handled;
+};
+
+static void h_guarded(struct request *r, void *svc)
+{
+	struct test_svc *t = svc;
+	t->handled++;
+	char b[64];
+	snprintf(b, sizeof b, "errors=%zu", r->nerrors);
+	resp_send(r, 200, "text/plain", b, strlen(b));
+}
+
+static int check_csrf(struct request *r, void *svc)
+{
+	struct test_svc *t = svc;
+	t->csrf_calls++;
+	if (t->csrf_ok && params_get(&r->form, "token"))
+		return 0;
+	http_error(r, 403, "bad token");
+	return -1;
+}
 
 static const struct route routes[] = {
-	{ METHOD_GET, "/x", h_list, list_in, 0 },
-	{ METHOD_POST, "/x", h_create, create_in, 0 },
-	{ METHOD_GET | METHOD_DELETE, "/x/{id}", h_show, show_in, 0 },
-	{ METHOD_POST, "/form", h_form, form_in, ROUTE_HANDLE_INVALID },
-	{ METHOD_GET, "/silent", h_silent, NULL, 0 },
+	{ .methods = METHOD_GET, .pattern = "/x", .handler = h_list, .inputs = list_in },
+	{ .methods = METHOD_POST, .pattern = "/x", .handler = h_create, .inputs = create_in },
+	{ .methods = METHOD_GET | METHOD_DELETE,
+	  .pattern = "/x/{id}",
+	  .handler = h_show,
+	  .inputs = show_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/form",
+	  .handler = h_form,
+	  .inputs = form_in,
+	  .flags = ROUTE_HANDLE_INVALID },
+	{ .methods = METHOD_GET, .pattern = "/silent", .handler = h_silent },
+	{ .methods = METHOD_POST,
+	  .pattern = "/guarded/{id}",
+	  .handler = h_guarded,
+	  .inputs = show_in,
+	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
 };
 static const struct http_app app = {
-	"test", routes, sizeof routes / sizeof routes[0], 0, NULL, NULL
+	.name = "test",
+	.routes = routes,
+	.nroutes = sizeof routes / sizeof routes[0],
+	.check_csrf = check_csrf,
 };
 
-static struct mem m;
+static struct http_double d;
+static struct test_svc svc;
 
 /* Serve method uri with optional content type and body; returns the status. */
 static int serve(const char *method, const char *uri, const char *ctype, const char *body)
 {
-	char e_method[64], e_uri[512], e_ct[128], e_cl[64];
-	snprintf(e_method, sizeof e_method, "REQUEST_METHOD=%s", method);
-	snprintf(e_uri, sizeof e_uri, "REQUEST_URI=%s", uri);
-	snprintf(e_ct, sizeof e_ct, "CONTENT_TYPE=%s", ctype ? ctype : "");
-	snprintf(e_cl, sizeof e_cl, "CONTENT_LENGTH=%zu", body ? strlen(body) : 0);
-	char *envp[] = { e_method, e_uri, e_ct, e_cl, NULL };
-	memset(&m, 0, sizeof m);
-	m.in = body ? body : "";
-	m.inlen = body ? strlen(body) : 0;
-	struct http_io io = { &m, mem_read, mem_write };
-	http_serve(&app, envp, &io, NULL);
-	int status = 0;
-	sscanf(m.out, "Status: %d", &status);
-	return status;
+	return http_double_serve(
+	        &d, &app, &svc,
+	        &(struct http_double_request){
+	                .method = method, .uri = uri, .content_type = ctype, .body = body });
 }
 
 static const char *body_of(void)
 {
-	const char *b = strstr(m.out, "\r\n\r\n");
-	return b ? b + 4 : "";
+	return d.body;
 }
 
 START_TEST(urlencoded_decodes)
@@ -201,11 +218,11 @@ START_TEST(routes_and_methods)
 	ck_assert_int_eq(serve("GET", "/x/42", NULL, NULL), 200);
 	ck_assert_str_eq(last_id, "42");
 	ck_assert_int_eq(serve("GET", "/nowhere", NULL, NULL), 404);
-	ck_assert_ptr_nonnull(strstr(m.out, "application/problem+json"));
+	ck_assert_ptr_nonnull(strstr(d.out, "application/problem+json"));
 	ck_assert_int_eq(serve("PUT", "/x/42", NULL, NULL), 405);
-	ck_assert_ptr_nonnull(strstr(m.out, "Allow: GET, HEAD, DELETE\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Allow: GET, HEAD, DELETE\r\n"));
 	ck_assert_int_eq(serve("PATCH", "/x", NULL, NULL), 405);
-	ck_assert_ptr_nonnull(strstr(m.out, "Allow: GET, HEAD, POST\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Allow: GET, HEAD, POST\r\n"));
 	ck_assert_int_eq(serve("GET", "/x/abc", NULL, NULL), 404); /* invalid path input */
 	ck_assert_int_eq(serve("GET", "/x/0", NULL, NULL), 404);   /* below min */
 	ck_assert_int_eq(serve("GET", "/x/42/", NULL, NULL), 404); /* no trailing slash */
@@ -232,7 +249,7 @@ END_TEST
 START_TEST(json_bodies)
 {
 	ck_assert_int_eq(serve("POST", "/x", "application/json", "{\"userName\":\"Zoë\"}"), 201);
-	ck_assert_ptr_nonnull(strstr(m.out, "Location: /x/1\r\n"));
+	ck_assert_ptr_nonnull(strstr(d.out, "Location: /x/1\r\n"));
 	ck_assert_str_eq(body_of(), "{\"userName\":\"Zoë\"}");
 	ck_assert_int_eq(
 	        serve("POST", "/x", "application/json; charset=utf-8", "{\"userName\":\"a\"}"),
@@ -274,18 +291,51 @@ START_TEST(form_bodies)
 }
 END_TEST
 
+START_TEST(csrf_route_flag)
+{
+	const char *form = "application/x-www-form-urlencoded";
+	/* Refused: 403 from the app's check, and the handler never runs. */
+	memset(&svc, 0, sizeof svc);
+	ck_assert_int_eq(serve("POST", "/guarded/7", form, "token=x"), 403);
+	ck_assert_int_eq(svc.csrf_calls, 1);
+	ck_assert_int_eq(svc.handled, 0);
+	/* Checked before validation: a forged form with a bad id or field is 403 too. */
+	ck_assert_int_eq(serve("POST", "/guarded/abc", form, "token=x"), 403);
+	ck_assert_int_eq(svc.handled, 0);
+	/* And after the body checks: a form that is not a form is 415, not checked. */
+	ck_assert_int_eq(serve("POST", "/guarded/7", "application/json", "{}"), 415);
+	ck_assert_int_eq(svc.csrf_calls, 2);
+	/* Accepted: the handler runs. An invalid path input is still 404. */
+	svc.csrf_ok = 1;
+	ck_assert_int_eq(serve("POST", "/guarded/7", form, "token=x"), 200);
+	ck_assert_int_eq(svc.handled, 1);
+	ck_assert_int_eq(serve("POST", "/guarded/0", form, "token=x"), 404);
+	ck_assert_int_eq(svc.handled, 1);
+	/* A CSRF route in an app without the check fails closed. */
+	struct http_app bare = app;
+	bare.check_csrf = NULL;
+	ck_assert_int_eq(http_double_serve(&d, &bare, &svc,
+	                                   &(struct http_double_request){ .method = "POST",
+	                                                                  .uri = "/guarded/7",
+	                                                                  .content_type = form,
+	                                                                  .body = "token=x" }),
+	                 500);
+	ck_assert_int_eq(svc.handled, 1);
+}
+END_TEST
+
 START_TEST(response_headers)
 {
 	struct request r;
 	char *envp[] = { NULL };
-	memset(&m, 0, sizeof m);
-	struct http_io io = { &m, mem_read, mem_write };
+	http_double_clear(&d);
+	struct http_io io = http_double_io(&d);
 	ck_assert_int_eq(request_init(&r, envp, &io), 0);
 	ck_assert_int_eq(resp_header(&r, "X-A", "1\r\nSet-Cookie: x"), -1);
 	ck_assert_int_eq(resp_header(&r, "X-A", "1"), 0);
 	resp_no_content(&r);
 	ck_assert_int_eq(r.status, 204);
-	ck_assert_str_eq(m.out, "Status: 204 No Content\r\nX-A: 1\r\n\r\n");
+	ck_assert_str_eq(d.out, "Status: 204 No Content\r\nX-A: 1\r\n\r\n");
 	resp_send(&r, 200, "text/plain", "x", 1); /* ignored: already answered */
 	ck_assert_int_eq(r.status, 204);
 	request_free(&r);
@@ -303,11 +353,13 @@ int main(void)
 	tcase_add_test(tc, query_inputs);
 	tcase_add_test(tc, json_bodies);
 	tcase_add_test(tc, form_bodies);
+	tcase_add_test(tc, csrf_route_flag);
 	tcase_add_test(tc, response_headers);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	http_double_free(&d);
 	return failed ? 1 : 0;
 }

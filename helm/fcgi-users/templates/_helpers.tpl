@@ -230,7 +230,7 @@ which gives 0: no keepalive line. (dict "ctx" $ "component" "backend")
 {{- end }}
 {{- end -}}
 
-{{/* Pool settings (fcgi-common/pool.h) from a component's values. */}}
+{{/* Pool settings (fcgi-pool/pool.h) from a component's values. */}}
 {{- define "fcgi-users.poolEnv" -}}
 {{- $p := .values.pool -}}
 - name: LISTEN

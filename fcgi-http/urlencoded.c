@@ -7,16 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 int url_decode(const char *s, size_t n, int plus_is_space, char **out, size_t *outlen)
 {
@@ -28,8 +19,8 @@ int url_decode(const char *s, size_t n, int plus_is_space, char **out, size_t *o
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 		if (c == '%') {
-			int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 1 < n ? hex_value(s[i + 1]) : -1;
+			int lo = i + 2 < n ? hex_value(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				free(d);
 				return -1;
@@ -127,7 +118,7 @@ void params_free(struct params *p)
 
 char *url_encode(const char *s)
 {
-	static const char hex[] = "0123456789ABCDEF";
+	static const char hex[] = "0123456789ABCDEF"; /* RFC 3986 2.1: uppercase */
 	size_t n = strlen(s);
 	char *d = malloc(3 * n + 1);
 	if (!d)

@@ -10,7 +10,7 @@
  *   2. White_Space at either end is trimmed (the API documents it: " Bob " is "Bob");
  *   3. Unicode Normalization Form C (UAX #15): "José" typed as e + U+0301 is stored as
  *      the same bytes as "José" typed with U+00E9;
- *   4. 1 to USER_NAME_MAX code points of the normalized form;
+ *   4. 1 to USER_NAME_MAX_CHARS code points of the normalized form;
  *   5. refused, after Unicode's identifier and security profiles (UAX #31, UTS #39),
  *      adapted to display names (spaces, ASCII punctuation and emoji stay allowed):
  *      bidi controls (Bidi_Control: U+202E turns "boB" into "Bob" on screen);
@@ -40,9 +40,10 @@
 
 #include <stddef.h>
 
-#define USER_NAME_MAX 30 /* code points of the normalized name */
-/* Bytes of the normalized name: USER_NAME_MAX code points of at most 4 bytes. */
-#define NAME_TEXT_MAX (4 * USER_NAME_MAX)
+#include "users_contract.h"
+
+/* Bytes of the normalized name: USER_NAME_MAX_CHARS code points of at most 4 bytes. */
+#define NAME_TEXT_MAX USER_NAME_MAX_BYTES
 /* Bytes of a skeleton: the database column (VARBINARY(720), sql/005) holds this
  * many; with ICU 72's data the longest a 30-character name makes is 630. */
 #define NAME_SKELETON_MAX 720

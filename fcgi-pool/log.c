@@ -15,11 +15,28 @@
 
 #include "settings.h"
 
-const struct setting_def log_settings[] = {
-	{ "LOG_FORMAT", "text", setting_check_log_format, "text or json (one JSON object a line)" },
-	{ "LOG_LEVEL", "info", setting_check_log_level, "debug, info, warn or error" },
-	{ "LOG_FILE", "", NULL, "append to this file (reopened on SIGUSR1); empty: stderr" },
-	{ NULL, NULL, NULL, NULL },
+static const char *const level_names[] = { "debug", "info", "warn", "error", NULL };
+static const char *const format_names[] = { "text", "json", NULL };
+
+const struct setting log_settings[] = {
+	{ .name = "LOG_FORMAT",
+	  .set = setting_choice,
+	  .choices = format_names,
+	  .fallback = "text",
+	  .offset = offsetof(struct log_config, format),
+	  .help = "text or json (one JSON object a line)" },
+	{ .name = "LOG_LEVEL",
+	  .set = setting_choice,
+	  .choices = level_names,
+	  .fallback = "info",
+	  .offset = offsetof(struct log_config, level),
+	  .help = "debug, info, warn or error" },
+	{ .name = "LOG_FILE",
+	  .set = setting_text,
+	  .fallback = "",
+	  .offset = offsetof(struct log_config, file),
+	  .help = "append to this file (reopened on SIGUSR1); empty: stderr" },
+	{ 0 },
 };
 
 static struct {
@@ -29,47 +46,6 @@ static struct {
 	char path[4096];
 	int fd;
 } lg = { "fcgi", LOG_TEXT, LOG_INFO, "", 2 };
-
-static const char *const level_names[] = { "debug", "info", "warn", "error" };
-
-int log_parse_level(const char *s, enum log_level *out)
-{
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, level_names[i]) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
-	return -1;
-}
-
-int log_parse_format(const char *s, enum log_format *out)
-{
-	if (strcmp(s, "text") == 0)
-		*out = LOG_TEXT;
-	else if (strcmp(s, "json") == 0)
-		*out = LOG_JSON;
-	else
-		return -1;
-	return 0;
-}
-
-int setting_check_log_format(const char *value, char *why, size_t whylen)
-{
-	enum log_format f;
-	if (log_parse_format(value, &f) == 0)
-		return 0;
-	snprintf(why, whylen, "'%s' is not text or json", value);
-	return -1;
-}
-
-int setting_check_log_level(const char *value, char *why, size_t whylen)
-{
-	enum log_level l;
-	if (log_parse_level(value, &l) == 0)
-		return 0;
-	snprintf(why, whylen, "'%s' is not debug, info, warn or error", value);
-	return -1;
-}
 
 int log_reopen(void)
 {
@@ -99,17 +75,11 @@ int log_init(const char *name, enum log_format format, enum log_level level, con
 	return log_reopen();
 }
 
-void log_init_from_settings(const char *name)
+void log_start(const char *name, const struct log_config *cfg)
 {
-	enum log_format f = LOG_TEXT;
-	enum log_level l = LOG_INFO;
-	log_parse_format(settings_str("LOG_FORMAT"), &f);
-	log_parse_level(settings_str("LOG_LEVEL"), &l);
-	if (log_init(name, f, l, settings_str("LOG_FILE")) != 0) {
-		fprintf(stderr, "%s: setting LOG_FILE: cannot open %s: %s\n", name,
-		        settings_str("LOG_FILE"), strerror(errno));
-		exit(2);
-	}
+	if (log_init(name, (enum log_format)cfg->format, (enum log_level)cfg->level, cfg->file) !=
+	    0)
+		settings_fail("LOG_FILE", "cannot open %s: %s", cfg->file, strerror(errno));
 }
 
 /* Append s to buf at *len, JSON-escaped when json is set; always leaves room for "\n". */

@@ -101,8 +101,9 @@ void pool_pm_maintain(struct pool_master *m)
 void pool_pm_check_requests(struct pool_master *m)
 {
 	const struct pool_config *c = m->cfg;
-	if (!c->request_timeout_ms && !c->slow_request_ms)
+	if (!c->request_timeout && !c->slow_request_ms)
 		return;
+	long timeout_ms = c->request_timeout * 1000L;
 	for (int i = 0; i < m->sb->nslots; i++) {
 		struct sb_slot *slot = &m->sb->slots[i];
 		int st = atomic_load(&slot->state);
@@ -121,11 +122,10 @@ void pool_pm_check_requests(struct pool_master *m)
 			log_kv(LOG_WARN, "slow request", "pid", pid, "method", s.method, "uri",
 			       s.uri, "running_ms", took, NULL);
 		}
-		if (c->request_timeout_ms && ms >= c->request_timeout_ms &&
-		    !atomic_load(&slot->timed_out)) {
+		if (timeout_ms && ms >= timeout_ms && !atomic_load(&slot->timed_out)) {
 			atomic_store(&slot->timed_out, 1);
 			char limit[24];
-			snprintf(limit, sizeof limit, "%ld", c->request_timeout_ms / 1000);
+			snprintf(limit, sizeof limit, "%d", c->request_timeout);
 			log_kv(LOG_ERROR, "request timed out; killing the worker", "pid", pid,
 			       "method", s.method, "uri", s.uri, "running_ms", took,
 			       "request_timeout_s", limit, NULL);

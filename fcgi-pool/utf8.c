@@ -4,8 +4,7 @@
  */
 #include "utf8.h"
 
-/* Length of the well-formed sequence at s (at most n bytes) and its code point, or 0. */
-static size_t seq(const unsigned char *s, size_t n, unsigned long *cp)
+size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp)
 {
 	unsigned char c = s[0];
 	if (c < 0x80) {
@@ -52,7 +51,7 @@ long utf8_count(const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned long cp;
-		size_t len = seq(p + i, n - i, &cp);
+		size_t len = utf8_next(p + i, n - i, &cp);
 		if (!len)
 			return -1;
 		i += len;
@@ -67,7 +66,7 @@ int utf8_has_control(const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		unsigned long cp;
-		size_t len = seq(p + i, n - i, &cp);
+		size_t len = utf8_next(p + i, n - i, &cp);
 		if (!len)
 			return 1; /* not valid: treat as unsafe */
 		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))

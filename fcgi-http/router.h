@@ -10,23 +10,29 @@
 #include "request.h"
 #include "validate.h"
 
-/* A handler gets the request (validated inputs in r->in) and the worker's context
- * (the service's per-worker state: DB connection, curl handle…). It must send a
- * response (response.h); if it does not, the dispatcher answers 500. */
-typedef void (*handler_fn)(struct request *r, void *ctx);
+/* A handler gets the request (validated inputs in r->in) and the service (struct
+ * pool_app.svc: the program's per-worker state — database connection, HTTP client…).
+ * It must send a response (response.h); if it does not, the dispatcher answers 500. */
+typedef void (*handler_fn)(struct request *r, void *svc);
 
 /* Route flags. */
-#define ROUTE_HANDLE_INVALID                                                                       \
-	1u /* call the handler even when inputs fail validation:                                   \
-	      it sees r->errors/r->nerrors (HTML forms re-rendered                                 \
-	      with messages) */
+enum route_flag {
+	/* Call the handler even when body or query inputs fail validation: it sees
+	 * r->errors/r->nerrors (HTML forms shown again with the messages). An invalid
+	 * path input is still 404. */
+	ROUTE_HANDLE_INVALID = 1u << 0,
+	/* A form that writes: the dispatcher calls the app's check_csrf before the
+	 * inputs are validated, and the handler runs only if it passed (implies a form
+	 * body). */
+	ROUTE_CSRF = 1u << 1,
+};
 
 struct route {
 	unsigned methods; /* METHOD_GET | … */
 	const char *pattern;
 	handler_fn handler;
 	const struct input_def *inputs; /* terminated by {NULL}; NULL: none */
-	unsigned flags;
+	unsigned flags;                 /* enum route_flag */
 };
 
 enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_BAD_METHOD };

@@ -167,7 +167,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 {
 	sigset_t wait_mask;
 	install_handlers(&wait_mask);
-	if (app->worker_init && app->worker_init(app->ctx) != 0) {
+	if (app->worker_init && app->worker_init(app->svc) != 0) {
 		log_kv(LOG_ERROR, "worker_init failed; this worker cannot serve", NULL);
 		_exit(POOL_EXIT_INIT);
 	}
@@ -207,7 +207,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 		}
 		request_read(sb, slot, &req);
 		if (!pool_status_handle(&req, cfg, sb, l))
-			app->handle(&req, app->ctx);
+			app->handle(&req, app);
 		request_handled(cfg, sb, slot);
 		atomic_store(&slot->state, SLOT_FINISHING);
 		FCGX_Finish_r(&req);
@@ -217,6 +217,6 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 	if (req.ipcFd >= 0)
 		close(req.ipcFd); /* an idle kept-alive connection: nginx retries on another */
 	if (app->worker_exit)
-		app->worker_exit(app->ctx);
+		app->worker_exit(app->svc);
 	_exit(0);
 }

@@ -253,7 +253,7 @@ enum name_problem name_rules_apply(const char *in, size_t len, struct user_name 
 	if (n < 0)
 		return (enum name_problem) - n;
 	int32_t chars = u_countChar32(u, n);
-	if (chars < 1 || chars > USER_NAME_MAX)
+	if (chars < 1 || chars > USER_NAME_MAX_CHARS)
 		return NAME_LENGTH;
 	enum name_problem p = refusals(icu, u, n);
 	if (p != NAME_OK)

@@ -10,30 +10,12 @@
 #define FCGI_POOL_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
 #include "pool.h"
-
-enum pm_style { PM_STATIC, PM_DYNAMIC };
-
-/* The settings, parsed and checked once in the master (pool.c). */
-struct pool_config {
-	const char *name;
-	const char *listen; /* as given; "" for an inherited socket */
-	int backlog;
-	enum pm_style pm;
-	int max_children; /* WORKERS */
-	int start_servers, min_spare, max_spare;
-	long max_requests;       /* 0: never recycle */
-	long request_timeout_ms; /* 0: never kill */
-	long slow_request_ms;    /* 0: never count */
-	char status_path[256];
-	char ping_path[256];
-	const char *pid_file;
-	int reload_exec; /* SIGUSR2 re-executes the program */
-};
 
 /* Worker states, php-fpm's names. */
 enum slot_state { SLOT_FREE, SLOT_STARTING, SLOT_IDLE, SLOT_READING, SLOT_RUNNING, SLOT_FINISHING };
@@ -88,13 +70,15 @@ struct pool_listener {
 	char path[128];
 	ino_t ino;
 };
+/* LISTEN's shape: "", unix:/absolute/path, host:port. 0, or -1 with why. */
+int pool_listen_check(const char *value, char *why, size_t whylen);
 int pool_listen_open(const struct pool_config *cfg, struct pool_listener *l);
 void pool_listen_close(struct pool_listener *l);
 /* Connections waiting in the accept queue now, or -1 if it cannot be read. */
 int pool_listen_queue(const struct pool_listener *l, unsigned *backlog);
 
 /* pool_scoreboard.c */
-struct scoreboard *pool_sb_create(const struct pool_config *cfg);
+struct scoreboard *pool_sb_create(const struct pool_config *cfg, const char *pool_name);
 void pool_sb_destroy(struct scoreboard *sb);
 struct sb_slot *pool_sb_find(struct scoreboard *sb, pid_t pid);
 struct sb_slot *pool_sb_free_slot(struct scoreboard *sb);

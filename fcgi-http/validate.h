@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 enum input_src {
 	IN_PATH,  /* a {name} segment of the route pattern */
 	IN_QUERY, /* the query string */
@@ -19,13 +21,13 @@ enum input_src {
 
 #define INPUT_REQUIRED 1u
 
-/* The raw value a validator sees. json_type is 0 for text (path, query, form), else
- * the cJSON type of the member (cJSON_String, cJSON_Number, …). For a JSON number,
- * str is its text and num its value. */
+/* The raw value a validator sees: text (path, query, form: json is NULL), or a JSON
+ * member (json; test it with cJSON_IsString, cJSON_IsNumber…). For a JSON string, str
+ * is its text; for a JSON number, num its value. */
 struct raw_input {
 	const char *str;
 	size_t len;
-	int json_type;
+	const cJSON *json;
 	double num;
 };
 
@@ -42,6 +44,9 @@ struct input_def;
 typedef int (*validator_fn)(const struct input_def *def, const struct raw_input *raw,
                             struct input *out, char *why, size_t whylen);
 
+/* One row of an input table; tables are written with designated initializers,
+ *   [LIST_LIMIT] = { .name = "limit", .src = IN_QUERY, .check = valid_int, .min = 1, … },
+ * and end with { 0 }. */
 struct input_def {
 	const char *name;
 	enum input_src src;
@@ -63,15 +68,5 @@ int valid_int(const struct input_def *def, const struct raw_input *raw, struct i
  * limit). A JSON member must be a string. */
 int valid_text(const struct input_def *def, const struct raw_input *raw, struct input *out,
                char *why, size_t whylen);
-/* A user name: 1 to 30 characters of valid UTF-8, no control characters, not starting
- * or ending with whitespace (limits fixed; def->min/max ignored). */
-int valid_user_name(const struct input_def *def, const struct raw_input *raw, struct input *out,
-                    char *why, size_t whylen);
-
-#define USER_NAME_MAX 30
-
-/* The same user-name rule for a plain C string (frontend, migrations, tests): returns
- * NULL when valid, else the message. */
-const char *user_name_problem(const char *s, size_t len);
 
 #endif

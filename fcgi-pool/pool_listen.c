@@ -39,10 +39,34 @@ static int fail(const char *what, const char *listen)
 	return -1;
 }
 
-static _Noreturn void bad_setting(const char *name, const char *why)
+int pool_listen_check(const char *value, char *why, size_t whylen)
 {
-	fprintf(stderr, "%s: setting %s: %s\n", program_invocation_short_name, name, why);
-	exit(2);
+	if (!*value)
+		return 0; /* an inherited socket */
+	if (strncmp(value, "unix:", 5) == 0) {
+		if (value[5] != '/') {
+			snprintf(why, whylen, "'%s': a unix socket needs an absolute path", value);
+			return -1;
+		}
+		if (strlen(value + 5) >= sizeof((struct sockaddr_un *)0)->sun_path) {
+			snprintf(why, whylen, "'%s': unix socket path too long", value);
+			return -1;
+		}
+		return 0;
+	}
+	const char *colon = strrchr(value, ':');
+	if (!colon || colon == value) {
+		snprintf(why, whylen, "'%s' is neither unix:/path nor host:port", value);
+		return -1;
+	}
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || errno || port < 1 || port > 65535) {
+		snprintf(why, whylen, "'%s': port must be 1 to 65535", value);
+		return -1;
+	}
+	return 0;
 }
 
 /* A user or group by name or number; exits 2 on an unknown one. */
@@ -61,20 +85,15 @@ static long lookup_id(const char *setting, const char *v, int is_group)
 		if (p)
 			return (long)p->pw_uid;
 	}
-	char why[160];
-	snprintf(why, sizeof why, "no such %s '%s'", is_group ? "group" : "user", v);
-	bad_setting(setting, why);
+	settings_fail(setting, "no such %s '%s'", is_group ? "group" : "user", v);
 }
 
 static int adopt(struct pool_listener *l, int fd, const char *what)
 {
 	int acc = 0;
 	socklen_t len = sizeof acc;
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc) {
-		fprintf(stderr, "%s: setting LISTEN: not set, and %s is not a listening socket\n",
-		        program_invocation_short_name, what);
-		exit(2);
-	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 || !acc)
+		settings_fail("LISTEN", "not set, and %s is not a listening socket", what);
 	struct sockaddr_storage ss;
 	len = sizeof ss;
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0 && ss.ss_family == AF_UNIX) {
@@ -120,13 +139,11 @@ static int open_unix(const struct pool_config *cfg, struct pool_listener *l)
 	snprintf(l->path, sizeof l->path, "%s", path);
 	l->is_unix = 1;
 	long uid = -1, gid = -1;
-	if (*settings_str("LISTEN_OWNER"))
-		uid = lookup_id("LISTEN_OWNER", settings_str("LISTEN_OWNER"), 0);
-	if (*settings_str("LISTEN_GROUP"))
-		gid = lookup_id("LISTEN_GROUP", settings_str("LISTEN_GROUP"), 1);
-	mode_t mode = *settings_str("LISTEN_MODE")
-	                      ? (mode_t)strtol(settings_str("LISTEN_MODE"), NULL, 8)
-	                      : 0660;
+	if (*cfg->listen_owner)
+		uid = lookup_id("LISTEN_OWNER", cfg->listen_owner, 0);
+	if (*cfg->listen_group)
+		gid = lookup_id("LISTEN_GROUP", cfg->listen_group, 1);
+	mode_t mode = cfg->listen_mode >= 0 ? (mode_t)cfg->listen_mode : 0660;
 	if (clear_stale(path, cfg->listen) != 0)
 		return -1;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

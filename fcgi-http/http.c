@@ -1,6 +1,7 @@
 /*
  * http: one request from arrival to access-log line. Each step either hands over to
- * the next or answers and stops; none reaches back.
+ * the next or answers and stops; none reaches back. The service struct (svc) is passed
+ * down to the hooks and the handler, never stored.
  */
 #include "http.h"
 
@@ -20,7 +21,7 @@ void http_error(struct request *r, int status, const char *detail)
 
 static unsigned route_body_kind(const struct route *rt)
 {
-	unsigned kinds = 0;
+	unsigned kinds = rt->flags & ROUTE_CSRF ? 1u << IN_FORM : 0; /* the token's form */
 	for (const struct input_def *d = rt->inputs; d && d->name; d++)
 		kinds |= 1u << d->src;
 	return kinds;
@@ -130,7 +131,7 @@ static int raw_value(struct request *r, const struct input_def *d, struct raw_in
 		        r->json ? cJSON_GetObjectItemCaseSensitive(r->json, d->name) : NULL;
 		if (!m || cJSON_IsNull(m))
 			return 0;
-		raw->json_type = m->type & 0xFF;
+		raw->json = m;
 		if (cJSON_IsString(m)) {
 			raw->str = m->valuestring;
 			raw->len = strlen(m->valuestring);
@@ -189,13 +190,13 @@ static int validate_inputs(struct request *r)
 		}
 		r->in[i].present = 1;
 	}
-	if (r->nerrors && (r->route->flags & ROUTE_HANDLE_INVALID))
-		return 0;
 	if (failed & (1u << IN_PATH)) {
 		r->nerrors = 0; /* "/users/abc" names nothing: no field errors to show */
 		http_error(r, 404, "no such resource");
 		return -1;
 	}
+	if (r->nerrors && (r->route->flags & ROUTE_HANDLE_INVALID))
+		return 0;
 	if (r->nerrors && (failed & ((1u << IN_JSON) | (1u << IN_FORM)) || !failed)) {
 		/* body field errors, or unknown JSON members */
 		http_error(r, 422, "the request has invalid fields");
@@ -223,7 +224,22 @@ static void access_log(const struct request *r)
 	       NULL);
 }
 
-static void dispatch(struct request *r, void *ctx)
+/* A ROUTE_CSRF form: the app's check, before validation (a forged form is 403 even
+ * when its fields are wrong too). Returns 0, or after answering, -1. */
+static int check_csrf(struct request *r, void *svc)
+{
+	if (!(r->route->flags & ROUTE_CSRF))
+		return 0;
+	if (!r->app->check_csrf) {
+		log_kv(LOG_ERROR, "ROUTE_CSRF route in an app without check_csrf", "path", r->path,
+		       NULL);
+		http_error(r, 500, "the form cannot be checked");
+		return -1;
+	}
+	return r->app->check_csrf(r, svc) == 0 ? 0 : -1;
+}
+
+static void dispatch(struct request *r, void *svc)
 {
 	const struct http_app *app = r->app;
 	unsigned allowed = 0;
@@ -248,16 +264,18 @@ static void dispatch(struct request *r, void *ctx)
 	}
 	if (parse_body(r, route_body_kind(r->route)) != 0)
 		return;
+	if (check_csrf(r, svc) != 0)
+		return;
 	if (validate_inputs(r) != 0)
 		return;
-	r->route->handler(r, ctx);
+	r->route->handler(r, svc);
 	if (!r->status) {
 		log_kv(LOG_ERROR, "handler sent no response", "path", r->path, NULL);
 		http_error(r, 500, "the handler sent no response");
 	}
 }
 
-void http_serve(const struct http_app *app, char **envp, const struct http_io *io, void *ctx)
+void http_serve(const struct http_app *app, void *svc, char **envp, const struct http_io *io)
 {
 	struct request r;
 	if (request_init(&r, envp, io) != 0) {
@@ -267,7 +285,7 @@ void http_serve(const struct http_app *app, char **envp, const struct http_io *i
 		return;
 	}
 	r.app = app;
-	dispatch(&r, ctx);
+	dispatch(&r, svc);
 	access_log(&r);
 	request_free(&r);
 }
@@ -282,9 +300,8 @@ static int fcgx_write(void *h, const char *buf, int n)
 	return FCGX_PutStr(buf, n, ((FCGX_Request *)h)->out);
 }
 
-void http_pool_handle(FCGX_Request *req, void *ctx)
+void http_pool_handle(FCGX_Request *req, const struct pool_app *app)
 {
-	const struct http_pool_ctx *pc = ctx;
-	struct http_io io = { req, fcgx_read, fcgx_write };
-	http_serve(pc->app, req->envp, &io, pc->service_ctx);
+	struct http_io io = { .h = req, .read = fcgx_read, .write = fcgx_write };
+	http_serve(app->handler_data, app->svc, req->envp, &io);
 }

@@ -18,7 +18,7 @@ static size_t sb_size(int nslots)
 	return sizeof(struct scoreboard) + (size_t)nslots * sizeof(struct sb_slot);
 }
 
-struct scoreboard *pool_sb_create(const struct pool_config *cfg)
+struct scoreboard *pool_sb_create(const struct pool_config *cfg, const char *pool_name)
 {
 	int nslots = 2 * cfg->max_children;
 	struct scoreboard *sb = mmap(NULL, sb_size(nslots), PROT_READ | PROT_WRITE,
@@ -26,8 +26,8 @@ struct scoreboard *pool_sb_create(const struct pool_config *cfg)
 	if (sb == MAP_FAILED)
 		return NULL;
 	memset(sb, 0, sb_size(nslots));
-	snprintf(sb->pool, sizeof sb->pool, "%s", cfg->name);
-	sb->pm = cfg->pm;
+	snprintf(sb->pool, sizeof sb->pool, "%s", pool_name);
+	sb->pm = (enum pm_style)cfg->pm;
 	sb->start_time = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &sb->start_mono);
 	sb->nslots = nslots;

@@ -17,40 +17,17 @@
 
 #include <cjson/cJSON.h>
 
+#include "utf8.h"
+
 static const char ellipsis[] = "\xE2\x80\xA6";    /* U+2026 */
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-/* Length of the valid UTF-8 sequence at p (strict: no overlong forms, surrogates or
- * code points past U+10FFFF), or 0 when the byte at p does not start one. */
+/* Length of the valid UTF-8 sequence at p, or 0 when the byte at p does not start one
+ * (utf8_next: the one strict decoder). */
 static size_t seq_len(const unsigned char *p, size_t left)
 {
-	unsigned c = p[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if (left < n || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
+	unsigned long cp;
+	return utf8_next(p, left, &cp);
 }
 
 size_t log_line_utf8(char *out, size_t max, const char *s, size_t n)

@@ -9,13 +9,19 @@
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 enum log_format { LOG_TEXT, LOG_JSON };
 
+/* The LOG_* settings (log_settings fills it). */
+struct log_config {
+	int format;       /* enum log_format */
+	int level;        /* enum log_level */
+	const char *file; /* "": stderr */
+};
+
 /* path NULL or "" logs to stderr. Returns 0, or -1 when the file cannot be opened. */
 int log_init(const char *name, enum log_format format, enum log_level level, const char *path);
-/* From the LOG_FORMAT / LOG_LEVEL / LOG_FILE settings; exits 2 on a bad file. */
-void log_init_from_settings(const char *name);
+/* log_init from the loaded settings; a file that cannot be opened stops the program
+ * (exit 2, "setting LOG_FILE: …"). */
+void log_start(const char *name, const struct log_config *cfg);
 int log_reopen(void);
-int log_parse_level(const char *s, enum log_level *out);
-int log_parse_format(const char *s, enum log_format *out);
 
 /*
  * log_kv(level, msg, key1, value1, key2, value2, …, NULL): values are strings.
@@ -25,7 +31,8 @@ void log_kv(enum log_level level, const char *msg, ...) __attribute__((sentinel)
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #include "settings.h"
-/* LOG_FORMAT (text|json), LOG_LEVEL (debug|info|warn|error), LOG_FILE (empty: stderr). */
-extern const struct setting_def log_settings[];
+/* LOG_FORMAT (text|json), LOG_LEVEL (debug|info|warn|error), LOG_FILE (empty: stderr),
+ * into a struct log_config. */
+extern const struct setting log_settings[];
 
 #endif
