@@ -95,6 +95,20 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	err->holder_name[0] = '\0';
 }
 
+/* The page request's id (log.c holds it while the request is in hand) goes with the
+ * API call, so the backend's lines of this page carry the same id: over http:// as
+ * X-Request-Id (nginx keeps it: an internal caller, nginx's shape); a FastCGI transport
+ * passes log_request_id() as the REQUEST_ID param instead. */
+static struct curl_slist *with_request_id(struct curl_slist *headers)
+{
+	const char *id = log_request_id();
+	if (!*id)
+		return headers;
+	char h[32 + LOG_REQUEST_ID_MAX];
+	snprintf(h, sizeof h, "X-Request-Id: %s", id);
+	return curl_slist_append(headers, h);
+}
+
 static int user_from(const cJSON *o, struct api_user *out);
 
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
@@ -117,6 +131,7 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	if (json)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
+	headers = with_request_id(headers);
 	memset(body, 0, sizeof *body);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
