@@ -269,6 +269,18 @@ try {
 	const forgedId = page.url().split('/').pop();
 	await api('DELETE', `/api/v1/users/${forgedId}`);
 
+	// Surrounding spaces are trimmed, not refused: ' Padded ' is stored as 'Padded'.
+	await page.goto(`${base}/users/new`);
+	await page.getByLabel('Name').fill(' Padded ');
+	await submit(page, 'Add user');
+	const paddedId = /\/users\/(\d+)$/.exec(page.url())?.[1];
+	const padded = paddedId ? await api('GET', `/api/v1/users/${paddedId}`) : {};
+	check(
+		padded.json?.userName === 'Padded' && ((await page.locator('.flash').textContent()) || '').includes('Added Padded.'),
+		`a name typed with spaces around it is added trimmed (${page.url()}: ${JSON.stringify(padded.json?.userName)})`,
+	);
+	if (paddedId) await api('DELETE', `/api/v1/users/${paddedId}`);
+
 	// Add the longest name there is, then see it, its page and its delete page.
 	await page.goto(`${base}/users/new`);
 	await page.getByLabel('Name').fill(longName);

@@ -373,6 +373,32 @@ START_TEST(add_via_form_redirects_and_lists)
 }
 END_TEST
 
+/* Spaces around a name are trimmed, not refused (issue 19, issue 20 point 3): the form
+ * stores and shows the name without them. */
+START_TEST(padded_name_is_added_trimmed)
+{
+	char name[64], padded[80];
+	fresh_name(name, sizeof name, "Padded");
+	snprintf(padded, sizeof padded, " %s  ", name);
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, padded, &p), 303);
+	char user_path[sizeof p.location];
+	snprintf(user_path, sizeof user_path, "%s", p.location);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 1);
+	ck_assert_int_eq(rows_named(padded), 0);
+	ck_assert_int_eq(fetch(c, "GET", user_path, NULL, &p), 200);
+	char h1[128];
+	snprintf(h1, sizeof h1, "<h1><bdi>%s</bdi></h1>", name);
+	ck_assert_msg(strstr(p.body, h1) != NULL, "%s does not show \"%s\" trimmed", user_path,
+	              name);
+	page_free(&p);
+	delete_named(name);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
 START_TEST(writes_without_valid_token_are_403)
 {
 	char name[64];
@@ -798,6 +824,7 @@ int main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, list_shows_seeded_names);
 	tcase_add_test(tc, add_via_form_redirects_and_lists);
+	tcase_add_test(tc, padded_name_is_added_trimmed);
 	tcase_add_test(tc, writes_without_valid_token_are_403);
 	tcase_add_test(tc, tossed_cookies_refused);
 	tcase_add_test(tc, flash_stays_with_its_browser);
