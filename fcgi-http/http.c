@@ -269,6 +269,8 @@ static void dispatch(struct request *r, void *svc)
 		return;
 	if (validate_inputs(r) != 0)
 		return;
+	if (app->begin)
+		app->begin(r, svc);
 	r->route->handler(r, svc);
 	if (!r->status) {
 		log_kv(LOG_ERROR, "handler sent no response", "path", r->path, NULL);
