@@ -15,7 +15,8 @@
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
 # DB_TLS=1 (MariaDB also speaks TLS, with a CA and certificate for 127.0.0.1 and
 # localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
-# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build).
+# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
+# FRONTEND_BACKEND_URL (default fcgi://unix:RUN_DIR/backend.sock: the pool straight).
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -212,7 +213,10 @@ frontend_start() {
 		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key")
 	fi
 	rm -f "$RUN_DIR/frontend.sock"
-	spawn frontend env BACKEND_URL="$BASE_URL" SECRET_KEY_FILE="$key" \
+	# The frontend asks the backend pool straight over FastCGI (no second pass through
+	# nginx); BACKEND_URL=http://… through nginx works too (FRONTEND_BACKEND_URL).
+	spawn frontend env BACKEND_URL="${FRONTEND_BACKEND_URL:-fcgi://unix:$RUN_DIR/backend.sock}" \
+		SECRET_KEY_FILE="$key" \
 		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" "$FRONTEND_BIN"
 	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"
 }
