@@ -112,7 +112,7 @@ np_of "$out/default.yaml" rel-fcgi-users-frontend | grep -A10 'backend pool, str
 	fail "default: the frontend's NetworkPolicy does not let it reach the backend pods"
 np_of "$out/default.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' ||
 	fail "default: the backend's NetworkPolicy does not admit the frontend"
-"$helm" template rel "$chart" --set frontend.backendURL=http://rel-fcgi-users-nginx:80 >"$out/via-nginx.yaml"
+"$helm" template rel "$chart" -f "$sv" --set frontend.backendURL=http://rel-fcgi-users-nginx:80 >"$out/via-nginx.yaml"
 np_of "$out/via-nginx.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' &&
 	fail "frontend.backendURL=http://…: the backend still admits the frontend"
 np_of "$out/via-nginx.yaml" rel-fcgi-users-frontend | grep -q 'through nginx' ||
@@ -208,7 +208,7 @@ pass "4: values.schema.json and the chart reject bad values with a message namin
 # 4b. Database connection budget: (pods at the most + surge) x workers + migration +
 #     reserved must stay within database.maxConnections (docs/kubernetes.md).
 budget() { # helm-args... -> the NOTES line's total
-	"$helm" install rel "$chart" --dry-run=client -n users "$@" 2>&1 |
+	"$helm" install rel "$chart" --dry-run=client -n users -f "$sv" "$@" 2>&1 |
 		sed -n 's/^ *connections at full scale: \([0-9]*\).*/\1/p'
 }
 [[ $(budget) == 19 ]] || fail "default budget is not (1 + 1 surge) x 4 + 1 + 10 = 19"
