@@ -118,7 +118,11 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 	err->field[0] = '\0';
 	err->field_message[0] = '\0';
+	err->holder_id = 0;
+	err->holder_name[0] = '\0';
 }
+
+static int user_from(const cJSON *o, struct api_user *out);
 
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
  * returns 0 with *status and body (caller frees body->p). */
@@ -265,6 +269,13 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "message"));
 		snprintf(err->field, sizeof err->field, "%s", f ? f : "");
 		snprintf(err->field_message, sizeof err->field_message, "%s", m ? m : "");
+	}
+	/* A 409 names the user who has the name, so the page can link to them. */
+	struct api_user holder;
+	cJSON *existing = cJSON_GetObjectItemCaseSensitive(root, "existing");
+	if (http_status == 409 && cJSON_IsObject(existing) && user_from(existing, &holder) == 0) {
+		err->holder_id = holder.id;
+		snprintf(err->holder_name, sizeof err->holder_name, "%s", holder.name);
 	}
 	cJSON_Delete(root);
 }
