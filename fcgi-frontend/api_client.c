@@ -122,6 +122,20 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	err->holder_name[0] = '\0';
 }
 
+/* The page request's id (log.c holds it while the request is in hand) goes with the
+ * API call, so the backend's lines of this page carry the same id: over http:// as
+ * X-Request-Id (nginx keeps it: an internal caller, nginx's shape); a FastCGI transport
+ * passes log_request_id() as the REQUEST_ID param instead. */
+static struct curl_slist *with_request_id(struct curl_slist *headers)
+{
+	const char *id = log_request_id();
+	if (!*id)
+		return headers;
+	char h[32 + LOG_REQUEST_ID_MAX];
+	snprintf(h, sizeof h, "X-Request-Id: %s", id);
+	return curl_slist_append(headers, h);
+}
+
 static int user_from(const cJSON *o, struct api_user *out);
 
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
@@ -148,6 +162,7 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
 	if (c->wrote)
 		headers = curl_slist_append(headers, "Cookie: " WROTE_COOKIE "=1");
+	headers = with_request_id(headers);
 	memset(body, 0, sizeof *body);
 	body->owned = 1;
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -203,6 +218,8 @@ static int fcgi_api_call(struct api_client *c, const char *method, const char *p
 	}
 	if (c->wrote)
 		p[n++] = (struct fcgi_param){ "HTTP_COOKIE", WROTE_COOKIE "=1" };
+	if (*log_request_id())
+		p[n++] = (struct fcgi_param){ "REQUEST_ID", log_request_id() };
 	const struct fcgi_limits lim = { .connect_timeout_ms = c->connect_timeout_ms,
 		                         .timeout_ms = c->timeout_ms,
 		                         .max_reply = MAX_BODY };
