@@ -251,10 +251,19 @@ static void page_list(struct request *r, void *svc)
 	char q[4 * USER_NAME_MAX_CHARS + 1];
 	trim_spaces(typed, q, sizeof q);
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
+	/* A page by number is a page by offset, and offsets are bounded (issue 20: a deep
+	 * offset costs the rows it skips): past the bound there is no page by number. */
+	if ((page - 1) * fe->page_size > USERS_LIST_OFFSET_MAX) {
+		request_add_error(r, "page", "there is no page %lld to go to by number", page);
+		http_error(r, 400, "that page is too far to go to by number: use the search");
+		return;
+	}
 	struct api_user_page users;
 	struct api_error e;
-	if (api_list_users(&fe->api, q, fe->page_size, (page - 1) * fe->page_size, &users, &e) !=
-	    API_OK) {
+	const struct api_list_query lq = { .prefix = q,
+		                           .limit = fe->page_size,
+		                           .offset = (page - 1) * fe->page_size };
+	if (api_list_users(&fe->api, &lq, &users, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
@@ -729,6 +738,13 @@ static const struct route routes[] = {
 	  .flags = ROUTE_CSRF },
 };
 
+/* Each page's backend calls carry what the browser's request says about it. */
+static void begin_request(const struct request *r, void *svc)
+{
+	struct frontend *fe = svc;
+	api_client_bind(&fe->api, r);
+}
+
 const struct http_app frontend_http = {
 	.name = "frontend",
 	.routes = routes,
@@ -736,4 +752,5 @@ const struct http_app frontend_http = {
 	.error = frontend_error,
 	.admit = admit,
 	.check_csrf = check_csrf,
+	.begin = begin_request,
 };
