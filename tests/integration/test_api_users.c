@@ -413,6 +413,10 @@ START_TEST(impersonating_names_refused)
 	ck_assert_int_eq(h_json_request("PATCH", path, "{\"userName\":\"\u0412\u043eb\"}", &r), 0);
 	cJSON *p = problem(&r, 409);
 	ck_assert_str_eq(field_error(p, "userName"), "looks like a name that is taken");
+	/* The holder is found by the skeleton key too (issue 19's "existing"). */
+	cJSON *ex = cJSON_GetObjectItemCaseSensitive(p, "existing");
+	ck_assert_msg(cJSON_IsObject(ex), "look-alike 409 without \"existing\": %s", r.body);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(ex, "userName")), "Bob");
 	cJSON_Delete(p);
 	h_resp_free(&r);
 	/* Surrounding spaces are trimmed (documented), and a search typed in NFD finds the
