@@ -1,7 +1,7 @@
 /*
  * fuzz_request: whole requests through the shared dispatcher (parse → route → body →
  * check CSRF → validate → handle → respond), served from memory by the tests' request
- * double (tests/double/http_double.c), with a route table shaped like the services'
+ * double (tests/support/http_double.c), with a route table shaped like the services'
  * own: path ids, query limits, a JSON body with a user name, a CSRF-checked form
  * body. Input layout: "METHOD\nURI\nCONTENT-TYPE\nBODY". Properties: exactly one
  * well-formed response whose status is one the contract allows; a handler only ever

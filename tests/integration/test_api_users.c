@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static const char *str_of(const cJSON *o, const char *k)
@@ -702,9 +703,5 @@ int main(void)
 	tcase_add_test(tc, counter_follows_writes);
 	tcase_add_test(tc, health_and_ready);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 START_TEST(backend_old_shape)
@@ -192,9 +193,5 @@ int main(void)
 	tcase_add_test(tc, uri_forms_and_password_file);
 	tcase_add_test(tc, database_restart);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

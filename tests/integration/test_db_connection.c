@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* Run `fcgi-backend migrate` against uri (password from the stack); returns the exit
@@ -221,9 +222,5 @@ int main(void)
 	tcase_add_test(tc, required_refuses_a_server_without_tls);
 	tcase_add_test(tc, silent_server_times_out);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

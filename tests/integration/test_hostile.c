@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* ---- raw HTTP to nginx ---------------------------------------------------------- */
@@ -525,9 +526,5 @@ int main(void)
 	tcase_add_test(td, direct_wrong_content_length);
 	tcase_add_test(td, direct_missing_and_odd_params);
 	suite_add_tcase(s, td);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static char dbname[64];
@@ -174,9 +175,5 @@ int main(void)
 	tcase_add_test(tc, upgrade_keeps_rows_and_order);
 	tcase_add_test(tc, duplicates_stop_the_upgrade);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

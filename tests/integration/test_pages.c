@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* ---- a browser: one handle, its cookies, no redirects followed ---- */
@@ -613,10 +614,7 @@ int main(void)
 	tcase_set_timeout(down, 120);
 	tcase_add_test(down, backend_down_gives_friendly_page_then_recovers);
 	suite_add_tcase(s, down);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = check_run(s);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "cursor.h"
 
 /* base64url without padding of raw bytes: cursors made by hand. */
@@ -123,9 +124,5 @@ int main(void)
 	tcase_add_test(t, refuses_what_is_not_a_cursor);
 	tcase_add_test(t, order_names);
 	suite_add_tcase(s, t);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

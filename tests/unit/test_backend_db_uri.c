@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "db_uri.h"
 
 START_TEST(full_uri)
@@ -111,9 +112,5 @@ int main(void)
 	tcase_add_test(tc, unix_socket);
 	tcase_add_test(tc, errors);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "json_stream.h"
 
 struct sink {
@@ -144,9 +145,5 @@ int main(void)
 	tcase_add_test(t, an_array_across_many_buffers);
 	tcase_add_test(t, a_failing_writer_stops_the_stream);
 	suite_add_tcase(s, t);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "password.h"
 
 /* Cheap parameters for the tests that do not care about cost. */
@@ -213,9 +214,5 @@ int main(void)
 	tcase_add_test(tc, dummy_hash_has_default_cost);
 	tcase_add_test(tc, new_password_rule);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "secret_input.h"
 
 /* A stream reading the n bytes of s. */
@@ -136,9 +137,5 @@ int main(void)
 	tcase_add_test(tc, from_a_file);
 	tcase_add_test(tc, terminal_echo_off_and_restored);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "token.h"
 
 START_TEST(new_tokens_have_the_shape)
@@ -132,9 +133,5 @@ int main(void)
 	tcase_add_test(tc, bearer_header_parsed);
 	tcase_add_test(tc, credentials_in_query_found);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "api_client.h"
 #include "log.h"
 
@@ -335,9 +336,5 @@ int main(void)
 	tcase_add_test(tt, silent_backend_times_out);
 	tcase_add_test(tt, uninitialised_client_fails_cleanly);
 	suite_add_tcase(s, tt);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "cookie.h"
 
 START_TEST(get_finds_the_named_cookie)
@@ -46,9 +47,5 @@ int main(void)
 	tcase_add_test(tc, get_finds_the_named_cookie);
 	tcase_add_test(tc, format_sets_attributes);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "csrf.h"
 
 static struct sign_key key;
@@ -121,9 +122,5 @@ int main(void)
 	tcase_add_test(tc, missing_token_refused);
 	tcase_add_test(tc, sign_equal_compares);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

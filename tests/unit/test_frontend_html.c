@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "html.h"
 
 START_TEST(slots_are_escaped)
@@ -88,9 +89,5 @@ int main(void)
 	tcase_add_test(tc, literals_text_and_fragments);
 	tcase_add_test(tc, grows_past_first_block);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

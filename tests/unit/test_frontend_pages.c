@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "api_client.h"
 #include "browser.h"
 #include "frontend.h"
@@ -304,9 +305,5 @@ int main(void)
 	tcase_add_test(tc, flash_is_signed);
 	tcase_add_test(tc, broken_page_becomes_500);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

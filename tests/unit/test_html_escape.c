@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "html_escape.h"
 
 static void expect(const char *in, size_t len, const char *want)
@@ -89,9 +90,5 @@ int main(void)
 	tcase_add_test(tc, length_and_truncation);
 	tcase_add_test(tc, dup_allocates_escaped_copy);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "http.h"
 #include "http_double.h"
 #include "users_contract.h"
@@ -356,10 +357,7 @@ int main(void)
 	tcase_add_test(tc, csrf_route_flag);
 	tcase_add_test(tc, response_headers);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = check_run(s);
 	http_double_free(&d);
-	return failed ? 1 : 0;
+	return status;
 }

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_run.h"
 #include "log_line.h"
 #include "utf8.h"
 
@@ -200,9 +201,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "name_rules.h"
 
 static enum name_problem apply(const char *s, struct user_name *u)
@@ -292,9 +293,5 @@ int main(void)
 	tcase_add_test(tc, normalize_for_search);
 	tcase_add_test(tc, describe_spells_out_the_invisible);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "request.h"
 #include "same_origin.h"
 #include "site_cookies.h"
@@ -196,9 +197,5 @@ int main(void)
 	tcase_add_test(tc, duplicates_found);
 	tcase_add_test(tc, cross_site_writes_refused);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }
