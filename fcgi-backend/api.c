@@ -20,6 +20,34 @@ static void db_failed(struct request *r, enum db_status st)
 	}
 }
 
+static void name_taken(struct request *r, const char *name)
+{
+	char d[200];
+	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
+	request_add_error(r, USER_FIELD_NAME, "is taken");
+	http_error(r, 409, d);
+}
+
+/* Answer what went wrong with a lookup or a write: 409 (the name is taken; name NULL
+ * when the call takes none), 503/500 (the database), 404 (no such user). Returns 1 when
+ * it answered, 0 when the handler goes on. */
+static int answered_failure(struct request *r, enum db_status st, int found, const char *name)
+{
+	if (st == DB_DUPLICATE && name) {
+		name_taken(r, name);
+		return 1;
+	}
+	if (st != DB_OK) {
+		db_failed(r, st);
+		return 1;
+	}
+	if (!found) {
+		http_error(r, 404, "no such user");
+		return 1;
+	}
+	return 0;
+}
+
 static void compat_list(struct request *r, void *svc)
 {
 	struct backend *b = svc;
@@ -96,14 +124,8 @@ static void send_user(struct request *r, struct backend *b, long long id, int st
 	struct user u = { 0 };
 	int found = 0;
 	enum db_status st = users_get(&b->db, id, &u, &found);
-	if (st != DB_OK) {
-		db_failed(r, st);
+	if (answered_failure(r, st, found, NULL))
 		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	cJSON *o = user_to_json(&u);
 	if (!o) {
 		http_error(r, 500, "out of memory");
@@ -118,14 +140,6 @@ static void user_show(struct request *r, void *svc)
 	send_user(r, svc, r->in[ID].num, 200);
 }
 
-static void name_taken(struct request *r, const char *name)
-{
-	char d[200];
-	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
-	request_add_error(r, USER_FIELD_NAME, "is taken");
-	http_error(r, 409, d);
-}
-
 enum { CREATE_NAME };
 static const struct input_def create_in[] = {
 	[CREATE_NAME] = USER_NAME_INPUT(IN_JSON),
@@ -138,14 +152,8 @@ static void user_create(struct request *r, void *svc)
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
 	enum db_status st = users_create(&b->db, name->str, name->len, &id);
-	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+	if (answered_failure(r, st, 1, name->str))
 		return;
-	}
-	if (st != DB_OK) {
-		db_failed(r, st);
-		return;
-	}
 	char loc[64];
 	snprintf(loc, sizeof loc, USERS_PATH "/%lld", id);
 	resp_header(r, "Location", loc);
@@ -166,18 +174,8 @@ static void user_rename(struct request *r, void *svc)
 	int found = 0;
 	enum db_status st =
 	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
-	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+	if (answered_failure(r, st, found, name->str))
 		return;
-	}
-	if (st != DB_OK) {
-		db_failed(r, st);
-		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	send_user(r, b, r->in[RENAME_ID].num, 200);
 }
 
@@ -186,14 +184,8 @@ static void user_delete(struct request *r, void *svc)
 	struct backend *b = svc;
 	int found = 0;
 	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
-	if (st != DB_OK) {
-		db_failed(r, st);
+	if (answered_failure(r, st, found, NULL))
 		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	resp_no_content(r);
 }
 
