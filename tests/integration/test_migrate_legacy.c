@@ -169,11 +169,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("migrate-legacy");
-	TCase *tc = tcase_create("legacy");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, upgrade_keeps_rows_and_order);
-	tcase_add_test(tc, duplicates_stop_the_upgrade);
-	suite_add_tcase(s, tc);
+	const TTest *const legacy_tests[] = { upgrade_keeps_rows_and_order,
+		                              duplicates_stop_the_upgrade, NULL };
+	Suite *s = check_suite(
+	        "migrate-legacy",
+	        (const struct check_case[]){
+	                { .name = "legacy", .tests = legacy_tests, .timeout = 60 }, { 0 } });
 	return check_run(s);
 }

@@ -1097,31 +1097,32 @@ END_TEST
 
 static Suite *pool_suite(void)
 {
-	Suite *s = suite_create("pool");
-	TCase *tc = tcase_create("integration");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, serves_and_counts);
-	tcase_add_test(tc, openmetrics_is_valid);
-	tcase_add_test(tc, kill9_under_load);
-	tcase_add_test(tc, reload_exec_drops_nothing);
-	tcase_add_test(tc, reload_workers_drops_nothing);
-	tcase_add_test(tc, reload_upgrades_binary);
-	tcase_add_test(tc, reload_refuses_broken_binary);
-	tcase_add_test(tc, sigquit_finishes_inflight);
-	tcase_add_test(tc, request_timeout_kills_hung_worker);
-	tcase_add_test(tc, max_requests_recycles);
-	tcase_add_test(tc, listen_queue_and_max_children);
-	tcase_add_test(tc, dynamic_scales);
-	tcase_add_test(tc, slow_requests_counted);
-	tcase_add_test(tc, crash_is_replaced);
-	tcase_add_test(tc, failing_init_backs_off);
-	tcase_add_test(tc, bad_settings_exit_2);
-	tcase_add_test(tc, listen_tcp_and_mode);
-	tcase_add_test(tc, inherited_sockets);
-	tcase_add_test(tc, sigusr1_reopens_log);
-	tcase_add_test(tc, keep_conn);
-	tcase_add_test(tc, socket_in_use_and_pid_file);
-	suite_add_tcase(s, tc);
+	const TTest *const integration_tests[] = { serves_and_counts,
+		                                   openmetrics_is_valid,
+		                                   kill9_under_load,
+		                                   reload_exec_drops_nothing,
+		                                   reload_workers_drops_nothing,
+		                                   reload_upgrades_binary,
+		                                   reload_refuses_broken_binary,
+		                                   sigquit_finishes_inflight,
+		                                   request_timeout_kills_hung_worker,
+		                                   max_requests_recycles,
+		                                   listen_queue_and_max_children,
+		                                   dynamic_scales,
+		                                   slow_requests_counted,
+		                                   crash_is_replaced,
+		                                   failing_init_backs_off,
+		                                   bad_settings_exit_2,
+		                                   listen_tcp_and_mode,
+		                                   inherited_sockets,
+		                                   sigusr1_reopens_log,
+		                                   keep_conn,
+		                                   socket_in_use_and_pid_file,
+		                                   NULL };
+	Suite *s = check_suite("pool", (const struct check_case[]){ { .name = "integration",
+	                                                              .tests = integration_tests,
+	                                                              .timeout = 60 },
+	                                                            { 0 } });
 	return s;
 }
 

@@ -118,11 +118,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("cursor");
-	TCase *t = tcase_create("cursor");
-	tcase_add_test(t, round_trips);
-	tcase_add_test(t, refuses_what_is_not_a_cursor);
-	tcase_add_test(t, order_names);
-	suite_add_tcase(s, t);
+	const TTest *const cursor_tests[] = { round_trips, refuses_what_is_not_a_cursor,
+		                              order_names, NULL };
+	Suite *s = check_suite(
+	        "cursor",
+	        (const struct check_case[]){ { .name = "cursor", .tests = cursor_tests }, { 0 } });
 	return check_run(s);
 }

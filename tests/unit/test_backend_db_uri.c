@@ -105,12 +105,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("db_uri");
-	TCase *tc = tcase_create("parse");
-	tcase_add_test(tc, full_uri);
-	tcase_add_test(tc, old_form_and_defaults);
-	tcase_add_test(tc, unix_socket);
-	tcase_add_test(tc, errors);
-	suite_add_tcase(s, tc);
+	const TTest *const parse_tests[] = { full_uri, old_form_and_defaults, unix_socket, errors,
+		                             NULL };
+	Suite *s = check_suite(
+	        "db_uri",
+	        (const struct check_case[]){ { .name = "parse", .tests = parse_tests }, { 0 } });
 	return check_run(s);
 }

@@ -42,10 +42,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("cookie");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, get_finds_the_named_cookie);
-	tcase_add_test(tc, format_sets_attributes);
-	suite_add_tcase(s, tc);
+	const TTest *const core_tests[] = { get_finds_the_named_cookie, format_sets_attributes,
+		                            NULL };
+	Suite *s = check_suite("cookie", (const struct check_case[]){
+	                                         { .name = "core", .tests = core_tests }, { 0 } });
 	return check_run(s);
 }

@@ -345,18 +345,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("http");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, urlencoded_decodes);
-	tcase_add_test(tc, utf8_strict);
-	tcase_add_test(tc, user_names);
-	tcase_add_test(tc, routes_and_methods);
-	tcase_add_test(tc, query_inputs);
-	tcase_add_test(tc, json_bodies);
-	tcase_add_test(tc, form_bodies);
-	tcase_add_test(tc, csrf_route_flag);
-	tcase_add_test(tc, response_headers);
-	suite_add_tcase(s, tc);
+	const TTest *const core_tests[] = {
+		urlencoded_decodes, utf8_strict, user_names,      routes_and_methods, query_inputs,
+		json_bodies,        form_bodies, csrf_route_flag, response_headers,   NULL
+	};
+	Suite *s = check_suite("http", (const struct check_case[]){
+	                                       { .name = "core", .tests = core_tests }, { 0 } });
 	int status = check_run(s);
 	http_double_free(&d);
 	return status;
