@@ -40,7 +40,9 @@ export TF_CLI_CONFIG_FILE=$tmp/terraform.rc
 if (($#)); then
 	dirs=("$@")
 else
-	mapfile -t dirs < <(find modules envs -mindepth 1 -maxdepth 1 -type d | sort)
+	# Every module, and envs/: the one root configuration of both environments.
+	mapfile -t dirs < <(find modules -mindepth 1 -maxdepth 1 -type d | sort)
+	dirs+=(envs)
 fi
 
 echo "--- terraform fmt -check -recursive"
