@@ -27,6 +27,9 @@ RUN_DIR=$(cd "$RUN_DIR" && pwd)
 PORT=${PORT:-8080}
 DB_TCP_PORT=${DB_TCP_PORT:-}
 DB_TLS=${DB_TLS:-}
+# MySQL 8.0's default sql_mode (production runs RDS MySQL 8.0): every check that uses this
+# MariaDB runs its SQL under the same rules (ONLY_FULL_GROUP_BY, NO_ZERO_DATE, ...).
+MYSQL8_SQL_MODE=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION
 TLS_DIR=$RUN_DIR/tls
 BACKEND_WORKERS=${BACKEND_WORKERS:-2}
 FRONTEND_WORKERS=${FRONTEND_WORKERS:-2}
@@ -167,6 +170,7 @@ db_start() {
 		--socket="$SOCK" --pid-file="$RUN_DIR/mariadb.pid" "${net[@]}" \
 		--log-error="$LOGS/mariadb-error.log" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+		--sql-mode="$MYSQL8_SQL_MODE" \
 		--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
 		--skip-log-bin --max-connections=200
 	wait_for 60 MariaDB mariadb-admin --no-defaults --socket="$SOCK" -uroot ping

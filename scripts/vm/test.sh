@@ -77,11 +77,12 @@ cat >"$RUN_DIR/terraform-outputs.json" <<JSON
   "db_name": {"value": "users"}
 }
 JSON
-# The local database speaks no TLS; time comes from qemu's gateway (no internet NTP).
+# The database is verified as in production (VERIFY_IDENTITY, its CA copied to the
+# VM); time comes from qemu's gateway (no internet NTP).
 playbooks/inventories/from-terraform.py "$RUN_DIR/terraform-outputs.json" \
 	--host-name fcgi-vm --ssh-port "$VM_SSH_PORT" --ssh-key "$image/id_ed25519" \
 	--known-hosts "$vm/known_hosts" \
-	--var fcgi_users_db_ssl_mode=DISABLED --var 'base_ntp_servers=["10.0.2.2"]' \
+	--var "fcgi_users_db_ca_bundle=$RUN_DIR/db/tls/ca.pem" --var 'base_ntp_servers=["10.0.2.2"]' \
 	>"$RUN_DIR/inventory.yml"
 
 export ANSIBLE_CONFIG=$PWD/playbooks/ansible.cfg ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1

@@ -55,7 +55,7 @@ fail() {
 }
 
 # ---- the chart, rendered for a local run ---------------------------------------------
-"$helm" template t helm/fcgi-users --set database.sslMode=DISABLED \
+"$helm" template t helm/fcgi-users -f tests/helm/secrets-values.yaml --set database.sslMode=DISABLED \
 	--set "nginx.upstreams.frontend=unix:$run/frontend.sock" --set "nginx.upstreams.backend=unix:$run/backend.sock" \
 	--set "nginx.runDir=$run/nginx/run" --set "nginx.staticRoot=$repo/fcgi-frontend/static" \
 	--set "nginx.containerPorts.http=$port" >"$run/rendered.yaml"
@@ -142,7 +142,7 @@ pass "both pools start with the chart's settings (as the pod's user $uid on a re
 # ---- the chart's nginx in front -----------------------------------------------------
 node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
 conf=$run/nginx/conf/nginx.conf
-sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$run/nginx/conf/errors\"|" "$conf"
+sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users-errors\"|\"$run/nginx/conf/errors\"|" "$conf"
 user_opt=()
 [[ $(id -u) == 0 ]] && user_opt=(-g "user root;")
 nginx -e "$run/logs/nginx-error.log" "${user_opt[@]}" -c "$conf" >"$run/logs/nginx.log" 2>&1 || fail "nginx did not start"
