@@ -20,21 +20,38 @@ static void db_failed(struct request *r, enum db_status st)
 	}
 }
 
-static void name_taken(struct request *r, const char *name)
+/* 409: the name is taken. The problem names the user who has it ("existing": id and
+ * userName as stored), so a page can say "Bob already has it" to someone who typed
+ * "bob". When that lookup fails the 409 stands without it. */
+static void name_taken(struct request *r, struct backend *b, const struct input *name)
 {
 	char d[200];
-	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
+	snprintf(d, sizeof d, "the user name \"%s\" is taken (names are compared ignoring case)",
+	         name->str);
 	request_add_error(r, USER_FIELD_NAME, "is taken");
-	http_error(r, 409, d);
+	struct user holder = { 0 };
+	int found = 0;
+	cJSON *extra = NULL;
+	if (users_get_by_name(&b->db, name->str, name->len, &holder, &found) == DB_OK && found) {
+		extra = cJSON_CreateObject();
+		cJSON *u = user_to_json(&holder);
+		if (extra && u)
+			cJSON_AddItemToObject(extra, "existing", u);
+		else
+			cJSON_Delete(u);
+	}
+	resp_problem_with(r, 409, d, extra);
+	cJSON_Delete(extra);
 }
 
 /* Answer what went wrong with a lookup or a write: 409 (the name is taken; name NULL
  * when the call takes none), 503/500 (the database), 404 (no such user). Returns 1 when
  * it answered, 0 when the handler goes on. */
-static int answered_failure(struct request *r, enum db_status st, int found, const char *name)
+static int answered_failure(struct request *r, struct backend *b, enum db_status st, int found,
+                            const struct input *name)
 {
 	if (st == DB_DUPLICATE && name) {
-		name_taken(r, name);
+		name_taken(r, b, name);
 		return 1;
 	}
 	if (st != DB_OK) {
@@ -124,7 +141,7 @@ static void send_user(struct request *r, struct backend *b, long long id, int st
 	struct user u = { 0 };
 	int found = 0;
 	enum db_status st = users_get(&b->db, id, &u, &found);
-	if (answered_failure(r, st, found, NULL))
+	if (answered_failure(r, b, st, found, NULL))
 		return;
 	cJSON *o = user_to_json(&u);
 	if (!o) {
@@ -152,7 +169,7 @@ static void user_create(struct request *r, void *svc)
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
 	enum db_status st = users_create(&b->db, name->str, name->len, &id);
-	if (answered_failure(r, st, 1, name->str))
+	if (answered_failure(r, b, st, 1, name))
 		return;
 	char loc[64];
 	snprintf(loc, sizeof loc, USERS_PATH "/%lld", id);
@@ -174,7 +191,7 @@ static void user_rename(struct request *r, void *svc)
 	int found = 0;
 	enum db_status st =
 	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
-	if (answered_failure(r, st, found, name->str))
+	if (answered_failure(r, b, st, found, name))
 		return;
 	send_user(r, b, r->in[RENAME_ID].num, 200);
 }
@@ -184,7 +201,7 @@ static void user_delete(struct request *r, void *svc)
 	struct backend *b = svc;
 	int found = 0;
 	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
-	if (answered_failure(r, st, found, NULL))
+	if (answered_failure(r, b, st, found, NULL))
 		return;
 	resp_no_content(r);
 }

@@ -33,6 +33,9 @@ enum db_status users_list(struct db *db, const char *prefix, long long limit, lo
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
+/* The user whose name equals name ignoring case (the unique key's comparison). */
+enum db_status users_get_by_name(struct db *db, const char *name, size_t len, struct user *u,
+                                 int *found);
 /* DB_DUPLICATE when the name is taken. */
 enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
 /* *found 0 when there is no such user. */

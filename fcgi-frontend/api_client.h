@@ -34,6 +34,9 @@ struct api_error {
 	char detail[256]; /* the problem's detail (or title), or the transport error */
 	char field[32];   /* the first errors[].field of a 422, or "" */
 	char field_message[256];
+	/* A 409's "existing": the user who already has the name (id 0 when not said). */
+	long long holder_id;
+	char holder_name[USER_NAME_MAX_BYTES + 1];
 };
 
 struct api_user {

@@ -19,7 +19,7 @@ ARG BASE_IMAGE=debian:${DEBIAN_RELEASE}-slim
 FROM ${BUILD_IMAGE} AS build
 # The build dependencies of mk/10-c.mk (scripts/deps/10-c.apt's build part).
 ARG BUILD_PACKAGES="build-essential pkg-config libfcgi-dev libcjson-dev check \
-    libcurl4-openssl-dev libssl-dev libmariadb-dev libmariadb-dev-compat libicu-dev libargon2-dev"
+    libcurl4-openssl-dev libssl-dev libmariadb-dev libmariadb-dev-compat libicu-dev libargon2-dev libsystemd-dev"
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
     && rm -rf /var/lib/apt/lists/*

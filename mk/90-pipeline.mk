@@ -71,6 +71,7 @@ integration-junit: integration-build ## the integration tests, with a JUnit repo
 			$(REPORTS)/check/integration $$t >$$w; chmod +x $$w; done; \
 	rc=0; RUN_DIR=$(INTEGRATION_RUN_DIR) PORT=$(INTEGRATION_PORT) BUILD=$(BUILD) \
 		DB_TCP_PORT=$(INTEGRATION_DB_TCP_PORT) DB_TLS=1 \
+		LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) NGINX_LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) \
 		tests/integration/run.sh $(patsubst $(BUILD)/tests/integration/%,$(REPORTS)/wrap/%,$(INTEG_BINS)) || rc=1; \
 	python3 scripts/check2junit.py --name integration -o $(REPORTS)/junit/integration.xml \
 		$(patsubst $(BUILD)/tests/integration/%,$(REPORTS)/check/integration/%.xml,$(INTEG_BINS)) || rc=1; \

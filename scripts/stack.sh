@@ -15,7 +15,10 @@
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
 # DB_TLS=1 (MariaDB also speaks TLS, with a CA and certificate for 127.0.0.1 and
 # localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
-# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build).
+# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
+# BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
+# /metrics, METRICS_LISTEN; default off). LOG_FORMAT and nginx/render.sh's NGINX_*
+# settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass through the environment.
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +37,8 @@ TLS_DIR=$RUN_DIR/tls
 BACKEND_WORKERS=${BACKEND_WORKERS:-2}
 FRONTEND_WORKERS=${FRONTEND_WORKERS:-2}
 BUILD=${BUILD:-build}
+BACKEND_METRICS_LISTEN=${BACKEND_METRICS_LISTEN:-}
+FRONTEND_METRICS_LISTEN=${FRONTEND_METRICS_LISTEN:-}
 BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
 FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
 MARIADBD=$(readlink -f "$(command -v mariadbd || echo /usr/sbin/mariadbd)")
@@ -202,7 +207,7 @@ migrate() {
 backend_start() {
 	rm -f "$RUN_DIR/backend.sock"
 	spawn backend env DATABASE_URI="$DATABASE_URI" LISTEN="unix:$RUN_DIR/backend.sock" \
-		WORKERS="$BACKEND_WORKERS" "$BACKEND_BIN"
+		WORKERS="$BACKEND_WORKERS" METRICS_LISTEN="$BACKEND_METRICS_LISTEN" "$BACKEND_BIN"
 	wait_for 20 "the backend pool" test -S "$RUN_DIR/backend.sock"
 }
 
@@ -217,7 +222,8 @@ frontend_start() {
 	fi
 	rm -f "$RUN_DIR/frontend.sock"
 	spawn frontend env BACKEND_URL="$BASE_URL" SECRET_KEY_FILE="$key" \
-		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" "$FRONTEND_BIN"
+		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" \
+		METRICS_LISTEN="$FRONTEND_METRICS_LISTEN" "$FRONTEND_BIN"
 	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"
 }
 

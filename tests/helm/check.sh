@@ -191,7 +191,7 @@ pass "4: values.schema.json and the chart reject bad values with a message namin
 # 4b. Database connection budget: (pods at the most + surge) x workers + migration +
 #     reserved must stay within database.maxConnections (docs/kubernetes.md).
 budget() { # helm-args... -> the NOTES line's total
-	"$helm" install rel "$chart" --dry-run=client -n users "$@" 2>&1 |
+	"$helm" install rel "$chart" --dry-run=client -n users -f "$sv" "$@" 2>&1 |
 		sed -n 's/^ *connections at full scale: \([0-9]*\).*/\1/p'
 }
 [[ $(budget) == 19 ]] || fail "default budget is not (1 + 1 surge) x 4 + 1 + 10 = 19"

@@ -91,9 +91,13 @@ else
 fi
 ro() { as_pod "$uid" "$run" "$@"; }
 
+# Each pool master's own /metrics (the chart's METRICS_LISTEN=0.0.0.0:9100 in every
+# pod) on a loopback port of its own here.
+declare -A metrics_port=([backend]=18198 [frontend]=18199 [migrate]=18197)
 # localise NAME=VALUE lines on stdin
 localise() {
 	sed -e "s|^LISTEN=.*|LISTEN=unix:$run/$1.sock|" \
+		-e "s|^METRICS_LISTEN=.*|METRICS_LISTEN=127.0.0.1:${metrics_port[$1]}|" \
 		-e "s|^DATABASE_URI=.*|DATABASE_URI=${local_uri//&/\\&}|" \
 		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
 		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
@@ -123,6 +127,14 @@ for svc in backend frontend; do
 	kill -0 "${pid[$svc]}" 2>/dev/null || fail "fcgi-$svc exited at start with the chart's settings: $(tail -n 3 "$run/logs/$svc.log")"
 	[[ -S $run/$svc.sock ]] || fail "fcgi-$svc does not listen"
 done
+for svc in backend frontend; do
+	m=$(curl -fsS --max-time 5 "http://127.0.0.1:${metrics_port[$svc]}/metrics") ||
+		fail "fcgi-$svc: no /metrics on its METRICS_LISTEN (the chart's metrics port)"
+	grep -q "^fcgi_pool_total_processes{pool=\"$svc\"} " <<<"$m" || fail "fcgi-$svc /metrics: ${m:0:300}"
+	[[ $(curl -fsS --max-time 5 "http://127.0.0.1:${metrics_port[$svc]}/-/ping") == pong ]] ||
+		fail "fcgi-$svc: no /-/ping on the metrics port"
+done
+pass "both pools answer /metrics and /-/ping on the chart's METRICS_LISTEN (the PodMonitor's scrape)"
 
 # probe KIND SVC: run the Deployment's probe command against the local socket.
 probe() {
