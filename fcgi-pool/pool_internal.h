@@ -96,6 +96,9 @@ long pool_ms_since(const struct timespec *mono);
 /* A worker whose worker_init failed exits with this, so the master can say why. */
 #define POOL_EXIT_INIT 78
 
+/* pool_responses.c: where pool_note_status() counts (a worker's scoreboard). */
+void pool_responses_attach(atomic_ulong *counts);
+
 /* pool_worker.c: never returns. */
 _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_config *cfg,
                                 struct scoreboard *sb, struct sb_slot *slot,

@@ -161,22 +161,13 @@ static int wait_for_request(FCGX_Request *req, const struct pool_listener *l,
 	return 0; /* EAGAIN: another worker was faster */
 }
 
-/* This worker's scoreboard, for pool_note_status; NULL outside a pool worker. */
-static struct scoreboard *worker_sb;
-
-void pool_note_status(int status)
-{
-	if (worker_sb && status >= 100 && status <= 599)
-		atomic_fetch_add(&worker_sb->responses[status - 100], 1);
-}
-
 _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_config *cfg,
                                 struct scoreboard *sb, struct sb_slot *slot,
                                 const struct pool_listener *l)
 {
 	sigset_t wait_mask;
 	install_handlers(&wait_mask);
-	worker_sb = sb;
+	pool_responses_attach(sb->responses);
 	if (app->worker_init && app->worker_init(app->svc) != 0) {
 		log_kv(LOG_ERROR, "worker_init failed; this worker cannot serve", NULL);
 		_exit(POOL_EXIT_INIT);
