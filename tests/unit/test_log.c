@@ -100,20 +100,14 @@ START_TEST(request_id_on_every_line)
 }
 END_TEST
 
-static Suite *suite(void)
+int main(void)
 {
 	const TTest *const lines_tests[] = { text_quotes_stay_inside_one_value,
 		                             json_lines_parse_whatever_the_values,
 		                             request_id_on_every_line, NULL };
-	Suite *s = check_suite("log", (const struct check_case[]){ { .name = "lines",
-	                                                             .tests = lines_tests,
-	                                                             .setup = setup,
-	                                                             .teardown = teardown },
-	                                                           { 0 } });
-	return s;
-}
-
-int main(void)
-{
-	return check_run(suite());
+	return check_run(check_suite("log", (const struct check_case[]){ { .name = "lines",
+	                                                                   .tests = lines_tests,
+	                                                                   .setup = setup,
+	                                                                   .teardown = teardown },
+	                                                                 { 0 } }));
 }

@@ -85,21 +85,15 @@ START_TEST(nothing_without_notify_socket)
 }
 END_TEST
 
-static Suite *suite(void)
+int main(void)
 {
 	const TTest *const sd_notify_tests[] = { ready_with_counts, status_only_when_changed,
 		                                 reload_and_stop, nothing_without_notify_socket,
 		                                 NULL };
-	Suite *s =
+	return check_run(
 	        check_suite("pool_notify", (const struct check_case[]){ { .name = "sd_notify",
 	                                                                  .tests = sd_notify_tests,
 	                                                                  .setup = setup,
 	                                                                  .teardown = teardown },
-	                                                                { 0 } });
-	return s;
-}
-
-int main(void)
-{
-	return check_run(suite());
+	                                                                { 0 } }));
 }
