@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "db_grants.h"
 #include "log.h"
 #include "migrate.h"
 #include "pool.h"
@@ -16,6 +17,7 @@
 struct backend_config {
 	struct db_config db;
 	struct migrate_config migrate;
+	struct app_user_config app_user; /* migrate only */
 	struct pool_config pool;
 	struct log_config log;
 };
@@ -49,11 +51,15 @@ static int recount(const struct db_config *cfg)
 	return 0;
 }
 
-static int command(const struct backend_config *cfg, const char *name)
+static int command(struct backend_config *cfg, const char *name)
 {
 	if (strcmp(name, "migrate") == 0) {
 		char buf[4096];
-		return migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf));
+		app_user_finish(&cfg->app_user, &cfg->db);
+		int rc = migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf),
+		                     &cfg->app_user);
+		app_user_free(&cfg->app_user);
+		return rc;
 	}
 	if (strcmp(name, "recount") == 0)
 		return recount(&cfg->db);
@@ -67,6 +73,7 @@ int main(int argc, char **argv)
 	const struct settings_block blocks[] = {
 		{ db_settings, &cfg.db },
 		{ migrate_settings, &cfg.migrate },
+		{ app_user_settings, &cfg.app_user },
 		{ pool_settings, &cfg.pool },
 		{ log_settings, &cfg.log },
 		{ 0 },
