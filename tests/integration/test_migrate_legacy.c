@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static char dbname[64];
@@ -342,17 +343,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("migrate-legacy");
-	TCase *tc = tcase_create("legacy");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, upgrade_keeps_rows_and_order);
-	tcase_add_test(tc, duplicates_stop_the_upgrade);
-	tcase_add_test(tc, lookalikes_stop_the_upgrade);
-	tcase_add_test(tc, stopped_005_resumes);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const legacy_tests[] = { upgrade_keeps_rows_and_order,
+		                              duplicates_stop_the_upgrade,
+		                              lookalikes_stop_the_upgrade, stopped_005_resumes,
+		                              NULL };
+	Suite *s = check_suite(
+	        "migrate-legacy",
+	        (const struct check_case[]){
+	                { .name = "legacy", .tests = legacy_tests, .timeout = 60 }, { 0 } });
+	return check_run(s);
 }
