@@ -250,7 +250,10 @@ static const struct input_def list_in[] = {
 	                .min = 1,
 	                .max = 1000000,
 	                .fallback = "1" },
-	[LIST_SORT] = { .name = "sort", .src = IN_QUERY, .check = valid_list_sort, .fallback = "name" },
+	[LIST_SORT] = { .name = "sort",
+	                .src = IN_QUERY,
+	                .check = valid_list_sort,
+	                .fallback = "name" },
 	{ 0 },
 };
 
@@ -260,9 +263,11 @@ static const struct input_def list_in[] = {
 static void sort_nav(struct html *h, enum list_sort sort)
 {
 	if (sort == SORT_NEWEST)
-		HTML_LIT(h, "<nav class=\"sort\" aria-label=\"Order\"><span>Order:</span> "
-		            "<a href=\"/\">Name A–Z</a> "
-		            "<a href=\"/?sort=newest\" aria-current=\"true\">Newest first</a></nav>\n");
+		HTML_LIT(
+		        h,
+		        "<nav class=\"sort\" aria-label=\"Order\"><span>Order:</span> "
+		        "<a href=\"/\">Name A–Z</a> "
+		        "<a href=\"/?sort=newest\" aria-current=\"true\">Newest first</a></nav>\n");
 	else
 		HTML_LIT(h, "<nav class=\"sort\" aria-label=\"Order\"><span>Order:</span> "
 		            "<a href=\"/\" aria-current=\"true\">Name A–Z</a> "
@@ -292,9 +297,8 @@ static void page_list(struct request *r, void *svc)
 	trim_spaces(typed, q, sizeof q);
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
 	/* A search is A to Z whatever ?sort= says (its links do not carry it). */
-	const enum list_sort sort = *q || !r->in[LIST_SORT].present
-	                                    ? SORT_NAME
-	                                    : (enum list_sort)r->in[LIST_SORT].num;
+	const enum list_sort sort =
+	        *q || !r->in[LIST_SORT].present ? SORT_NAME : (enum list_sort)r->in[LIST_SORT].num;
 	/* A page by number is a page by offset, and offsets are bounded (issue 20: a deep
 	 * offset costs the rows it skips): past the bound there is no page by number. The
 	 * first page is asked instead, for the total: a number past the end of a short list

@@ -686,8 +686,8 @@ START_TEST(list_is_a_to_z_unless_newest_first)
 	/* 25 users whose names differ in case ("Srt", "sRT", "SRT"): A to Z ignoring case
 	 * puts them in number order, a case-sensitive or an id order would not (they are
 	 * created in a shuffled order). Together with the rest they fill two pages. */
-	static const int order[25] = { 7,  19, 2,  24, 11, 0, 15, 5, 21, 9,  13, 1, 17,
-		                       23, 3,  10, 20, 6,  14, 8, 22, 4, 16, 12, 18 };
+	static const int order[25] = { 7,  19, 2,  24, 11, 0,  15, 5,  21, 9,  13, 1, 17,
+		                       23, 3,  10, 20, 6,  14, 8,  22, 4,  16, 12, 18 };
 	static const char *const cases[3] = { "Srt", "sRT", "SRT" };
 	char names[25][32];
 	long long last_id = 0;
@@ -708,7 +708,8 @@ START_TEST(list_is_a_to_z_unless_newest_first)
 		ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
 		pages++;
 		if (page == 1)
-			ck_assert_ptr_nonnull(strstr(p.body, "<a href=\"/\" aria-current=\"true\">Name A–Z</a>"));
+			ck_assert_ptr_nonnull(
+			        strstr(p.body, "<a href=\"/\" aria-current=\"true\">Name A–Z</a>"));
 		struct listed l;
 		list_rows(p.body, &l);
 		for (int i = 0; i < l.n; i++) {
@@ -718,7 +719,8 @@ START_TEST(list_is_a_to_z_unless_newest_first)
 				continue;
 			if (*prev) {
 				ck_assert_msg(strcasecmp(prev, l.name[i]) < 0,
-				              "page %d: “%s” comes after “%s”", page, l.name[i], prev);
+				              "page %d: “%s” comes after “%s”", page, l.name[i],
+				              prev);
 				pairs++;
 			}
 			snprintf(prev, sizeof prev, "%s", l.name[i]);
@@ -757,8 +759,7 @@ START_TEST(list_is_a_to_z_unless_newest_first)
 	page_free(&p);
 	/* Past the end: to the last page, newest first still. */
 	ck_assert_int_eq(fetch(c, "GET", "/?sort=newest&page=45", NULL, &p), 303);
-	ck_assert_msg(strncmp(p.location, "/?sort=newest&page=", 19) == 0, "303 to %s",
-	              p.location);
+	ck_assert_msg(strncmp(p.location, "/?sort=newest&page=", 19) == 0, "303 to %s", p.location);
 	page_free(&p);
 	/* A search is A to Z whatever sort says, and its links do not carry it. */
 	char search[96];
