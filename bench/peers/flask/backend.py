@@ -44,12 +44,14 @@ class UserCount(Base):
     users = Column(Integer, nullable=False)
 
 
-# sort= -> ORDER BY, and the order's letter in the cursor (fcgi-backend/cursor.c).
+# sort= -> ORDER BY, and the order's letter in the cursor (fcgi-backend/cursor.c). By
+# name is by nameKey alone, as fcgi-backend: it is unique, and its index is the order
+# ("nameKey, id" makes MariaDB sort every match).
 ORDERS = {
     "id": ((User.id,), "i"),
     "-id": ((User.id.desc(),), "I"),
-    "name": ((User.nameKey, User.id), "n"),
-    "-name": ((User.nameKey.desc(), User.id.desc()), "N"),
+    "name": ((User.nameKey,), "n"),
+    "-name": ((User.nameKey.desc(),), "N"),
 }
 
 app = Flask(__name__)

@@ -45,8 +45,10 @@ const COLS = "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ') AS crea
 const PREFIX_COUNT_BOUND = 1000;
 const PREFIX_MATCH = "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'";
 // sort= => ORDER BY, and the order's letter in the cursor (fcgi-backend/cursor.c).
-const ORDERS = ['id' => ['id', 'i'], '-id' => ['id DESC', 'I'], 'name' => ['nameKey, id', 'n'],
-	'-name' => ['nameKey DESC, id DESC', 'N']];
+// By name is by nameKey alone, as fcgi-backend: it is unique, and its index is the order
+// ('nameKey, id' makes MariaDB sort every match).
+const ORDERS = ['id' => ['id', 'i'], '-id' => ['id DESC', 'I'], 'name' => ['nameKey', 'n'],
+	'-name' => ['nameKey DESC', 'N']];
 
 function rows(mysqli_stmt $st): array
 {
