@@ -42,8 +42,8 @@ install -m 0644 packaging/systemd/*.service packaging/systemd/*.socket "$root/us
 # The static files nginx serves at /static/: make install copies build/static (each
 # file under its name and its fingerprinted name, which the pages link).
 share=$root/usr/share/fcgi-users
-ls "$share/static" 2>/dev/null | grep -qE '^style\.[0-9a-f]{10}\.css$' ||
-	die "no fingerprinted stylesheet in $share/static (make install)"
+fingerprinted=("$share"/static/style.??????????.css)
+[[ -f ${fingerprinted[0]} ]] || die "no fingerprinted stylesheet in $share/static (make install)"
 
 # nginx's whole configuration for the VM (nginx/render.sh renders one nginx.conf per
 # place), for the package's paths and the default pool sizes. The playbook's nginx

@@ -301,7 +301,8 @@ START_TEST(list_shows_seeded_names)
 	page_free(&p);
 	ck_assert_int_eq(fetch(c, "GET", href, NULL, &p), 200);
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "Content-Type: text/css"));
-	ck_assert_ptr_nonnull(strcasestr(p.headers, "Cache-Control: public, max-age=31536000, immutable"));
+	ck_assert_ptr_nonnull(
+	        strcasestr(p.headers, "Cache-Control: public, max-age=31536000, immutable"));
 	FILE *src = fopen("fcgi-frontend/static/style.css", "rb");
 	ck_assert_ptr_nonnull(src);
 	char *want = calloc(1, p.len + 2);
