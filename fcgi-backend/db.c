@@ -219,8 +219,10 @@ static int reread_password(struct db *db, const char *refused)
 		       "file", cfg->password_file, NULL);
 	} else {
 		memcpy(db->password, now, sizeof db->password);
-		log_kv(LOG_INFO, "the database refused the password; trying the one "
-		       "DATABASE_PASSWORD_FILE holds now", "file", cfg->password_file, NULL);
+		log_kv(LOG_INFO,
+		       "the database refused the password; trying the one "
+		       "DATABASE_PASSWORD_FILE holds now",
+		       "file", cfg->password_file, NULL);
 		changed = 1;
 	}
 	explicit_bzero(now, sizeof now);

@@ -50,9 +50,9 @@ extern const struct setting db_settings[];
 void db_config_finish(struct db_config *cfg);
 void db_config_free(struct db_config *cfg);
 
-#define DB_MAX_STMTS 32 /* prepared statements kept per connection */
-#define DB_MAX_COLS  8  /* parameters or columns of one statement */
-#define DB_TEXT_MAX  2048
+#define DB_MAX_STMTS    32 /* prepared statements kept per connection */
+#define DB_MAX_COLS     8  /* parameters or columns of one statement */
+#define DB_TEXT_MAX     2048
 #define DB_PASSWORD_MAX 512 /* bytes of a password re-read from DATABASE_PASSWORD_FILE */
 
 /*

@@ -99,8 +99,8 @@ void app_user_finish(struct app_user_config *app, const struct db_config *master
 	if (master->uri.user && strcmp(master->uri.user, app->user) == 0)
 		settings_fail("APP_DATABASE_USER",
 		              "is DATABASE_URI's own user: the app user must be another one");
-	app->secret = settings_secret(app->password, "APP_DATABASE_PASSWORD_FILE",
-	                              app->password_file);
+	app->secret =
+	        settings_secret(app->password, "APP_DATABASE_PASSWORD_FILE", app->password_file);
 	if (!*app->secret)
 		settings_fail("APP_DATABASE_PASSWORD_FILE",
 		              "the app user needs a password (APP_DATABASE_PASSWORD or _FILE)");
@@ -252,8 +252,10 @@ static int revoke_extra(struct db *db, const char *dbname, const char *account)
 		/* Names come from the server's own tables; still, nothing unusual is quoted. */
 		if (!plain(h->priv, 32, " _") || (*h->schema && !plain(h->schema, 64, "_$-")) ||
 		    (*h->table && !plain(h->table, 64, "_$-"))) {
-			fprintf(stderr, "migrate: the app user holds %s on an unusual name: revoke it "
-			                "by hand\n", h->priv);
+			fprintf(stderr,
+			        "migrate: the app user holds %s on an unusual name: revoke it "
+			        "by hand\n",
+			        h->priv);
 			rc = -1;
 			break;
 		}
@@ -263,7 +265,8 @@ static int revoke_extra(struct db *db, const char *dbname, const char *account)
 			rc = revoke(db, "GRANT OPTION", h, account);
 			/* Once per object: every privilege row of it said YES. */
 			for (size_t j = i + 1; j < l.n; j++)
-				if (!strcmp(l.v[j].schema, h->schema) && !strcmp(l.v[j].table, h->table))
+				if (!strcmp(l.v[j].schema, h->schema) &&
+				    !strcmp(l.v[j].table, h->table))
 					l.v[j].grantable = 0;
 		}
 	}

@@ -74,8 +74,7 @@ static long kill_app_connections(void)
 	MYSQL *m = connect_as(h_env("DB_USER"), h_env("DB_PASS"), &err);
 	ck_assert_msg(m, "admin connection: %u", err);
 	char sql[300];
-	snprintf(sql, sizeof sql,
-	         "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '%s'",
+	snprintf(sql, sizeof sql, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '%s'",
 	         h_env("APP_DB_USER"));
 	ck_assert_int_eq(mysql_query(m, sql), 0);
 	MYSQL_RES *res = mysql_store_result(m);
@@ -139,8 +138,7 @@ START_TEST(app_user_changes_rows_never_the_schema)
 	ck_assert_int_eq(mysql_query(m, "SELECT COUNT(*) FROM users"), 0);
 	mysql_free_result(mysql_store_result(m));
 	const char *refused[] = { "CREATE TABLE grants_probe (i INT)",
-		                  "ALTER TABLE users ADD COLUMN probe INT",
-		                  "DROP TABLE users",
+		                  "ALTER TABLE users ADD COLUMN probe INT", "DROP TABLE users",
 		                  "TRUNCATE TABLE users",
 		                  "CREATE INDEX probe ON users (userName)" };
 	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
@@ -155,7 +153,8 @@ START_TEST(app_user_changes_rows_never_the_schema)
 	if (table_exists("audit")) {
 		ck_assert_int_eq(mysql_query(m, "SELECT COUNT(*) FROM audit"), 0);
 		mysql_free_result(mysql_store_result(m));
-		const char *audit_refused[] = { "DELETE FROM audit", "UPDATE audit SET action = 'x'" };
+		const char *audit_refused[] = { "DELETE FROM audit",
+			                        "UPDATE audit SET action = 'x'" };
 		for (size_t i = 0; i < 2; i++) {
 			ck_assert_msg(mysql_query(m, audit_refused[i]) != 0, "allowed: %s",
 			              audit_refused[i]);
@@ -169,14 +168,17 @@ START_TEST(app_user_changes_rows_never_the_schema)
 	/* Exactly the table's privileges, table by table. */
 	for (const struct table_grant *g = app_grants; g->table; g++) {
 		if (!table_exists(g->table)) {
-			printf("test_db_grants: skipped %s: the table does not exist yet\n", g->table);
+			printf("test_db_grants: skipped %s: the table does not exist yet\n",
+			       g->table);
 			continue;
 		}
 		char sql[600], want[64];
 		snprintf(sql, sizeof sql,
-		         "SELECT GROUP_CONCAT(PRIVILEGE_TYPE ORDER BY FIELD(PRIVILEGE_TYPE, 'SELECT', "
+		         "SELECT GROUP_CONCAT(PRIVILEGE_TYPE ORDER BY FIELD(PRIVILEGE_TYPE, "
+		         "'SELECT', "
 		         "'INSERT', 'UPDATE', 'DELETE'), PRIVILEGE_TYPE SEPARATOR ', ') FROM "
-		         "information_schema.TABLE_PRIVILEGES WHERE GRANTEE = '''%s''@''localhost''' "
+		         "information_schema.TABLE_PRIVILEGES WHERE GRANTEE = "
+		         "'''%s''@''localhost''' "
 		         "AND TABLE_SCHEMA = 'users' AND TABLE_NAME = '%s'",
 		         h_env("APP_DB_USER"), g->table);
 		char *held = h_sql_value("mysql", sql);
@@ -312,8 +314,8 @@ static void wait_for_requests(struct stream *s, long n)
 
 START_TEST(rotation_under_load_every_answer_2xx)
 {
-	struct stream *s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE,
-	                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct stream *s =
+	        mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ck_assert_ptr_ne(s, MAP_FAILED);
 	memset(s, 0, sizeof *s);
 	int stop[2];

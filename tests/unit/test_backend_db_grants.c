@@ -60,8 +60,10 @@ START_TEST(account_names)
 	ck_assert(app_account_valid("fcgi_app", "%", why, sizeof why));
 	ck_assert(app_account_valid("app.v2-x", "10.20.%", why, sizeof why));
 	ck_assert(app_account_valid("a", "localhost", why, sizeof why));
-	const char *bad_users[] = { "", "a'b", "a b", "a`b", "a\\b", "a@b", "aé",
-		                    "abcdefghijabcdefghijabcdefghij123" /* 33 */ };
+	const char *bad_users[] = { "",     "a'b",
+		                    "a b",  "a`b",
+		                    "a\\b", "a@b",
+		                    "aé",   "abcdefghijabcdefghijabcdefghij123" /* 33 */ };
 	for (size_t i = 0; i < sizeof bad_users / sizeof *bad_users; i++) {
 		why[0] = '\0';
 		ck_assert_msg(!app_account_valid(bad_users[i], "%", why, sizeof why), "%s",
