@@ -37,6 +37,10 @@ struct http_app {
 	/* For ROUTE_CSRF routes: 0 when the form's token is valid, else answer (403) and
 	 * return -1. A ROUTE_CSRF route in an app without it answers 500. */
 	int (*check_csrf)(struct request *r, void *svc);
+	/* Called with each request that reaches a handler, before it: what the service
+	 * carries over from the request to its own calls (the frontend's backend client
+	 * takes the "just wrote" cookie). May be NULL. */
+	void (*begin)(const struct request *r, void *svc);
 };
 
 /* Serve one request from envp/io with app; svc goes to the handler and hooks. */

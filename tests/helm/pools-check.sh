@@ -7,7 +7,7 @@
 #   DATABASE_URI host -> a private MariaDB on a unix socket (scripts/stack.sh db-start),
 #   *_FILE -> the values of the rendered Secrets written to files,
 #   MIGRATIONS_DIR -> sql/ (the image finds them next to its binary),
-#   BACKEND_URL -> the chart's nginx on 127.0.0.1:PORT (as in the cluster: via nginx).
+#   BACKEND_URL -> the backend pool's socket (as in the cluster: the pool straight, fcgi://).
 # Then: the migration Job's command migrates (twice: every upgrade runs it); every
 # probe command passes; /, /backend, /api/v1/ready and the status page answer through
 # the chart's nginx; with MariaDB stopped the backend's readiness fails while its
@@ -101,7 +101,7 @@ localise() {
 		-e "s|^DATABASE_URI=.*|DATABASE_URI=${local_uri//&/\\&}|" \
 		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
 		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
-		-e "s|^BACKEND_URL=.*|BACKEND_URL=http://127.0.0.1:$port|"
+		-e "s|^BACKEND_URL=fcgi://.*|BACKEND_URL=fcgi://unix:$run/backend.sock|"
 }
 
 # ---- the migration Job ----------------------------------------------------------
