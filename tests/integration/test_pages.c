@@ -288,10 +288,35 @@ START_TEST(list_shows_seeded_names)
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "X-Content-Type-Options: nosniff"));
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "Referrer-Policy:"));
 	ck_assert_ptr_null(strstr(p.headers, "unsafe-inline"));
+	/* The page links the stylesheet by its fingerprinted name (style.<10 hex>.css, made
+	 * by the build from fcgi-frontend/static/style.css), which nginx serves with the
+	 * source's bytes and lets browsers keep for a year. */
+	const char *link = strstr(p.body, "<link rel=\"stylesheet\" href=\"/static/style.");
+	ck_assert_ptr_nonnull(link);
+	char href[64] = "";
+	const char *start = strstr(link, "href=\"") + 6, *end = strchr(start, '"');
+	ck_assert_ptr_nonnull(end);
+	ck_assert_int_lt(end - start, (long)sizeof href);
+	memcpy(href, start, (size_t)(end - start));
+	ck_assert_uint_eq(strlen(href), strlen("/static/style.0123456789.css"));
+	ck_assert_uint_eq(strspn(href + 14, "0123456789abcdef"), 10);
 	page_free(&p);
-	/* The stylesheet the pages link is served by nginx. */
-	ck_assert_int_eq(fetch(c, "GET", "/static/style.css", NULL, &p), 200);
+	ck_assert_int_eq(fetch(c, "GET", href, NULL, &p), 200);
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "Content-Type: text/css"));
+	ck_assert_ptr_nonnull(
+	        strcasestr(p.headers, "Cache-Control: public, max-age=31536000, immutable"));
+	FILE *src = fopen("fcgi-frontend/static/style.css", "rb");
+	ck_assert_ptr_nonnull(src);
+	char *want = calloc(1, p.len + 2);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_uint_eq(fread(want, 1, p.len + 1, src), p.len);
+	fclose(src);
+	ck_assert_int_eq(memcmp(want, p.body, p.len), 0);
+	free(want);
+	page_free(&p);
+	/* The plain name is still served (an old page), but not kept long. */
+	ck_assert_int_eq(fetch(c, "GET", "/static/style.css", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Cache-Control: public, max-age=300"));
 	page_free(&p);
 	/* Search by prefix. */
 	ck_assert_int_eq(fetch(c, "GET", "/?q=M", NULL, &p), 200);
