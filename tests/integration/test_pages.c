@@ -879,6 +879,8 @@ static void list_rows(const char *body, struct listed *out)
 			a--;
 		out->id[out->n] = a > body ? strtoll(a + 13, NULL, 10) : -1;
 		s += strlen(k);
+		if (strncmp(s, "<bdi>", 5) == 0) /* names are isolated (issue 20) */
+			s += 5;
 		size_t m = strcspn(s, "<");
 		snprintf(out->name[out->n], sizeof out->name[0], "%.*s", (int)m, s);
 	}
