@@ -8,9 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_auth.h"
 #include "users.h"
 
-static void db_failed(struct request *r, enum db_status st)
+void api_db_failed(struct request *r, enum db_status st)
 {
 	if (st == DB_UNAVAILABLE) {
 		resp_header(r, "Retry-After", "1");
@@ -32,7 +33,7 @@ static void compat_list(struct request *r, void *svc)
 	if (st == DB_OK)
 		resp_json(r, 200, arr);
 	else
-		db_failed(r, st);
+		api_db_failed(r, st);
 	cJSON_Delete(arr);
 }
 
@@ -79,7 +80,7 @@ static void user_list(struct request *r, void *svc)
 		cJSON_AddNumberToObject(o, "offset", (double)offset);
 		resp_json(r, 200, o);
 	} else {
-		db_failed(r, st);
+		api_db_failed(r, st);
 	}
 	cJSON_Delete(o);
 }
@@ -97,7 +98,7 @@ static void send_user(struct request *r, struct backend *b, long long id, int st
 	int found = 0;
 	enum db_status st = users_get(&b->db, id, &u, &found);
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return;
 	}
 	if (!found) {
@@ -137,13 +138,14 @@ static void user_create(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
-	enum db_status st = users_create(&b->db, name->str, name->len, &id);
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
+	enum db_status st = users_create(&b->db, &actor, name->str, name->len, &id);
 	if (st == DB_DUPLICATE) {
 		name_taken(r, name->str);
 		return;
 	}
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return;
 	}
 	char loc[64];
@@ -164,14 +166,15 @@ static void user_rename(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[RENAME_NAME];
 	int found = 0;
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st =
-	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
+	        users_rename(&b->db, &actor, r->in[RENAME_ID].num, name->str, name->len, &found);
 	if (st == DB_DUPLICATE) {
 		name_taken(r, name->str);
 		return;
 	}
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return;
 	}
 	if (!found) {
@@ -185,9 +188,10 @@ static void user_delete(struct request *r, void *svc)
 {
 	struct backend *b = svc;
 	int found = 0;
-	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
+	enum db_status st = users_delete(&b->db, &actor, r->in[ID].num, &found);
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return;
 	}
 	if (!found) {
@@ -232,7 +236,8 @@ static const struct route routes[] = {
 	{ .methods = METHOD_POST,
 	  .pattern = USERS_PATH,
 	  .handler = user_create,
-	  .inputs = create_in },
+	  .inputs = create_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_GET,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_show,
@@ -240,11 +245,33 @@ static const struct route routes[] = {
 	{ .methods = METHOD_PATCH,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_rename,
-	  .inputs = rename_in },
+	  .inputs = rename_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_DELETE,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_delete,
-	  .inputs = id_in },
+	  .inputs = id_in,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_POST,
+	  .pattern = "/api/v1/sessions",
+	  .handler = session_create,
+	  .inputs = session_create_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/api/v1/sessions/sso",
+	  .handler = session_create_sso },
+	{ .methods = METHOD_GET,
+	  .pattern = "/api/v1/sessions/current",
+	  .handler = session_show,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_DELETE,
+	  .pattern = "/api/v1/sessions/current",
+	  .handler = session_delete,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_GET,
+	  .pattern = "/api/v1/audit",
+	  .handler = audit_page,
+	  .inputs = audit_list_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_GET, .pattern = "/api/v1/health", .handler = health },
 	{ .methods = METHOD_GET, .pattern = "/api/v1/ready", .handler = ready },
 };
@@ -254,4 +281,6 @@ const struct http_app backend_http = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],
 	.max_body = HTTP_DEFAULT_MAX_BODY,
+	.authenticate = backend_authenticate,
+	.unauthenticated = backend_unauthenticated,
 };

@@ -50,8 +50,8 @@ extern const struct setting db_settings[];
 void db_config_finish(struct db_config *cfg);
 void db_config_free(struct db_config *cfg);
 
-#define DB_MAX_STMTS 32 /* prepared statements kept per connection */
-#define DB_MAX_COLS  8  /* parameters or columns of one statement */
+#define DB_MAX_STMTS 64 /* prepared statements kept per connection */
+#define DB_MAX_COLS  12 /* parameters or columns of one statement */
 #define DB_TEXT_MAX  2048
 
 /*

@@ -1,6 +1,7 @@
 /*
  * fcgi-backend: the users data service. Settings, then either a subcommand
- * (`migrate`, `recount`) or the worker pool serving the API routes (api.c). The
+ * (`migrate`, `recount`, `editor …`, `token …` — cli.h) or the worker pool serving the
+ * API routes (api.c). The
  * configuration and the service struct live in main()'s frame; the pool hands the
  * service to every worker hook and handler.
  */
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cli.h"
 #include "log.h"
 #include "migrate.h"
 #include "pool.h"
@@ -15,6 +17,7 @@
 
 struct backend_config {
 	struct db_config db;
+	struct auth_config auth;
 	struct migrate_config migrate;
 	struct pool_config pool;
 	struct log_config log;
@@ -53,11 +56,16 @@ static int command(const struct backend_config *cfg, const char *name)
 {
 	if (strcmp(name, "migrate") == 0) {
 		char buf[4096];
-		return migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf));
+		int rc = migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf));
+		if (rc == 0 && *cfg->auth.first_editor)
+			rc = cli_first_editor(&cfg->db, cfg->auth.first_editor,
+			                      cfg->auth.first_editor_password_file);
+		return rc;
 	}
 	if (strcmp(name, "recount") == 0)
 		return recount(&cfg->db);
-	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount)\n", name);
+	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount, editor, token)\n",
+	        name);
 	return 2;
 }
 
@@ -65,23 +73,24 @@ int main(int argc, char **argv)
 {
 	struct backend_config cfg = { 0 };
 	const struct settings_block blocks[] = {
-		{ db_settings, &cfg.db },
-		{ migrate_settings, &cfg.migrate },
-		{ pool_settings, &cfg.pool },
-		{ log_settings, &cfg.log },
-		{ 0 },
+		{ db_settings, &cfg.db },           { auth_settings, &cfg.auth },
+		{ migrate_settings, &cfg.migrate }, { pool_settings, &cfg.pool },
+		{ log_settings, &cfg.log },         { 0 },
 	};
 	int first = settings_load(blocks, argc, argv);
 	log_start("backend", &cfg.log);
 	db_config_finish(&cfg.db);
 	int rc;
-	if (first + 1 < argc) {
+	if (first < argc &&
+	    (strcmp(argv[first], "editor") == 0 || strcmp(argv[first], "token") == 0)) {
+		rc = cli_run(&cfg.db, argc - first, argv + first);
+	} else if (first + 1 < argc) {
 		fprintf(stderr, "fcgi-backend: unexpected argument '%s'\n", argv[first + 1]);
 		rc = 2;
 	} else if (first < argc) {
 		rc = command(&cfg, argv[first]);
 	} else {
-		struct backend b = { 0 };
+		struct backend b = { .auth = &cfg.auth };
 		db_init(&b.db, &cfg.db);
 		const struct pool_app app = {
 			.name = "backend",

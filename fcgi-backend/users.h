@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "audit.h"
 #include "db.h"
 #include "users_contract.h"
 
@@ -33,11 +34,16 @@ enum db_status users_list(struct db *db, const char *prefix, long long limit, lo
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
+/* The writes. Each records its audit row (who: actor) in the same transaction, so a
+ * change and its record are kept or lost together. */
 /* DB_DUPLICATE when the name is taken. */
-enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
+enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
+                            size_t len, long long *id);
 /* *found 0 when there is no such user. */
-enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found);
-enum db_status users_delete(struct db *db, long long id, int *found);
+enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
+                            const char *name, size_t len, int *found);
+enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
+                            int *found);
 /* The database answers and the schema is in place. */
 enum db_status users_ready(struct db *db);
 /* Set the maintained count from COUNT(*) (after writes that bypassed the API). */

@@ -18,6 +18,7 @@ struct body {
 	char *p;
 	size_t len;
 	int too_big;
+	long retry_after; /* the answer's Retry-After, 0 when none */
 };
 
 static size_t on_data(char *data, size_t size, size_t nmemb, void *ctx)
@@ -91,6 +92,35 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 	err->field[0] = '\0';
 	err->field_message[0] = '\0';
+	err->retry_after = 0;
+}
+
+void api_client_act_for(struct api_client *c, const struct principal *p)
+{
+	explicit_bzero(c->bearer, sizeof c->bearer);
+	if (p && p->credential[0])
+		snprintf(c->bearer, sizeof c->bearer, "%s", p->credential);
+	c->forward_cookie = NULL;
+}
+
+/* The request's credentials: the bearer token of the editor the page acts for, and
+ * (single sign-on only) the browser's cookies for nginx to show the proxy. */
+static struct curl_slist *with_credentials(const struct api_client *c, struct curl_slist *h)
+{
+	char line[PRINCIPAL_CREDENTIAL_MAX + 32];
+	if (c->bearer[0]) {
+		snprintf(line, sizeof line, "Authorization: Bearer %s", c->bearer);
+		h = curl_slist_append(h, line);
+		explicit_bzero(line, sizeof line);
+	}
+	if (c->forward_cookie && *c->forward_cookie) {
+		char *cookie = NULL;
+		if (asprintf(&cookie, "Cookie: %s", c->forward_cookie) >= 0) {
+			h = curl_slist_append(h, cookie);
+			free(cookie);
+		}
+	}
+	return h;
 }
 
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
@@ -113,6 +143,7 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	if (json)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
+	headers = with_credentials(c, headers);
 	memset(body, 0, sizeof *body);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
@@ -138,6 +169,9 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 		return -1;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+	struct curl_header *retry = NULL;
+	if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &retry) == CURLHE_OK)
+		body->retry_after = strtol(retry->value, NULL, 10);
 	return 0;
 }
 
@@ -150,6 +184,15 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 		break;
 	case 409:
 		st = API_CONFLICT;
+		break;
+	case 401:
+		st = API_UNAUTHORIZED;
+		break;
+	case 403:
+		st = API_FORBIDDEN;
+		break;
+	case 429:
+		st = API_THROTTLED;
 		break;
 	case 400:
 	case 413:
@@ -271,6 +314,7 @@ static enum api_status finish(long status, struct body *b, long want,
 		}
 	} else {
 		api_map_error(status, b->p, err);
+		err->retry_after = b->retry_after;
 	}
 	free(b->p);
 	return err->status;
@@ -299,11 +343,9 @@ static char *name_body(const char *name)
 	return s;
 }
 
-/* One call: method path [json body], expecting want and parsing the answer with parse
- * (may be NULL) into out. */
-static enum api_status call(struct api_client *c, const char *method, const char *path,
-                            const char *json, long want, int (*parse)(const char *, void *),
-                            void *out, struct api_error *err)
+enum api_status api_call_json(struct api_client *c, const char *method, const char *path,
+                              const char *json, long want, int (*parse)(const char *, void *),
+                              void *out, struct api_error *err)
 {
 	long status = 0;
 	struct body b;
@@ -322,7 +364,7 @@ static enum api_status name_call(struct api_client *c, const char *method, const
 		set_error(err, API_FAILED, 0, "out of memory");
 		return err->status;
 	}
-	enum api_status st = call(c, method, path, json, want, parse_user_cb, out, err);
+	enum api_status st = api_call_json(c, method, path, json, want, parse_user_cb, out, err);
 	free(json);
 	return st;
 }
@@ -346,7 +388,7 @@ enum api_status api_list_users(struct api_client *c, const char *prefix, long lo
 	snprintf(path, sizeof path, USERS_PATH "?limit=%lld&offset=%lld%s%s", limit, offset,
 	         q && *q ? "&q=" : "", q && *q ? q : "");
 	curl_free(q);
-	return call(c, "GET", path, NULL, 200, parse_page_cb, out, err);
+	return api_call_json(c, "GET", path, NULL, 200, parse_page_cb, out, err);
 }
 
 enum api_status api_get_user(struct api_client *c, long long id, struct api_user *out,
@@ -354,7 +396,7 @@ enum api_status api_get_user(struct api_client *c, long long id, struct api_user
 {
 	char path[64];
 	user_path(path, sizeof path, id);
-	return call(c, "GET", path, NULL, 200, parse_user_cb, out, err);
+	return api_call_json(c, "GET", path, NULL, 200, parse_user_cb, out, err);
 }
 
 enum api_status api_create_user(struct api_client *c, const char *name, struct api_user *out,
@@ -375,5 +417,5 @@ enum api_status api_delete_user(struct api_client *c, long long id, struct api_e
 {
 	char path[64];
 	user_path(path, sizeof path, id);
-	return call(c, "DELETE", path, NULL, 204, NULL, NULL, err);
+	return api_call_json(c, "DELETE", path, NULL, 204, NULL, NULL, err);
 }

@@ -22,12 +22,13 @@ struct frontend_config {
 	int dev_insecure_secret;
 	int csrf_ttl;  /* seconds a form stays valid */
 	int page_size; /* names per list page */
+	int sso;       /* SSO: single sign-on entry point /sign-in/sso */
 	struct pool_config pool;
 	struct log_config log;
 };
 
 /* BACKEND_URL, BACKEND_CONNECT_TIMEOUT_MS, BACKEND_TIMEOUT_MS, SECRET_KEY(_FILE),
- * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, PAGE_SIZE, into a struct frontend_config. */
+ * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, PAGE_SIZE, SSO, into a struct frontend_config. */
 extern const struct setting frontend_settings[];
 
 /* The signing key from SECRET_KEY / SECRET_KEY_FILE (or, with DEV_INSECURE_SECRET=1, a
@@ -39,6 +40,7 @@ struct frontend {
 	struct sign_key key;   /* SECRET_KEY: signs CSRF tokens and the flash cookie */
 	long csrf_ttl;         /* CSRF_TOKEN_TTL */
 	long page_size;        /* PAGE_SIZE */
+	int sso;               /* SSO */
 	struct api_client api; /* this worker's backend connection (worker_init) */
 };
 

@@ -15,7 +15,9 @@
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
 # DB_TLS=1 (MariaDB also speaks TLS, with a CA and certificate for 127.0.0.1 and
 # localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
-# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build).
+# BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
+# EDITOR_NAME (the local editor, default "editor"; its password is generated into
+# RUN_DIR/editor-password).
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +50,8 @@ DB_PASS='l0cal p@ss/%'
 DB_PASS_ENC='l0cal%20p%40ss%2F%25'
 DATABASE_URI="mysql://$DB_USER:$DB_PASS_ENC@localhost/$DB_NAME?socket=$SOCK"
 BASE_URL="http://127.0.0.1:$PORT"
+EDITOR_NAME=${EDITOR_NAME:-editor}
+EDITOR_PASSWORD_FILE=$RUN_DIR/editor-password
 
 say() { printf 'stack: %s\n' "$*"; }
 die() {
@@ -193,6 +197,18 @@ migrate() {
 	DATABASE_URI=$DATABASE_URI MIGRATIONS_DIR=$ROOT/sql "$BACKEND_BIN" migrate
 }
 
+# The local editor (issue 17): one account with a generated password kept in
+# RUN_DIR/editor-password (0600), added once; printed at start like Jenkins prints
+# its first admin password.
+editor_setup() {
+	if [[ ! -s $EDITOR_PASSWORD_FILE ]]; then
+		(umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$EDITOR_PASSWORD_FILE")
+	fi
+	DATABASE_URI=$DATABASE_URI "$BACKEND_BIN" editor add "$EDITOR_NAME" \
+		--password-file "$EDITOR_PASSWORD_FILE" --exists-ok >>"$LOGS/editor.log" 2>&1 ||
+		die "could not add the local editor (see $LOGS/editor.log)"
+}
+
 # ---- pools and nginx ---------------------------------------------------------------
 
 backend_start() {
@@ -259,6 +275,8 @@ write_env() {
 		BACKEND_SOCKET='$RUN_DIR/backend.sock'
 		FRONTEND_SOCKET='$RUN_DIR/frontend.sock'
 		LOGS='$LOGS'
+		EDITOR_NAME='$EDITOR_NAME'
+		EDITOR_PASSWORD_FILE='$EDITOR_PASSWORD_FILE'
 	EOF
 }
 
@@ -283,6 +301,7 @@ start_all() {
 	db_start
 	db_setup
 	migrate
+	editor_setup
 	backend_start
 	frontend_start
 	nginx_start
@@ -290,6 +309,7 @@ start_all() {
 	wait_ready
 	started=1
 	say "up at $BASE_URL (state and logs in $RUN_DIR)"
+	say "sign in at $BASE_URL/sign-in as '$EDITOR_NAME' with the password $(<"$EDITOR_PASSWORD_FILE") (kept in $EDITOR_PASSWORD_FILE)"
 }
 
 stop_all() {
@@ -341,7 +361,7 @@ db-start)
 	;;
 migrate) migrate ;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
