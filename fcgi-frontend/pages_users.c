@@ -288,7 +288,7 @@ static void page_create(struct request *r, void *svc)
  * none or the backend cannot say: the page does not depend on it. */
 static void last_change(struct html *h, struct frontend *fe, const struct api_user *u)
 {
-	struct api_change c;
+	struct api_change c = { 0 };
 	struct api_error e;
 	int found = 0;
 	if (api_last_change(&fe->api, u->id, &c, &found, &e) != API_OK || !found)

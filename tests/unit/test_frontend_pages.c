@@ -4,8 +4,10 @@
  * nobody listens on, so these check what the pages do by themselves: the add form
  * and its cookie, CSRF refusals (403, no backend call), validation messages (422),
  * the friendly page when the backend is down (503), 404s, security headers, and
- * that a tampered flash cookie is ignored. The pages against the real backend are
- * tested in tests/integration/test_pages.c.
+ * that a tampered flash cookie is ignored. The forms are for editors: every request
+ * here carries a signed-in editor's session cookie (session_cookie.h); what an
+ * anonymous visitor gets is tests/unit/test_frontend_sign_in.c's. The pages against the
+ * real backend are tested in tests/integration/test_pages.c.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -23,15 +25,24 @@
 #include "http_double.h"
 #include "layout.h"
 #include "log.h"
+#include "session_cookie.h"
 
 static struct frontend fe;
 static struct http_double d;
+static char session[SESSION_COOKIE_MAX + 16]; /* "session=…": an editor signed in */
+static char cookies[4096];                    /* what serve() sends: a test's + the session */
 
 static void setup(void)
 {
 	ck_assert_int_eq(sign_key_set(&fe.key, "unit-test-key-unit-test-key-0123456789"), 0);
 	fe.csrf_ttl = 3600;
 	fe.page_size = 20;
+	char v[SESSION_COOKIE_MAX];
+	ck_assert_int_eq(session_cookie_make(&fe.key,
+	                                     "fus_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+	                                     time(NULL) + 3600, "tester", v),
+	                 0);
+	snprintf(session, sizeof session, "session=%s", v);
 	/* A port that was free a moment ago: connections are refused. */
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
@@ -52,7 +63,16 @@ static void teardown(void)
 	http_double_free(&d);
 }
 
-/* Serve one request; cookie and body (a form) may be NULL. Returns the status. */
+/* The Cookie header of a signed-in browser that also holds cookie (may be NULL). */
+static const char *with_session(const char *cookie)
+{
+	snprintf(cookies, sizeof cookies, "%s%s%s", cookie ? cookie : "", cookie ? "; " : "",
+	         session);
+	return cookies;
+}
+
+/* Serve one request for the signed-in editor; cookie (more cookies) and body (a form)
+ * may be NULL. Returns the status. */
 static int serve(const char *method, const char *uri, const char *cookie, const char *body)
 {
 	return http_double_serve(
@@ -60,7 +80,7 @@ static int serve(const char *method, const char *uri, const char *cookie, const 
 	        &(struct http_double_request){
 	                .method = method,
 	                .uri = uri,
-	                .cookie = cookie,
+	                .cookie = with_session(cookie),
 	                .body = body,
 	                .content_type = body ? "application/x-www-form-urlencoded" : NULL });
 }
@@ -125,9 +145,14 @@ END_TEST
 
 START_TEST(https_cookie_is_secure)
 {
+	/* Over TLS the session cookie is the __Host- one (site_cookies.h). */
+	char host_session[sizeof session + 8];
+	snprintf(host_session, sizeof host_session, "__Host-%s", session);
 	http_double_serve(&d, &frontend_http, &fe,
-	                  &(struct http_double_request){
-	                          .method = "GET", .uri = "/users/new", .params = { "HTTPS=on" } });
+	                  &(struct http_double_request){ .method = "GET",
+	                                                 .uri = "/users/new",
+	                                                 .cookie = host_session,
+	                                                 .params = { "HTTPS=on" } });
 	ck_assert_ptr_nonnull(strstr(d.out, "SameSite=Lax; Secure"));
 }
 END_TEST
