@@ -10,6 +10,7 @@
 #   scripts/stack.sh db-stop   stop only MariaDB (tests of the database going away)
 #   scripts/stack.sh db-start  start MariaDB again
 #   scripts/stack.sh migrate   apply the migrations to the stack's database
+#   scripts/stack.sh token NAME  a new API token for the stack (printed; tests, benches)
 #
 # Environment: RUN_DIR (default .run), PORT (nginx on 127.0.0.1:PORT, default 8080),
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
@@ -360,8 +361,13 @@ db-start)
 	db_start
 	;;
 migrate) migrate ;;
+token)
+	[[ -n ${2:-} ]] || die "usage: scripts/stack.sh token NAME"
+	mkdir -p "$LOGS"
+	DATABASE_URI=$DATABASE_URI "$BACKEND_BIN" token create --name "$2" 2>>"$LOGS/editor.log"
+	;;
 *)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

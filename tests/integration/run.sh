@@ -54,7 +54,7 @@ set -a
 . "$RUN_DIR/env"
 set +a
 # Writes need an editor: one API token for the whole run (harness.h h_set_token).
-if ! INTEGRATION_TOKEN=$("${BUILD:-build}/fcgi-backend" token create --name "integration-$$" 2>/dev/null); then
+if ! INTEGRATION_TOKEN=$(scripts/stack.sh token "integration-$$"); then
 	echo "integration: could not create the run's API token" >&2
 	exit 1
 fi

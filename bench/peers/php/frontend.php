@@ -47,15 +47,15 @@ header('Cache-Control: no-store');
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="site"><div class="wrap"><a class="brand" href="/">Users directory</a><nav aria-label="Main"><a href="/users/new">Add a user</a></nav></div></header>
+<header class="site"><div class="wrap"><a class="brand" href="/">Users directory</a><nav aria-label="Main"><a href="/sign-in">Sign in</a></nav></div></header>
 <main id="main" class="wrap">
 <h1>Home Page</h1>
 <form class="search" method="get" action="/" role="search"><div class="field"><label for="q">Find users whose name starts with</label><input id="q" name="q" type="search" value="<?= h($q) ?>" maxlength="30" autocomplete="off" spellcheck="false"></div><button type="submit">Search</button></form>
 <p>Here are our users:</p>
 <?php if ($q !== ''): ?>
-<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<?= h($q) ?>” · <a href="/">show all</a></span><a href="/users/new">Add a user</a></div>
+<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<?= h($q) ?>” · <a href="/">show all</a></span></div>
 <?php else: ?>
-<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'user' : 'users' ?></span><a href="/users/new">Add a user</a></div>
+<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'user' : 'users' ?></span></div>
 <?php endif ?>
 <?php if (!$data['items']): ?>
 <?php if ($total > 0): ?>
@@ -63,7 +63,7 @@ header('Cache-Control: no-store');
 <?php elseif ($q !== ''): ?>
 <p class="empty">No user’s name starts with “<?= h($q) ?>”.</p>
 <?php else: ?>
-<p class="empty">There are no users yet. <a href="/users/new">Add the first one</a>.</p>
+<p class="empty">There are no users yet.</p>
 <?php endif ?>
 <?php else: ?>
 <ul class="users">
