@@ -95,6 +95,19 @@ print(f"mysql+pymysql://{q(sys.argv[1])}:{q(sys.argv[2])}@localhost/{sys.argv[3]
 		echo "peers.sh: nginx did not start; see $run/logs/nginx-error.log" >&2
 		return 1
 	}
+	# The first answers of freshly started workers (imports, first connections) can take
+	# seconds on a loaded machine: ask each peer's page until it answers.
+	wait_http "http://127.0.0.1:$PORT_PHP/" PHP
+	wait_http "http://127.0.0.1:$PORT_FLASK/" Flask
+}
+
+wait_http() { # url name: 200 within 60 s
+	for _ in $(seq 120); do
+		[[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$1") == 200 ]] && return 0
+		sleep 0.5
+	done
+	echo "peers.sh: $2 does not answer 200 at $1; see $run/logs/" >&2
+	return 1
 }
 
 stop() {

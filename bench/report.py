@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """report.py: turn one `make bench` run (bench/results/<stamp>/raw.txt, written by
-bench/run.sh) into the Markdown report: each target's figures and its ratio to the
-ceiling and to each peer, the project's goals marked met or missed (and by how much),
-memory (PSS) per worker, the byte-equality check, the keep-alive row, the scaling run
-and the perf profile. Usage: bench/report.py RESULTS_DIR > bench/report.md"""
+bench/run.sh) into the Markdown report: each target's figures (the median of the
+rounds) and its ratio to the ceiling and to each peer, the project's goals marked met
+or missed (and by how much), memory (PSS) per worker, the byte-equality check, the
+keep-alive row, the scaling run, GET /backend's time and worker peak RSS on the largest
+table, the deep page, and the perf profile.
+Usage: bench/report.py RESULTS_DIR > bench/report.md"""
 import os
+import statistics
 import sys
 from collections import defaultdict
 
-# The goals the project sets itself (issue 6), checked against the same run.
+# The goals the project sets itself (issues 6 and 18), checked against the same run.
 API_TARGETS = ("backend", "list", "search")
 GOAL_API_VS_PHP = 2.0
 GOAL_API_VS_FLASK = 6.0
+GOAL_PAGE_VS_PHP = 2.0
 GOAL_PAGE_VS_FLASK = 15.0
+GOAL_BIG_PEAK_KIB = 16 * 1024  # a backend worker's peak RSS serving /backend, any size
+GOAL_DEEP_VS_FIRST = 0.75  # a deep keyset page's req/s against the first page's
 GOAL_P99_PAGE_MS = 10.0
 GOAL_P99_API_MS = 5.0
 GOAL_WORKER_PSS_KIB = 1.5 * 1024
@@ -31,7 +37,10 @@ TARGET_NAMES = {
     "search": "GET /api/v1/users?q=Mo (prefix)",
     "search-narrow": "GET /api/v1/users?q=Mo1234 (prefix)",
     "mix": "write mix (90% list, 5% POST, 5% DELETE)",
+    "deep-keyset": "GET /api/v1/users?after=… (90% deep, by cursor)",
+    "deep-offset": "GET /api/v1/users?offset=… (90% deep, by offset)",
 }
+MEDIAN_FIELDS = ("rps", "p50_us", "p99_us")
 
 
 def parse(path):
@@ -64,27 +73,46 @@ def ratio(a, b):
     return f"{a / b:.2f}x" if a and b else "n/a"
 
 
+def combine(rounds):
+    """One figure from the rounds of a measurement: the median of req/s, p50 and p99,
+    the largest max, the sums of non-2xx and errors (-1: wrk gave no result)."""
+    r = dict(rounds[-1])
+    for f in MEDIAN_FIELDS:
+        r[f] = str(statistics.median(num(x.get(f)) for x in rounds))
+    r["max_us"] = str(max(num(x.get("max_us")) for x in rounds))
+    r["non2xx"] = str(sum(int(num(x.get("non2xx"))) for x in rounds))
+    errs = [int(num(x.get("errors"))) for x in rounds]
+    r["errors"] = str(-1 if -1 in errs else sum(errs))
+    r["rounds"] = len(rounds)
+    r["rps_rounds"] = "/".join(f"{num(x.get('rps')):.0f}" for x in rounds)
+    return r
+
+
 def main():
     results = sys.argv[1]
     recs = parse(os.path.join(results, "raw.txt"))
     meta = {}
     for m in recs["META"]:
         meta.update(m)
-    runs = {}
+    grouped = defaultdict(list)
     for r in recs["RUN"]:
         key = (r["kind"], r["stack"], r["target"], int(r["clients"]), r.get("users", ""))
-        runs[key] = r
+        grouped[key].append(r)
+    runs = {k: combine(v) for k, v in grouped.items()}
     out = []
     w = out.append
     w("# Benchmark report\n")
     w(f"Run {meta.get('date', '?')} at commit {meta.get('commit', '?')} on {meta.get('cpus', '?')} "
       f"CPUs (load average at the end: {meta.get('load', '?')}); "
       f"{'QUICK run, ' if meta.get('quick') == '1' else ''}{meta.get('duration')} s per "
-      f"measurement after {meta.get('warmup')} s warm-up; wrk with {meta.get('threads')} "
-      f"threads on the same machine. Every stack: {meta.get('workers')} workers per pool, "
-      f"nginx with {meta.get('nginx_workers')} workers and upstream keep-alive "
-      f"{meta.get('keepalive')} (the project's rule). All stacks measured back to back in "
-      f"this one run: compare ratios, not absolute figures.\n")
+      f"measurement after {meta.get('warmup')} s warm-up, {meta.get('rounds', '1')} round(s) "
+      f"with the stacks' order rotated (figures are the median); wrk with "
+      f"{meta.get('threads')} threads on the same machine. Every stack: "
+      f"{meta.get('workers')} workers per pool, nginx with {meta.get('nginx_workers')} workers "
+      f"and upstream keep-alive {meta.get('keepalive')} (the project's rule); no response "
+      f"cache anywhere (our micro-cache: {'on' if meta.get('micro_cache') == '1' else 'off'}). "
+      f"All stacks measured back to back in this one run: compare ratios, not absolute "
+      f"figures.\n")
 
     clients = sorted({k[3] for k in runs if k[0] == "main"})
     targets = [t for t in TARGET_NAMES if any(k[2] == t and k[0] == "main" for k in runs)]
@@ -110,15 +138,16 @@ def main():
     w("")
 
     w("## Every stack\n")
-    w("| target | clients | stack | req/s | p50 ms | p99 ms | max ms | non-2xx | errors |")
-    w("|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    w("| target | clients | stack | req/s | each round | p50 ms | p99 ms | max ms | non-2xx | errors |")
+    w("|---|---:|---|---:|---|---:|---:|---:|---:|---:|")
     for t in targets:
         for c in clients:
             for s in STACK_NAMES:
                 r = runs.get(("main", s, t, c, ""))
                 if r:
-                    w(f"| {t} | {c} | {STACK_NAMES[s]} | {num(r['rps']):.0f} | {ms(r['p50_us'])} "
-                      f"| {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['non2xx']} | {r['errors']} |")
+                    w(f"| {t} | {c} | {STACK_NAMES[s]} | {num(r['rps']):.0f} | {r['rps_rounds']} "
+                      f"| {ms(r['p50_us'])} | {ms(r['p99_us'])} | {ms(r['max_us'])} | {r['non2xx']} "
+                      f"| {r['errors']} |")
     w("")
 
     # Memory: the largest PSS seen per pool, over every sample.
@@ -149,10 +178,11 @@ def main():
                 if o and p:
                     goals.append((f"{t} at {c} clients ≥ {goal:g}x {STACK_NAMES[peer]}",
                                   o / p, goal, "x", True))
-        o, p = rps_of("ours", "page", c), rps_of("flask", "page", c)
-        if o and p:
-            goals.append((f"page at {c} clients ≥ {GOAL_PAGE_VS_FLASK:g}x Flask", o / p,
-                          GOAL_PAGE_VS_FLASK, "x", True))
+        for peer, goal in (("php", GOAL_PAGE_VS_PHP), ("flask", GOAL_PAGE_VS_FLASK)):
+            o, p = rps_of("ours", "page", c), rps_of(peer, "page", c)
+            if o and p:
+                goals.append((f"page at {c} clients ≥ {goal:g}x {STACK_NAMES[peer]}", o / p,
+                              goal, "x", True))
     for t in targets:
         r = runs.get(("main", "ours", t, 32, ""))
         if not r or t == "mix":
@@ -173,10 +203,44 @@ def main():
             bad = int(num(r["non2xx"])) + max(0, int(num(r["errors"])))
             if bad:
                 goals.append((f"zero non-2xx/errors: {t} at {c} clients", bad, 0, "", False))
+    # The largest table: /backend's memory and time, the broad search, the deep page.
+    big = {b["stack"]: b for b in recs["BIG"]}
+    if "ours" in big:
+        users = int(num(big["ours"]["users"]))
+        goals.append((f"backend worker peak RSS serving GET /backend at {users:,} users "
+                      f"< {GOAL_BIG_PEAK_KIB // 1024} MiB", num(big["ours"]["peak_kib"]) / 1024,
+                      GOAL_BIG_PEAK_KIB / 1024, " MiB", False))
+        if "php" in big and big["php"].get("status") == "200":
+            ours_t = statistics.median(num(x) for x in big["ours"]["seconds"].split(","))
+            php_t = statistics.median(num(x) for x in big["php"]["seconds"].split(","))
+            if ours_t:
+                goals.append((f"GET /backend at {users:,} users at least as fast as PHP "
+                              f"(× PHP's speed)", php_t / ours_t, 1.0, "x", True))
+    users_max = max([int(k[4]) for k in runs if k[0] == "scale"] or [0])
+    o = num(runs.get(("scale", "ours", "search", 32, str(users_max)), {}).get("rps"))
+    p = num(runs.get(("scale", "php", "search", 32, str(users_max)), {}).get("rps"))
+    if o and p:
+        goals.append((f"broad prefix search (q=Mo) at {users_max:,} users ≥ 1x PHP", o / p, 1.0,
+                      "x", True))
+    deep = [d for d in recs["DEEP"]]
+    if deep:
+        users = deep[-1]["users"]
+        k = num(runs.get(("deep", "ours", "deep-keyset", 32, users), {}).get("rps"))
+        first = num(runs.get(("scale", "ours", "list", 32, users), {}).get("rps"))
+        label = (f"a page 90% deep by cursor ≥ {GOAL_DEEP_VS_FIRST:g}x the first page's req/s "
+                 f"({int(users):,} users)")
+        if deep[-1].get("same_items") != "1":
+            goals.append((f"{label}: the keyset page must hold the users the offset page holds",
+                          0, 1, "", False))
+        elif k and first:
+            goals.append((label, k / first, GOAL_DEEP_VS_FIRST, "x", True))
     nbad = sum(1 for g in goals if g[0].startswith("zero"))
     for label, val, goal, unit, higher in goals:
         if label.startswith("zero"):
             w(f"| {label} | {int(val)} | MISSED |")
+            continue
+        if goal == 1 and unit == "" and not higher:  # a condition, not a figure
+            w(f"| {label} | no | MISSED |")
             continue
         met = val >= goal if higher else val < goal
         if met:
@@ -234,6 +298,45 @@ def main():
                 sc.items(), key=lambda kv: (int(kv[0][4]), kv[0][2], list(STACK_NAMES).index(kv[0][1]))):
             w(f"| {int(users):,} | {TARGET_NAMES.get(t, t)} | {STACK_NAMES[s]} | {num(r['rps']):.0f} "
               f"| {ms(r['p50_us'])} | {ms(r['p99_us'])} | {r['non2xx']} | {r['errors']} |")
+        w("")
+
+    if recs["BIG"]:
+        w("## GET /backend on the largest table: time and backend worker memory\n")
+        w("Each stack answers the whole table BIG_RUNS times in a row. Peak RSS is the most "
+          "resident memory a backend worker ever held (VmHWM, the largest over the pool's "
+          "workers); after: the largest VmRSS once the answers are sent.\n")
+        w("| users | stack | status | bytes | same as ours | seconds (each run) | worker peak RSS MiB "
+          "| sum of peaks MiB | RSS after MiB |")
+        w("|---:|---|---:|---:|---|---|---:|---:|---:|")
+        for b in recs["BIG"]:
+            w(f"| {int(num(b['users'])):,} | {STACK_NAMES.get(b['stack'], b['stack'])} | {b['status']} "
+              f"| {int(num(b['bytes'])):,} | {'yes' if b['equal'] == '1' else 'no'} | "
+              f"{', '.join(f'{num(x):.3f}' for x in b['seconds'].split(','))} | "
+              f"{num(b['peak_kib']) / 1024:.1f} | "
+              f"{num(b['peak_sum_kib']) / 1024:.1f} | {num(b['rss_after_kib']) / 1024:.1f} |")
+        w("")
+
+    if recs["DEEP"]:
+        d = recs["DEEP"][-1]
+        users = d["users"]
+        w(f"## A page 90% deep ({int(users):,} users, 32 clients)\n")
+        w(f"Ours by cursor (`after={d['after']}`, the id before row {int(d['depth']):,}) and by "
+          f"offset (`offset={d['depth']}`); the peers by offset. The keyset page holds the same "
+          f"users as the offset page: {'yes' if d['same_items'] == '1' else 'NO'}.\n")
+        w("| request | stack | req/s | p50 ms | p99 ms | non-2xx |")
+        w("|---|---|---:|---:|---:|---:|")
+        first = runs.get(("scale", "ours", "list", 32, users))
+        if first:
+            w(f"| first page (for scale) | {STACK_NAMES['ours']} | {num(first['rps']):.0f} "
+              f"| {ms(first['p50_us'])} | {ms(first['p99_us'])} | {first['non2xx']} |")
+        order = list(STACK_NAMES)
+        for (kind, s, t, c, u), r in sorted(runs.items(), key=lambda kv: (order.index(kv[0][1]), kv[0][2])):
+            if kind == "deep":
+                w(f"| {TARGET_NAMES[t]} | {STACK_NAMES[s]} | {num(r['rps']):.0f} | {ms(r['p50_us'])} "
+                  f"| {ms(r['p99_us'])} | {r['non2xx']} |")
+        for x in recs["DEEPREFUSED"]:
+            w(f"| {TARGET_NAMES['deep-offset']} | {STACK_NAMES[x['stack']]} | refused: "
+              f"{x['status']} (offset past the bound; the answer points to after=) | | | |")
         w("")
 
     users_now = max([int(k[4]) for k in sc] or [0])

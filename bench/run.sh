@@ -2,15 +2,20 @@
 # run.sh: `make bench`. Starts the project's local stack and, beside it, the ceiling and
 # the peers (bench/peers.sh), checks that they all answer the same bytes, then measures
 # every target on every stack back to back in one run (so the ratios hold on a noisy
-# machine) with wrk at each client count: requests/s, p50/p99/max latency, non-2xx,
-# socket errors, and the workers' PSS. Then the nginx upstream keep-alive row, the
-# scaling run (5, 10,000 and 1,000,000 users) and, in a full run, a perf profile of the
-# page. bench/report.py turns the results into bench/report.md (git-ignored).
+# machine) with wrk at each client count, ROUNDS times with the stacks' order rotated
+# (the report takes the median): requests/s, p50/p99/max latency, non-2xx, socket
+# errors, and the workers' PSS. Then the nginx upstream keep-alive row, the scaling run
+# (5, 10,000 and 1,000,000 users), at the largest size GET /backend's time and each
+# stack's backend worker peak RSS, and a deep keyset page against a deep offset, and,
+# in a full run, a perf profile of the page. No response cache in any stack: our
+# nginx micro-cache is off (NGINX_MICRO_CACHE=0), the peers have none.
+# bench/report.py turns the results into bench/report.md (git-ignored).
 #
 # Settings (environment): QUICK=1 (short runs), DURATION, WARMUP (seconds per run),
-#   CLIENTS ("32 64"), THREADS (wrk threads, 2), WORKERS (workers per pool, every stack),
-#   SCALE ("5 10000 1000000"), PROFILE (1 in a full run: perf), BENCH_RUN_DIR (.run/bench),
-#   BENCH_PORT (18500: ours; +10, +11 ceiling, +20 PHP, +30 Flask).
+#   ROUNDS (3; QUICK 1), CLIENTS ("32 64"), THREADS (wrk threads, 2), WORKERS (workers
+#   per pool, every stack), SCALE ("5 10000 1000000"), PROFILE (1 in a full run: perf),
+#   BENCH_RUN_DIR (.run/bench), BENCH_PORT (18500: ours; +10, +11 ceiling, +20 PHP,
+#   +30 Flask).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -18,9 +23,10 @@ root=$PWD
 QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then
 	DURATION=${DURATION:-3} WARMUP=${WARMUP:-1} SCALE=${SCALE:-5 10000} PROFILE=${PROFILE:-0}
+	ROUNDS=${ROUNDS:-1}
 else
-	DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} SCALE=${SCALE:-5 10000 1000000}
-	PROFILE=${PROFILE:-1}
+	DURATION=${DURATION:-8} WARMUP=${WARMUP:-2} SCALE=${SCALE:-5 10000 1000000}
+	PROFILE=${PROFILE:-1} ROUNDS=${ROUNDS:-3}
 fi
 CLIENTS=${CLIENTS:-32 64}
 THREADS=${THREADS:-2}
@@ -33,6 +39,8 @@ export PORT_STATIC=$((PORT + 10)) PORT_FCGI=$((PORT + 11)) PORT_PHP=$((PORT + 20
 export PORT_FLASK=$((PORT + 30))
 export PEERS_WORKERS=$WORKERS NGINX_WORKERS
 export CEILING_BIN=$root/build/bench/fcgi_static
+# Speed without caching answers: the project's nginx micro-cache stays off.
+export NGINX_MICRO_CACHE=0
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results/$stamp
@@ -194,14 +202,27 @@ forget_bench_rows() {
 	sql "DELETE FROM users WHERE userName LIKE 'bench%'" && recount
 }
 
-for c in $CLIENTS; do
-	for t in "${targets[@]}"; do
-		IFS='|' read -r name path file script <<<"$t"
-		stacks="ours php flask"
-		[[ -n $file ]] && stacks+=" static fcgi"
-		for s in $stacks; do
-			measure main "$s" "$name" "$c" "$(url_of "$s" "$path" "$file")" "$script"
-			[[ $name == mix ]] && forget_bench_rows
+# Each round measures every target on every stack; the next round starts the stacks in
+# another order, so no stack always runs right after the same neighbour.
+rotate() { # n words… -> the words rotated left by n
+	local n=$1
+	shift
+	local w=("$@")
+	n=$((n % ${#w[@]}))
+	echo "${w[@]:n}" "${w[@]:0:n}"
+}
+for round in $(seq "$ROUNDS"); do
+	for c in $CLIENTS; do
+		for t in "${targets[@]}"; do
+			IFS='|' read -r name path file script <<<"$t"
+			stacks="ours php flask"
+			[[ -n $file ]] && stacks+=" static fcgi"
+			# shellcheck disable=SC2086
+			for s in $(rotate $((round - 1)) $stacks); do
+				measure main "$s" "$name" "$c" "$(url_of "$s" "$path" "$file")" "$script" \
+					"round=$round"
+				[[ $name == mix ]] && forget_bench_rows
+			done
 		done
 	done
 done
@@ -256,6 +277,87 @@ for n in $SCALE; do
 	done
 done
 
+# --- the largest table: GET /backend's memory and time, a deep page -------------------
+# Every stack answers the whole table; its backend workers' peak RSS (VmHWM: the most
+# resident memory each process ever held) says whether memory grows with the table.
+children_of() { # pid -> its children's pids, one a line
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+$' || true
+}
+backend_workers() { # stack -> pids of its backend pool's workers
+	case $1 in
+	ours) children_of "$(cat "$RUN_DIR/pids/backend.pid")" ;;
+	php) # one master for both pools: its workers name their pool
+		children_of "$(cat "$PEERS_RUN/php-fpm.pid")" | while read -r k; do
+			tr '\0' ' ' <"/proc/$k/cmdline" 2>/dev/null | grep -q 'pool backend' && echo "$k"
+		done
+		;;
+	flask) children_of "$(cat "$PEERS_RUN/flask-backend.pid")" ;;
+	esac
+}
+status_kib() { # pid field -> the field of /proc/PID/status in KiB
+	awk -v f="$2:" '$1 == f {print $2; exit}' "/proc/$1/status" 2>/dev/null || true
+}
+BIG_RUNS=${BIG_RUNS:-3}
+big_backend() { # users
+	local s out times code t bytes pid peak sum rss v
+	for s in ours php flask; do
+		out=$results/backend-$s-$1.json
+		times=()
+		for _ in $(seq "$BIG_RUNS"); do
+			read -r code t bytes < <(curl -s -o "$out" --max-time 600 \
+				-w '%{http_code} %{time_total} %{size_download}\n' "$(url_of "$s" /backend "")")
+			[[ $code == 200 ]] || log "$s: GET /backend at $1 users answered $code"
+			times+=("$t")
+		done
+		peak=0 sum=0 rss=0
+		for pid in $(backend_workers "$s"); do
+			v=$(status_kib "$pid" VmHWM)
+			[[ -n $v ]] || continue
+			sum=$((sum + v))
+			((v > peak)) && peak=$v
+			v=$(status_kib "$pid" VmRSS)
+			((${v:-0} > rss)) && rss=$v
+		done
+		eq=0
+		cmp -s "$out" "$results/backend-ours-$1.json" && eq=1
+		echo "BIG stack=$s users=$1 status=$code bytes=$bytes equal=$eq" \
+			"seconds=$(printf '%s\n' "${times[@]}" | sort -n | paste -sd, -)" \
+			"peak_kib=$peak peak_sum_kib=$sum rss_after_kib=$rss" >>"$raw"
+		log "big /backend $s at $1 users: ${times[*]} s, worker peak RSS $((peak / 1024)) MiB"
+		[[ $s == ours ]] || rm -f "$out"
+	done
+	rm -f "$results/backend-ours-$1.json"
+}
+
+# A page 90% deep: ours by cursor (after= the id before it), ours and the peers by
+# offset. The keyset page must hold the same users as the offset page.
+deep_page() { # users
+	local deep=$(($1 * 9 / 10)) id code s
+	id=$(sql "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET $((deep - 1))")
+	curl -s -o "$results/deep-keyset.json" "$base/api/v1/users?after=$id"
+	curl -s -o "$results/deep-offset.json" "http://127.0.0.1:$PORT_PHP/api/v1/users?offset=$deep"
+	same=$(python3 -c 'import json, sys
+a, b = (json.load(open(f))["items"] for f in sys.argv[1:])
+print(int(a == b and len(a) > 0))' "$results/deep-keyset.json" "$results/deep-offset.json" 2>/dev/null) || same=0
+	echo "DEEP users=$1 depth=$deep after=$id same_items=$same" >>"$raw"
+	measure deep ours deep-keyset 32 "$base/api/v1/users?after=$id" report.lua "users=$1"
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/users?offset=$deep")
+	if [[ $code == 200 ]]; then
+		measure deep ours deep-offset 32 "$base/api/v1/users?offset=$deep" report.lua "users=$1"
+	else
+		echo "DEEPREFUSED stack=ours users=$1 offset=$deep status=$code" >>"$raw"
+	fi
+	for s in php flask; do
+		measure deep "$s" deep-offset 32 "$(url_of "$s" "/api/v1/users?offset=$deep" "")" \
+			report.lua "users=$1"
+	done
+}
+
+users_now=$(sql "SELECT COUNT(*) FROM users")
+log "the largest table ($users_now users): GET /backend's memory and time, a deep page"
+big_backend "$users_now"
+deep_page "$users_now"
+
 # --- where the time goes ---------------------------------------------------------------
 # perf over the whole machine while one target runs: CPU by process (ours, and PHP on the
 # same search, to see whose CPU a ratio is made of) and the hottest symbols of our pools.
@@ -287,7 +389,7 @@ fi
 
 # --- the report ------------------------------------------------------------------------
 {
-	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$PEERS_KEEPALIVE"
+	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP rounds=$ROUNDS threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$PEERS_KEEPALIVE micro_cache=$NGINX_MICRO_CACHE"
 	echo "META cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
 } >>"$raw"
 python3 bench/report.py "$results" >bench/report.md

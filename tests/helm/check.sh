@@ -147,6 +147,29 @@ reject "backend.terminationGracePeriodSeconds (10) must exceed" --set backend.te
 reject "at '/secretKey/value'" --set secretKey.value=short
 pass "4: values.schema.json and the chart reject bad values with a message naming them"
 
+# 4b. Database connection budget: (pods at the most + surge) x workers + migration +
+#     reserved must stay within database.maxConnections (docs/kubernetes.md).
+budget() { # helm-args... -> the NOTES line's total
+	"$helm" install rel "$chart" --dry-run=client -n users "$@" 2>&1 |
+		sed -n 's/^ *connections at full scale: \([0-9]*\).*/\1/p'
+}
+[[ $(budget) == 19 ]] || fail "default budget is not (1 + 1 surge) x 4 + 1 + 10 = 19"
+[[ $(budget -f "$chart/values-production.yaml") == 115 ]] ||
+	fail "production budget is not (12 + 1) x 8 + 1 + 10 = 115"
+[[ $(budget --set database.maxConnections=19) == 19 ]] || fail "a budget exactly at maxConnections was refused"
+reject "backend.replicaCount 1 + rolling-update surge 1) backend pods x backend.pool.workers 4 + migration Job 1 + database.reservedConnections 10 = 19, more than database.maxConnections (18)" \
+	--set database.maxConnections=18
+reject "(backend.autoscaling.maxReplicas 40 + rolling-update surge 1) backend pods x backend.pool.workers 4" \
+	--set backend.autoscaling.enabled=true --set backend.autoscaling.maxReplicas=40
+# maxSurge as a percentage rounds up: 29 pods, 50% -> 15 more.
+reject "(backend.replicaCount 29 + rolling-update surge 15) backend pods x backend.pool.workers 4 + migration Job 1 + database.reservedConnections 10 = 187" \
+	--set backend.replicaCount=29 --set backend.updateStrategy.rollingUpdate.maxSurge=50%
+[[ $(budget --set backend.replicaCount=29 --set backend.updateStrategy.rollingUpdate.maxSurge=50% \
+	--set database.maxConnections=0) == 187 ]] || fail "database.maxConnections=0 should turn the check off"
+[[ $(budget --set backend.migration.enabled=false --set database.reservedConnections=0) == 8 ]] ||
+	fail "the budget does not follow backend.migration.enabled and database.reservedConnections"
+pass "4b: the database connection budget is computed and enforced (docs/kubernetes.md)"
+
 # 5. Keepalive: max(0, floor((P - 1 - C) / W)), P = pool workers of all pods,
 #    C = requests in flight at most (default P), W = nginx workers of all pods.
 keepalive() { # FILE UPSTREAM -> number (0 when there is no keepalive line)

@@ -117,6 +117,7 @@ schema = {
             "existingSecretPasswordKey": {"type": "string", "minLength": 1},
             "sslMode": {"enum": ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"]},
             "caCert": closed({"existingSecret": string, "key": {"type": "string", "minLength": 1}}),
+            "maxConnections": nonneg, "reservedConnections": nonneg,
         }, ["host", "port", "name", "user"]),
         "secretKey": closed({"value": {"type": "string", "pattern": "^(|.{32,256})$", "description": "32 to 256 characters"}, "existingSecret": string,
                              "existingSecretKey": {"type": "string", "minLength": 1}}),

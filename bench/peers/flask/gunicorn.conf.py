@@ -9,3 +9,5 @@ pidfile = os.environ.get("PIDFILE")
 errorlog = os.environ.get("ERRORLOG", "-")
 accesslog = None
 loglevel = "warning"
+# GET /backend at a million users takes the ORM longer than gunicorn's default 30 s.
+timeout = 300

@@ -1,7 +1,8 @@
 <?php
 // PHP peer, frontend: the page service the way a PHP shop would write it: it asks the
-// backend over HTTP (file_get_contents) and prints the page, every value escaped. GET /
-// with q and page: the same markup and headers as fcgi-frontend's list page.
+// backend over HTTP with curl (a new handle, so a new connection, per page: PHP keeps
+// nothing between requests) and prints the page, every value escaped. GET / with q and
+// page: the same markup and headers as fcgi-frontend's list page.
 // Settings (pool env): BACKEND_URL, PAGE_SIZE (20).
 // htmlspecialchars() with the entities fcgi-frontend writes (&#39;, not &apos; or &#039;).
 function h($s): string
@@ -18,8 +19,13 @@ if ($q !== '') {
 	$args['q'] = $q;
 }
 $url = rtrim(getenv('BACKEND_URL'), '/') . '/api/v1/users?' . http_build_query($args, '', '&', PHP_QUERY_RFC3986);
-$body = @file_get_contents($url);
-$data = $body === false ? null : json_decode($body, true);
+$ch = curl_init($url);
+curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_CONNECTTIMEOUT_MS => 1000,
+	CURLOPT_TIMEOUT_MS => 5000, CURLOPT_HTTPHEADER => ['Accept: application/json']]);
+$body = curl_exec($ch);
+$code = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+curl_close($ch);
+$data = $body === false || $code !== 200 ? null : json_decode($body, true);
 if (!is_array($data)) {
 	http_response_code(503);
 	echo "The directory is unavailable\n";

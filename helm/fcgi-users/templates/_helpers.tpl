@@ -304,4 +304,46 @@ rule, the way the pools' own settings errors do.
 {{- fail (printf "%s.autoscaling.minReplicas (%v) is more than maxReplicas (%v)" $c $v.autoscaling.minReplicas $v.autoscaling.maxReplicas) }}
 {{- end }}
 {{- end }}
+{{- $d := .Values.database }}
+{{- $n := include "fcgi-users.databaseConnections" . | fromYaml }}
+{{- if and (gt (int $d.maxConnections) 0) (gt (int $n.total) (int $d.maxConnections)) }}
+{{- fail (printf "database connections at full scale: (%s %v + rolling-update surge %v) backend pods x backend.pool.workers %v + migration Job %v + database.reservedConnections %v = %v, more than database.maxConnections (%v): lower the workers or the pods, or raise max_connections on the database and database.maxConnections (docs/kubernetes.md \"Database connections\")" $n.podsFrom $n.pods $n.surge $n.workers $n.migration $n.reserved $n.total $d.maxConnections) }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The most database connections the release can hold at once (YAML, for
+validateValues and NOTES): every backend worker keeps one connection (and one more
+to the replica when reads go there: the same count on that server), at the HPA
+maximum, during a rolling update that adds maxSurge pods (a percentage rounds up, as
+Kubernetes does), while the migration Job (one connection) runs, plus what
+database.reservedConnections keeps for others.
+*/}}
+{{- define "fcgi-users.databaseConnections" -}}
+{{- $b := .Values.backend -}}
+{{- $pods := int $b.replicaCount -}}
+{{- $from := "backend.replicaCount" -}}
+{{- if $b.autoscaling.enabled -}}
+{{- $pods = int $b.autoscaling.maxReplicas -}}
+{{- $from = "backend.autoscaling.maxReplicas" -}}
+{{- end -}}
+{{- $surge := 0 -}}
+{{- if eq (toString (dig "type" "RollingUpdate" $b.updateStrategy)) "RollingUpdate" -}}
+{{- $ms := toString (dig "rollingUpdate" "maxSurge" "25%" $b.updateStrategy) -}}
+{{- if hasSuffix "%" $ms -}}
+{{- $surge = div (add (mul $pods (int (trimSuffix "%" $ms))) 99) 100 -}}
+{{- else -}}
+{{- $surge = int $ms -}}
+{{- end -}}
+{{- end -}}
+{{- $migration := ternary 1 0 $b.migration.enabled -}}
+{{- $workers := int $b.pool.workers -}}
+{{- $reserved := int .Values.database.reservedConnections -}}
+pods: {{ $pods }}
+podsFrom: {{ $from }}
+surge: {{ $surge }}
+workers: {{ $workers }}
+migration: {{ $migration }}
+reserved: {{ $reserved }}
+total: {{ add (mul (add $pods $surge) $workers) $migration $reserved }}
 {{- end -}}

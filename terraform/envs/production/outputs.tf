@@ -92,3 +92,13 @@ output "vm_ssh_user" {
   description = "Login user on the test VM."
   value       = module.platform.vm_ssh_user
 }
+
+output "db_replica_endpoint" {
+  description = "MySQL host name of the read replica (DATABASE_READ_URI's host); null without one (database.read_replica in main.tf)."
+  value       = module.platform.db_replica_endpoint
+}
+
+output "db_proxy_endpoint" {
+  description = "RDS Proxy host name (the chart's database.host when used); null without one (database.proxy in main.tf)."
+  value       = module.platform.db_proxy_endpoint
+}

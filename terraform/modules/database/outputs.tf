@@ -45,3 +45,13 @@ output "allowed_security_group_ids" {
   description = "The security groups admitted on 3306, by name."
   value       = { for k, r in aws_vpc_security_group_ingress_rule.mysql : k => r.referenced_security_group_id }
 }
+
+output "replica_address" {
+  description = "DNS name of the read replica (DATABASE_READ_URI's host); null without one."
+  value       = try(aws_db_instance.replica[0].address, null)
+}
+
+output "proxy_endpoint" {
+  description = "DNS name of the RDS Proxy (DATABASE_URI's host when the proxy is used); null without one."
+  value       = try(aws_db_proxy.this[0].endpoint, null)
+}

@@ -198,3 +198,59 @@ variable "tags" {
     error_message = "tags keys must be at most 128 characters and must not start with 'aws:'."
   }
 }
+
+variable "read_replica" {
+  description = "Create a read replica (<identifier>-replica) for DATABASE_READ_URI: reads go there, a client that has just written reads from the primary."
+  type        = bool
+  default     = false
+}
+
+variable "read_replica_instance_class" {
+  description = "Instance class of the read replica; null: the primary's."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.read_replica_instance_class == null || can(regex("^db\\.[a-z0-9]+\\.[a-z0-9]+$", var.read_replica_instance_class))
+    error_message = "read_replica_instance_class must be null or an RDS class such as db.t4g.medium."
+  }
+}
+
+variable "proxy" {
+  description = "Put an RDS Proxy in front of the primary (docs/kubernetes.md \"Database connections\": it queues connections past its share of max_connections; it does not multiplex this application's sessions, which keep prepared statements)."
+  type        = bool
+  default     = false
+}
+
+variable "proxy_secret_arns" {
+  description = "Secrets Manager secrets ({username, password}) of the database users that log in through the proxy (the application's user). Required with proxy."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.proxy_secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:", a))])
+    error_message = "proxy_secret_arns must list Secrets Manager secret ARNs (arn:aws:secretsmanager:...)."
+  }
+  validation {
+    condition     = !var.proxy || length(var.proxy_secret_arns) > 0
+    error_message = "proxy = true needs proxy_secret_arns: the secrets of the users that log in through the proxy."
+  }
+}
+
+variable "proxy_max_connections_percent" {
+  description = "The share of the database's max_connections the proxy may open (the rest stays for admins and the migration)."
+  type        = number
+  default     = 90
+  validation {
+    condition     = var.proxy_max_connections_percent >= 1 && var.proxy_max_connections_percent <= 100
+    error_message = "proxy_max_connections_percent must be 1 to 100."
+  }
+}
+
+variable "proxy_connection_borrow_timeout" {
+  description = "Seconds a client waits in the proxy for a database connection before an error (the backend then answers 503)."
+  type        = number
+  default     = 5
+  validation {
+    condition     = var.proxy_connection_borrow_timeout >= 0 && var.proxy_connection_borrow_timeout <= 3600
+    error_message = "proxy_connection_borrow_timeout must be 0 to 3600 seconds."
+  }
+}

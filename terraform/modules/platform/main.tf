@@ -64,8 +64,14 @@ module "database" {
   deletion_protection   = var.database.deletion_protection
   final_snapshot        = var.database.final_snapshot
   apply_immediately     = !var.database.deletion_protection
-  log_retention_days    = var.network.flow_log_retention_days
-  tags                  = local.tags
+
+  read_replica                = var.database.read_replica
+  read_replica_instance_class = var.database.read_replica_instance_class
+  proxy                       = var.database.proxy
+  proxy_secret_arns           = var.database.proxy_secret_arns
+
+  log_retention_days = var.network.flow_log_retention_days
+  tags               = local.tags
 }
 
 module "registry" {

@@ -47,6 +47,16 @@ output "db_endpoint" {
   value       = module.database.address
 }
 
+output "db_replica_endpoint" {
+  description = "MySQL host name of the read replica (DATABASE_READ_URI's host); null without one."
+  value       = module.database.replica_address
+}
+
+output "db_proxy_endpoint" {
+  description = "RDS Proxy host name (the chart's database.host when the proxy is used); null without one."
+  value       = module.database.proxy_endpoint
+}
+
 output "db_port" {
   description = "MySQL port."
   value       = module.database.port

@@ -53,15 +53,19 @@ variable "cluster" {
 }
 
 variable "database" {
-  description = "RDS MySQL settings: instance_class, allocated_storage, max_allocated_storage (GiB), multi_az, backup_retention_days, deletion_protection, final_snapshot."
+  description = "RDS MySQL settings: instance_class, allocated_storage, max_allocated_storage (GiB), multi_az, backup_retention_days, deletion_protection, final_snapshot; read_replica (and read_replica_instance_class) for DATABASE_READ_URI; proxy with proxy_secret_arns for an RDS Proxy in front of the primary (docs/kubernetes.md \"Database connections\")."
   type = object({
-    instance_class        = optional(string, "db.t4g.medium")
-    allocated_storage     = optional(number, 20)
-    max_allocated_storage = optional(number, 100)
-    multi_az              = optional(bool, true)
-    backup_retention_days = optional(number, 7)
-    deletion_protection   = optional(bool, true)
-    final_snapshot        = optional(bool, true)
+    instance_class              = optional(string, "db.t4g.medium")
+    allocated_storage           = optional(number, 20)
+    max_allocated_storage       = optional(number, 100)
+    multi_az                    = optional(bool, true)
+    backup_retention_days       = optional(number, 7)
+    deletion_protection         = optional(bool, true)
+    final_snapshot              = optional(bool, true)
+    read_replica                = optional(bool, false)
+    read_replica_instance_class = optional(string)
+    proxy                       = optional(bool, false)
+    proxy_secret_arns           = optional(list(string), [])
   })
   default = {}
   validation {

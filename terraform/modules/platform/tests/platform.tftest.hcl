@@ -18,6 +18,11 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
 }
 
 variables {
@@ -67,6 +72,48 @@ run "no_vm_means_nodes_only" {
   assert {
     condition     = tolist(keys(output.image_repositories)) == tolist(["backend", "frontend"])
     error_message = "one repository per image"
+  }
+}
+
+run "read_replica_and_proxy_pass_through" {
+  command = plan
+  variables {
+    database = {
+      read_replica      = true
+      proxy             = true
+      proxy_secret_arns = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:users-app-AbCdEf"]
+    }
+  }
+  override_resource {
+    target          = module.database.aws_db_instance.replica
+    override_during = plan
+    values          = { address = "fcgi-users-test-replica.example.rds.amazonaws.com" }
+  }
+  override_resource {
+    target          = module.database.aws_db_proxy.this
+    override_during = plan
+    values          = { endpoint = "fcgi-users-test-proxy.proxy-example.rds.amazonaws.com" }
+  }
+  override_resource {
+    target          = module.database.aws_iam_role.proxy
+    override_during = plan
+    values          = { arn = "arn:aws:iam::123456789012:role/fcgi-users-test-rds-proxy" }
+  }
+  assert {
+    condition     = output.db_replica_endpoint == "fcgi-users-test-replica.example.rds.amazonaws.com"
+    error_message = "the replica's address is an output of the environment"
+  }
+  assert {
+    condition     = output.db_proxy_endpoint == "fcgi-users-test-proxy.proxy-example.rds.amazonaws.com"
+    error_message = "the proxy's address is an output of the environment"
+  }
+}
+
+run "no_replica_no_proxy_by_default" {
+  command = plan
+  assert {
+    condition     = output.db_replica_endpoint == null && output.db_proxy_endpoint == null
+    error_message = "no replica and no proxy unless asked for"
   }
 }
 
