@@ -60,6 +60,9 @@ done_step "image (build or cache)"
 step "throwaway database on 127.0.0.1:$VM_DB_PORT"
 FCGI_USERS_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
 export FCGI_USERS_DB_PASSWORD
+# The first editor, as a deployer gives it: a name and a password in the environment.
+FCGI_USERS_FIRST_EDITOR_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
+export FCGI_USERS_FIRST_EDITOR_PASSWORD
 scripts/vm/db.sh start "$RUN_DIR"
 done_step "database start"
 
@@ -87,7 +90,8 @@ playbooks/inventories/from-terraform.py "$RUN_DIR/terraform-outputs.json" \
 export ANSIBLE_CONFIG=$PWD/playbooks/ansible.cfg ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
 export ANSIBLE_LOCAL_TEMP=$RUN_DIR/ansible-tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$RUN_DIR/cp
 play() {
-	ansible-playbook -i "$RUN_DIR/inventory.yml" playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"
+	ansible-playbook -i "$RUN_DIR/inventory.yml" -e migrate_first_editor=vm-editor \
+		playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"
 	return "${PIPESTATUS[0]}"
 }
 recap() { grep -A2 '^PLAY RECAP' "$RUN_DIR/$1.log" | grep -E 'ok=' || true; }
@@ -103,6 +107,18 @@ grep -q 'Here are our users' <<<"$home" || die "GET / does not list the users: $
 api=$(curl -fsS --max-time 20 "$base/backend") || die "GET /backend through the VM failed"
 grep -q '"userName":"Bob"' <<<"${api// /}" || die "GET /backend has no Bob: ${api:0:300}"
 echo "host: GET / 200 lists the users; GET /backend 200: ${api:0:120}"
+# Writes are for editors: anonymous 401; the first editor the playbook added writes.
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	-d '{"userName":"vm-anon"}' "$base/api/v1/users")
+[[ $code == 401 ]] || die "an anonymous POST /api/v1/users answered $code, not 401"
+token=$(jq -n --arg p "$FCGI_USERS_FIRST_EDITOR_PASSWORD" '{name: "vm-editor", password: $p}' |
+	curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/sessions" |
+	jq -r .token) || die "the first editor cannot sign in through the VM"
+made=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+	-d '{"userName":"vm-editor-write"}' "$base/api/v1/users") || die "the first editor cannot write"
+curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $token" "$base/api/v1/users/$(jq -r .id <<<"$made")" ||
+	die "the first editor cannot delete"
+echo "host: anonymous writes 401; the first editor (from the deployer's secret) signs in and writes"
 done_step "host checks"
 
 step "on the VM: files, firewall, sandbox, reload"
