@@ -212,6 +212,21 @@ static int take_name(const struct db_row *row, void *arg)
 	return 0;
 }
 
+/* Begin the transaction of a change to user id, its row locked and its name as stored
+ * in old ("" and no transaction left open when there is no such user). */
+static enum db_status begin_on_user(struct db *db, long long id, char old[USER_NAME_MAX_BYTES + 1])
+{
+	old[0] = '\0';
+	enum db_status st = db_begin(db);
+	if (st != DB_OK)
+		return st;
+	const struct db_param who[] = { DB_INT(id) };
+	st = db_query(db, &users_sql[ST_LOCK_NAME], who, take_name, old);
+	if (st != DB_OK || !old[0])
+		db_rollback(db);
+	return st;
+}
+
 /* The end of a write's transaction: its audit row, then commit; or roll back. */
 static enum db_status finish(struct db *db, enum db_status st, const struct audit_actor *actor,
                              const struct audit_entry *entry)
@@ -250,16 +265,10 @@ enum db_status users_rename(struct db *db, const struct audit_actor *actor, long
                             const char *name, size_t len, int *found)
 {
 	*found = 0;
-	enum db_status st = db_begin(db);
-	if (st != DB_OK)
-		return st;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
-	const struct db_param who[] = { DB_INT(id) };
-	st = db_query(db, &users_sql[ST_LOCK_NAME], who, take_name, old);
-	if (st != DB_OK || !old[0]) {
-		db_rollback(db);
+	enum db_status st = begin_on_user(db, id, old);
+	if (st != DB_OK || !old[0])
 		return st;
-	}
 	const struct db_param p[] = { DB_TEXT(name, len), DB_INT(id) };
 	st = db_exec(db, &users_sql[ST_RENAME], p, NULL);
 	const struct audit_entry entry = {
@@ -274,16 +283,11 @@ enum db_status users_delete(struct db *db, const struct audit_actor *actor, long
                             int *found)
 {
 	*found = 0;
-	enum db_status st = db_begin(db);
-	if (st != DB_OK)
-		return st;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
-	const struct db_param who[] = { DB_INT(id) };
-	st = db_query(db, &users_sql[ST_LOCK_NAME], who, take_name, old);
-	if (st != DB_OK || !old[0]) {
-		db_rollback(db);
+	enum db_status st = begin_on_user(db, id, old);
+	if (st != DB_OK || !old[0])
 		return st;
-	}
+	const struct db_param who[] = { DB_INT(id) };
 	st = db_exec(db, &users_sql[ST_DELETE], who, NULL);
 	if (st == DB_OK)
 		st = db_exec(db, &users_sql[ST_COUNT_DEC], NULL, NULL);

@@ -98,10 +98,9 @@ static const char *header(const char *name)
 	return v;
 }
 
-/* The csrf cookie and a form token, as a browser holding the sign-in page has them. */
-static void csrf_pair(char *cookie, size_t cap, char *token, size_t tcap)
+/* The csrf cookie the last answer set and its form's token. */
+static void take_csrf(char *cookie, size_t cap, char *token, size_t tcap)
 {
-	ck_assert_int_eq(serve("GET", "/sign-in", NULL, NULL), 200);
 	const char *c = strstr(d.out, "Set-Cookie: csrf=");
 	ck_assert_ptr_nonnull(c);
 	c += strlen("Set-Cookie: ");
@@ -110,6 +109,13 @@ static void csrf_pair(char *cookie, size_t cap, char *token, size_t tcap)
 	ck_assert_ptr_nonnull(t);
 	t += strlen("name=\"csrf_token\" value=\"");
 	snprintf(token, tcap, "%.*s", (int)strcspn(t, "\""), t);
+}
+
+/* The csrf cookie and a form token, as a browser holding the sign-in page has them. */
+static void csrf_pair(char *cookie, size_t cap, char *token, size_t tcap)
+{
+	ck_assert_int_eq(serve("GET", "/sign-in", NULL, NULL), 200);
+	take_csrf(cookie, cap, token, tcap);
 }
 
 START_TEST(anonymous_sent_to_sign_in_and_back)
@@ -265,10 +271,7 @@ START_TEST(sign_out_tells_the_backend_and_drops_the_cookie)
 	start(answers);
 	char cookie[128], token[CSRF_TOKEN_MAX], both[800], body[200];
 	ck_assert_int_eq(serve("GET", "/sign-out", session, NULL), 200);
-	const char *c = strstr(d.out, "Set-Cookie: csrf=") + strlen("Set-Cookie: ");
-	snprintf(cookie, sizeof cookie, "%.*s", (int)strcspn(c, ";"), c);
-	const char *t = strstr(d.body, "name=\"csrf_token\" value=\"") + 25;
-	snprintf(token, sizeof token, "%.*s", (int)strcspn(t, "\""), t);
+	take_csrf(cookie, sizeof cookie, token, sizeof token);
 	snprintf(both, sizeof both, "%s; %s", cookie, session);
 	snprintf(body, sizeof body, "csrf_token=%s", token);
 	ck_assert_int_eq(serve("POST", "/sign-out", both, body), 303);
@@ -287,10 +290,7 @@ START_TEST(backend_refusal_means_sign_in_again)
 	start(answers);
 	char cookie[128], token[CSRF_TOKEN_MAX], both[800], body[200];
 	ck_assert_int_eq(serve("GET", "/users/3/delete", session, NULL), 200);
-	const char *c = strstr(d.out, "Set-Cookie: csrf=") + strlen("Set-Cookie: ");
-	snprintf(cookie, sizeof cookie, "%.*s", (int)strcspn(c, ";"), c);
-	const char *t = strstr(d.body, "name=\"csrf_token\" value=\"") + 25;
-	snprintf(token, sizeof token, "%.*s", (int)strcspn(t, "\""), t);
+	take_csrf(cookie, sizeof cookie, token, sizeof token);
 	snprintf(both, sizeof both, "%s; %s", cookie, session);
 	snprintf(body, sizeof body, "csrf_token=%s", token);
 	/* The backend says 401 (the session ended elsewhere): sign in again, cookie gone. */
