@@ -171,7 +171,9 @@ stop_pool frontend "$FRONTEND_BIN"
 stop_pool backend "$BACKEND_BIN"
 start_pool backend "$BACKEND_SOCKET" DATABASE_URI="$DATABASE_URI" \
 	LISTEN="unix:$BACKEND_SOCKET" WORKERS=2 RELOAD_EXEC=0
-start_pool frontend "$FRONTEND_SOCKET" BACKEND_URL="$BASE_URL" \
+# A sign-in hashes with argon2id (19 MiB, 2 passes): seconds under memcheck, so the
+# frontend waits longer for the backend than its 5 s default.
+start_pool frontend "$FRONTEND_SOCKET" BACKEND_URL="$BASE_URL" BACKEND_TIMEOUT_MS=40000 \
 	SECRET_KEY_FILE="$RUN_DIR/secret_key" LISTEN="unix:$FRONTEND_SOCKET" WORKERS=2 RELOAD_EXEC=0
 for _ in $(seq 600); do
 	curl -fsS -o /dev/null --max-time 5 "$BASE_URL/" 2>/dev/null && break
