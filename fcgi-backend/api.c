@@ -119,12 +119,28 @@ static void user_show(struct request *r, void *svc)
 	send_user(r, svc, r->in[ID].num, 200);
 }
 
-static void name_taken(struct request *r, const char *name)
+/* 409: the name is taken. The problem names the user who has it ("existing": id and
+ * userName as stored), so a page can say "Bob already has it" to someone who typed
+ * "bob". When that lookup fails the 409 stands without it. */
+static void name_taken(struct request *r, struct backend *b, const struct input *name)
 {
 	char d[200];
-	snprintf(d, sizeof d, "the user name \"%s\" is taken", name);
+	snprintf(d, sizeof d, "the user name \"%s\" is taken (names are compared ignoring case)",
+	         name->str);
 	request_add_error(r, USER_FIELD_NAME, "is taken");
-	http_error(r, 409, d);
+	struct user holder = { 0 };
+	int found = 0;
+	cJSON *extra = NULL;
+	if (users_get_by_name(&b->db, name->str, name->len, &holder, &found) == DB_OK && found) {
+		extra = cJSON_CreateObject();
+		cJSON *u = user_to_json(&holder);
+		if (extra && u)
+			cJSON_AddItemToObject(extra, "existing", u);
+		else
+			cJSON_Delete(u);
+	}
+	resp_problem_with(r, 409, d, extra);
+	cJSON_Delete(extra);
 }
 
 enum { CREATE_NAME };
@@ -141,7 +157,7 @@ static void user_create(struct request *r, void *svc)
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st = users_create(&b->db, &actor, name->str, name->len, &id);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+		name_taken(r, b, name);
 		return;
 	}
 	if (st != DB_OK) {
@@ -170,7 +186,7 @@ static void user_rename(struct request *r, void *svc)
 	enum db_status st =
 	        users_rename(&b->db, &actor, r->in[RENAME_ID].num, name->str, name->len, &found);
 	if (st == DB_DUPLICATE) {
-		name_taken(r, name->str);
+		name_taken(r, b, name);
 		return;
 	}
 	if (st != DB_OK) {

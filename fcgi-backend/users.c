@@ -23,6 +23,7 @@ enum {
 	ST_COUNT_ALL,
 	ST_COUNT_PREFIX,
 	ST_GET,
+	ST_GET_BY_NAME,
 	ST_INSERT,
 	ST_COUNT_INC,
 	ST_RENAME,
@@ -49,6 +50,10 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
+	/* Who holds a name, compared the way the unique key compares (a 409 names them). */
+	[ST_GET_BY_NAME] = { .sql = "SELECT " USER_COLS " FROM users WHERE nameKey = LOWER(?)",
+	                     .params = "s",
+	                     .cols = "iss" },
 	[ST_INSERT] = { .sql = "INSERT INTO users (userName, createdAt) VALUES (?, "
 	                       "UTC_TIMESTAMP())",
 	                .params = "s" },
@@ -199,6 +204,16 @@ enum db_status users_get(struct db *db, long long id, struct user *u, int *found
 	const struct db_param p[] = { DB_INT(id) };
 	struct get_arg g = { .u = u };
 	enum db_status st = db_query(db, &users_sql[ST_GET], p, take_user, &g);
+	*found = g.found;
+	return st == DB_OK && g.bad ? DB_ERROR : st;
+}
+
+enum db_status users_get_by_name(struct db *db, const char *name, size_t len, struct user *u,
+                                 int *found)
+{
+	const struct db_param p[] = { DB_TEXT(name, len) };
+	struct get_arg g = { .u = u };
+	enum db_status st = db_query(db, &users_sql[ST_GET_BY_NAME], p, take_user, &g);
 	*found = g.found;
 	return st == DB_OK && g.bad ? DB_ERROR : st;
 }

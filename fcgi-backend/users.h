@@ -34,6 +34,9 @@ enum db_status users_list(struct db *db, const char *prefix, long long limit, lo
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
+/* The user whose name equals name ignoring case (the unique key's comparison). */
+enum db_status users_get_by_name(struct db *db, const char *name, size_t len, struct user *u,
+                                 int *found);
 /* The writes. Each records its audit row (who: actor) in the same transaction, so a
  * change and its record are kept or lost together. */
 /* DB_DUPLICATE when the name is taken. */

@@ -93,6 +93,8 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	err->field[0] = '\0';
 	err->field_message[0] = '\0';
 	err->retry_after = 0;
+	err->holder_id = 0;
+	err->holder_name[0] = '\0';
 }
 
 void api_client_act_for(struct api_client *c, const struct principal *p)
@@ -123,6 +125,22 @@ static struct curl_slist *with_credentials(const struct api_client *c, struct cu
 	return h;
 }
 
+/* The page request's id (log.c holds it while the request is in hand) goes with the
+ * API call, so the backend's lines of this page carry the same id: over http:// as
+ * X-Request-Id (nginx keeps it: an internal caller, nginx's shape); a FastCGI transport
+ * passes log_request_id() as the REQUEST_ID param instead. */
+static struct curl_slist *with_request_id(struct curl_slist *headers)
+{
+	const char *id = log_request_id();
+	if (!*id)
+		return headers;
+	char h[32 + LOG_REQUEST_ID_MAX];
+	snprintf(h, sizeof h, "X-Request-Id: %s", id);
+	return curl_slist_append(headers, h);
+}
+
+static int user_from(const cJSON *o, struct api_user *out);
+
 /* One request. On a transport failure fills err (API_UNAVAILABLE) and returns -1; else
  * returns 0 with *status and body (caller frees body->p). */
 static int api_call(struct api_client *c, const char *method, const char *path, const char *json,
@@ -144,6 +162,7 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
 	headers = with_credentials(c, headers);
+	headers = with_request_id(headers);
 	memset(body, 0, sizeof *body);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
@@ -229,6 +248,13 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 		        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(first, "message"));
 		snprintf(err->field, sizeof err->field, "%s", f ? f : "");
 		snprintf(err->field_message, sizeof err->field_message, "%s", m ? m : "");
+	}
+	/* A 409 names the user who has the name, so the page can link to them. */
+	struct api_user holder;
+	cJSON *existing = cJSON_GetObjectItemCaseSensitive(root, "existing");
+	if (http_status == 409 && cJSON_IsObject(existing) && user_from(existing, &holder) == 0) {
+		err->holder_id = holder.id;
+		snprintf(err->holder_name, sizeof err->holder_name, "%s", holder.name);
 	}
 	cJSON_Delete(root);
 }

@@ -39,6 +39,9 @@ struct api_error {
 	char field[32];   /* the first errors[].field of a 422, or "" */
 	char field_message[256];
 	long retry_after; /* the answer's Retry-After (seconds), 0 when none */
+	/* A 409's "existing": the user who already has the name (id 0 when not said). */
+	long long holder_id;
+	char holder_name[USER_NAME_MAX_BYTES + 1];
 };
 
 struct api_user {

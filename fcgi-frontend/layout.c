@@ -46,6 +46,8 @@ static void frame(struct html *h, const struct request *r, const char *title, co
 	     "<meta charset=\"utf-8\">\n"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	     "<title>{{title}} · Users directory</title>\n"
+	     "<meta name=\"description\" content=\"The users directory: find people by "
+	     "name, see when they were added, add and rename users.\">\n"
 	     "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
 	     "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
 	     "</head>\n"

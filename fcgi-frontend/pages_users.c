@@ -21,6 +21,7 @@
 #include "layout.h"
 #include "log.h"
 #include "pages_sign_in.h"
+#include "pager.h"
 #include "response.h"
 #include "urlencoded.h"
 #include "users_contract.h"
@@ -49,27 +50,62 @@ static void csrf_field(struct html *h, const char *token)
 	     token);
 }
 
-/* The labelled name input, with its hint and, when error is set, the message. */
-static void name_field(struct html *h, const char *label, const char *value, const char *error)
+/* Who already has a name (the backend's 409 says so), for the message's link. */
+struct name_holder {
+	long long id; /* 0: not known */
+	const char *name;
+};
+
+/* A validator's fragment ("must be 1 to 30 characters") made a sentence; a sentence
+ * from elsewhere is kept as it is. */
+static void error_sentence(const char *error, char *out, size_t cap)
+{
+	int fragment = *error >= 'a' && *error <= 'z';
+	snprintf(out, cap, "%s%s%s", fragment ? "The name " : "", error, fragment ? "." : "");
+}
+
+/* After a refused form: the summary at the top of the form (role=alert, so it is
+ * announced), its link taking people to the field. The field itself gets autofocus, so
+ * a keyboard user is where the fix is (issue 19: focus was lost at the top). */
+static void error_summary(struct html *h, const char *sentence)
+{
+	HTML(h,
+	     "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">"
+	     "<h2 id=\"error-summary-title\">There is a problem</h2>"
+	     "<ul><li><a href=\"#userName\">{{sentence}}</a></li></ul></div>",
+	     "sentence", sentence);
+}
+
+/* The labelled name input, with its hint and, when error is set, the message (and the
+ * holder of a taken name, linked). */
+static void name_field(struct html *h, const char *label, const char *value, const char *error,
+                       const struct name_holder *holder)
 {
 	HTML(h,
 	     "<div class=\"field\">"
 	     "<label for=\"userName\">{{label}}</label>"
-	     "<span class=\"hint\" id=\"userName-hint\">" USER_NAME_RULE ".</span>",
+	     "<span class=\"hint\" id=\"userName-hint\">" USER_NAME_RULE
+	     ". Names ignore case: “Bob” and “bob” are one name.</span>",
 	     "label", label);
 	if (error) {
-		/* Validators say "must be 1 to 30 characters": make it a sentence. */
-		int fragment = *error >= 'a' && *error <= 'z';
+		char sentence[512];
+		error_sentence(error, sentence, sizeof sentence);
 		HTML(h,
 		     "<p class=\"error\" id=\"userName-error\"><span class=\"visually-hidden\">"
-		     "Error: </span>{{pre}}{{error}}{{post}}</p>",
-		     "pre", fragment ? "The name " : "", "error", error, "post",
-		     fragment ? "." : "");
+		     "Error: </span>{{sentence}}",
+		     "sentence", sentence);
+		if (holder && holder->id > 0) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", holder->id);
+			HTML(h, " <a href=\"/users/{{id}}\">See {{name}}’s page</a>.", "id", id,
+			     "name", holder->name);
+		}
+		HTML_LIT(h, "</p>");
 		HTML(h,
 		     ""
 		     "<input id=\"userName\" name=\"userName\" type=\"text\" value=\"{{value}}\" "
 		     "required maxlength=\"" USER_NAME_MAX_CHARS_TEXT "\" autocomplete=\"off\" "
-		     "spellcheck=\"false\" aria-invalid=\"true\" "
+		     "spellcheck=\"false\" aria-invalid=\"true\" autofocus "
 		     "aria-describedby=\"userName-hint userName-error\">",
 		     "value", value ? value : "");
 	} else {
@@ -82,6 +118,25 @@ static void name_field(struct html *h, const char *label, const char *value, con
 	HTML_LIT(h, "</div>");
 }
 
+/* "Error: " before a page's title when the page shows a refused form. */
+static void error_title(const char *title, const char *error, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s%s", error ? "Error: " : "", title);
+}
+
+/* The message of a 409: the name, who has it, and that names ignore case. */
+static void taken_message(const char *typed, const struct api_error *e, char *out, size_t cap)
+{
+	if (*e->holder_name && strcmp(e->holder_name, typed) != 0)
+		snprintf(out, cap,
+		         "“%s” is taken: names ignore case, and %s already has it. Choose another.",
+		         typed, e->holder_name);
+	else if (*e->holder_name)
+		snprintf(out, cap, "%s already has that name. Choose another.", e->holder_name);
+	else
+		snprintf(out, cap, "That name is taken (names ignore case). Choose another.");
+}
+
 static void redirect_with_flash(struct request *r, const struct frontend *fe, const char *location,
                                 const char *flash)
 {
@@ -92,17 +147,62 @@ static void redirect_with_flash(struct request *r, const struct frontend *fe, co
 
 /* ---- the list ---- */
 
+/* "/?page=N" or "/?q=Q&amp;page=N" (q already URL-encoded). */
+static void list_href(char *out, size_t cap, const char *q_enc, long long page)
+{
+	if (*q_enc)
+		snprintf(out, cap, "/?q=%s&page=%lld", q_enc, page);
+	else
+		snprintf(out, cap, "/?page=%lld", page);
+}
+
 static void pager_link(struct html *h, const char *q_enc, long long page, const char *rel,
                        const char *text)
 {
-	char n[24];
-	snprintf(n, sizeof n, "%lld", page);
-	if (*q_enc)
-		HTML(h, "<a rel=\"{{rel}}\" href=\"/?q={{q}}&amp;page={{n}}\">{{text}}</a>", "rel",
-		     rel, "q", q_enc, "n", n, "text", text);
+	char href[160];
+	list_href(href, sizeof href, q_enc, page);
+	HTML(h, "<a rel=\"{{rel}}\" href=\"{{href}}\">{{text}}</a>", "rel", rel, "href", href,
+	     "text", text);
+}
+
+/* Previous, the page numbers (pager.c: first, last, the current page's neighbours),
+ * Next, and "Page N of M" for whoever reads rather than scans. */
+static void pager_nav(struct html *h, const char *q_enc, const struct pager *p,
+                      const char *total_pages)
+{
+	HTML_LIT(h, "<nav class=\"pager\" aria-label=\"Pages\">");
+	if (p->page > 1)
+		pager_link(h, q_enc, p->page - 1, "prev", "‹ Previous");
 	else
-		HTML(h, "<a rel=\"{{rel}}\" href=\"/?page={{n}}\">{{text}}</a>", "rel", rel, "n", n,
-		     "text", text);
+		HTML_LIT(h, "<span class=\"disabled\">‹ Previous</span>");
+	HTML_LIT(h, "<ol>");
+	for (int i = 0; i < p->nitems; i++) {
+		char n[24], href[160];
+		snprintf(n, sizeof n, "%lld", p->items[i]);
+		list_href(href, sizeof href, q_enc, p->items[i]);
+		if (p->items[i] == PAGER_GAP)
+			HTML_LIT(h, "<li class=\"gap\" aria-hidden=\"true\">…</li>");
+		else if (p->items[i] == p->page)
+			HTML(h,
+			     "<li><a href=\"{{href}}\" aria-current=\"page\">"
+			     "<span class=\"visually-hidden\">Page </span>{{n}}</a></li>",
+			     "href", href, "n", n);
+		else
+			HTML(h,
+			     "<li><a href=\"{{href}}\"><span class=\"visually-hidden\">Page </span>"
+			     "{{n}}</a></li>",
+			     "href", href, "n", n);
+	}
+	HTML_LIT(h, "</ol>");
+	if (p->page < p->pages || !p->pages_exact)
+		pager_link(h, q_enc, p->page + 1, "next", "Next ›");
+	else
+		HTML_LIT(h, "<span class=\"disabled\">Next ›</span>");
+	char cur[80];
+	snprintf(cur, sizeof cur, "%lld", p->page);
+	HTML(h, "<p class=\"current\">Page {{cur}} of {{total}}</p>", "cur", cur, "total",
+	     total_pages);
+	HTML_LIT(h, "</nav>\n");
 }
 
 enum { LIST_Q, LIST_PAGE };
@@ -122,16 +222,50 @@ static const struct input_def list_in[] = {
 	{ 0 },
 };
 
+/* Names never start or end with a space, so neither does a search for one: " Al"
+ * searches "Al" (the page says so). */
+static void trim_spaces(const char *in, char *out, size_t cap)
+{
+	while (*in == ' ')
+		in++;
+	size_t n = strlen(in);
+	while (n > 0 && in[n - 1] == ' ')
+		n--;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, in, n);
+	out[n] = '\0';
+}
+
 static void page_list(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
-	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
+	const char *typed = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
+	char q[4 * USER_NAME_MAX_CHARS + 1];
+	trim_spaces(typed, q, sizeof q);
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
 	struct api_user_page users;
 	struct api_error e;
 	if (api_list_users(&fe->api, q, fe->page_size, (page - 1) * fe->page_size, &users, &e) !=
 	    API_OK) {
 		page_api_error(r, &e);
+		return;
+	}
+	long long pages = pager_pages(users.total, fe->page_size);
+	char *q_enc = url_encode(q);
+	if (!q_enc) {
+		api_user_page_free(&users);
+		frontend_error(r, 500, "out of memory");
+		return;
+	}
+	/* A page past the end (a bookmark, a list that shrank): go to the last page. */
+	if (users.count == 0 && users.total > 0 && page > pages) {
+		char loc[160];
+		list_href(loc, sizeof loc, q_enc, pages);
+		api_user_page_free(&users);
+		free(q_enc);
+		page_security_headers(r);
+		resp_redirect(r, 303, loc);
 		return;
 	}
 	char flash[FLASH_MAX + 1];
@@ -149,11 +283,12 @@ static void page_list(struct request *r, void *svc)
 	     "<p>Here are our users:</p>\n",
 	     "q", q);
 
-	long long pages = users.total > 0 ? (users.total + fe->page_size - 1) / fe->page_size : 1;
-	char total[24];
+	char total[24], total_pages[32];
 	/* A broad search is counted only so far: say "1000+" rather than a wrong number. */
 	snprintf(total, sizeof total, "%lld%s", users.total, users.total_exact ? "" : "+");
 	int editor = r->principal.kind != PRINCIPAL_NONE;
+	snprintf(total_pages, sizeof total_pages, "%s%lld", users.total_exact ? "" : "at least ",
+	         pages);
 	if (*q)
 		HTML(&h,
 		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with “{{q}}” · "
@@ -166,12 +301,14 @@ static void page_list(struct request *r, void *svc)
 	if (editor)
 		HTML_LIT(&h, "<a href=\"/users/new\">Add a user</a>");
 	HTML_LIT(&h, "</div>\n");
+	if (strcmp(q, typed) != 0)
+		HTML(&h,
+		     "<p class=\"note\">Names never start or end with a space, so this is a "
+		     "search for “{{q}}”.</p>\n",
+		     "q", q);
 
 	if (users.count == 0) {
-		if (users.total > 0)
-			HTML_LIT(&h, "<p class=\"empty\">There are no users on this page. "
-			             "<a href=\"/\">Go to the first page</a>.</p>\n");
-		else if (*q)
+		if (*q)
 			HTML(&h, "<p class=\"empty\">No user’s name starts with “{{q}}”.</p>\n",
 			     "q", q);
 		else if (editor)
@@ -192,35 +329,31 @@ static void page_list(struct request *r, void *svc)
 		HTML_LIT(&h, "</ul>\n");
 	}
 
-	if (pages > 1) {
-		char *q_enc = url_encode(q);
-		char cur[64];
-		snprintf(cur, sizeof cur, "Page %lld of %lld", page, pages);
-		HTML_LIT(&h, "<nav class=\"pager\" aria-label=\"Pages\">");
-		if (page > 1 && q_enc)
-			pager_link(&h, q_enc, page - 1 <= pages ? page - 1 : pages, "prev",
-			           "‹ Previous");
-		else
-			HTML_LIT(&h, "<span class=\"disabled\">‹ Previous</span>");
-		HTML(&h, "<span class=\"current\">{{cur}}</span>", "cur", cur);
-		if (page < pages && q_enc)
-			pager_link(&h, q_enc, page + 1, "next", "Next ›");
-		else
-			HTML_LIT(&h, "<span class=\"disabled\">Next ›</span>");
-		HTML_LIT(&h, "</nav>\n");
-		if (!q_enc)
-			h.failed = 1;
-		free(q_enc);
-	}
+	/* One page needs no pager; a count that stopped short ("1000+") always has one. */
+	int paged = pages > 1 || !users.total_exact;
+	struct pager p;
+	pager_plan(&p, page, pages, users.total_exact);
+	if (paged)
+		pager_nav(&h, q_enc, &p, total_pages);
+	free(q_enc);
 	api_user_page_free(&users);
-	page_send(r, 200, *q ? "Search" : "Home Page", flash, &h);
+
+	/* Where am I: "Users – page 2 of 7", "Search “Al”", "Search “Al” – page 2 of 3". */
+	char title[200], where[64] = "";
+	if (paged)
+		snprintf(where, sizeof where, " – page %lld of %s", page, total_pages);
+	if (*q)
+		snprintf(title, sizeof title, "Search “%s”%s", q, where);
+	else
+		snprintf(title, sizeof title, "Users%s", where);
+	page_send(r, 200, title, flash, &h);
 	html_free(&h);
 }
 
 /* ---- add ---- */
 
 static void render_new(struct request *r, const struct frontend *fe, int status, const char *value,
-                       const char *error)
+                       const char *error, const struct name_holder *holder)
 {
 	char token[CSRF_TOKEN_MAX];
 	if (browser_csrf_token(r, fe, token) != 0) {
@@ -229,19 +362,28 @@ static void render_new(struct request *r, const struct frontend *fe, int status,
 	}
 	struct html h = { 0 };
 	HTML_LIT(&h, "<p><a href=\"/\">‹ All users</a></p>"
-	             "<h1>Add a user</h1>\n"
-	             "<form class=\"card\" method=\"post\" action=\"/users\">");
+	             "<h1>Add a user</h1>\n");
+	if (error) {
+		char sentence[512];
+		error_sentence(error, sentence, sizeof sentence);
+		error_summary(&h, sentence);
+	}
+	HTML_LIT(&h, "<form class=\"card\" method=\"post\" action=\"/users\">");
 	csrf_field(&h, token);
-	name_field(&h, "Name", value, error);
+	name_field(&h, "Name", value, error, holder);
 	HTML_LIT(&h, "<div class=\"actions\"><button type=\"submit\">Add user</button>"
 	             "<a class=\"button secondary\" href=\"/\">Cancel</a></div></form>\n");
-	page_send(r, status, "Add a user", NULL, &h);
+	char title[64];
+	error_title("Add a user", error, title, sizeof title);
+	page_send(r, status, title, NULL, &h);
 	html_free(&h);
 }
 
+/* GET /users/new, and GET /users: reloading /users after a refused add (or typing it)
+ * shows the form, not a 405. */
 static void page_new(struct request *r, void *svc)
 {
-	render_new(r, svc, 200, "", NULL);
+	render_new(r, svc, 200, "", NULL, NULL);
 }
 
 enum { CREATE_NAME };
@@ -250,6 +392,10 @@ static const struct input_def create_in[] = {
 	{ 0 },
 };
 
+/* The backend could not be reached: the form again, with what was typed. */
+static const char unavailable_message[] =
+        "The directory could not be reached, so nothing was saved. Try again in a minute.";
+
 static void page_create(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
@@ -257,23 +403,33 @@ static void page_create(struct request *r, void *svc)
 	const char *raw = params_get(&r->form, USER_FIELD_NAME);
 	const char *problem = error_for(r, USER_FIELD_NAME);
 	if (problem || !r->in[CREATE_NAME].present) {
-		render_new(r, fe, 422, raw, problem ? problem : "Enter a name.");
+		render_new(r, fe, 422, raw, problem ? problem : "Enter a name.", NULL);
 		return;
 	}
 	struct api_user u;
 	struct api_error e;
 	switch (api_create_user(&fe->api, r->in[CREATE_NAME].str, &u, &e)) {
 	case API_OK: {
-		char msg[FLASH_MAX + 1];
+		/* Land on the new user's page: on the list they may be pages away. */
+		char msg[FLASH_MAX + 1], loc[64];
 		snprintf(msg, sizeof msg, "Added %s.", u.name);
-		redirect_with_flash(r, fe, "/", msg);
+		snprintf(loc, sizeof loc, "/users/%lld", u.id);
+		redirect_with_flash(r, fe, loc, msg);
 		return;
 	}
-	case API_CONFLICT:
-		render_new(r, fe, 409, raw, "That name is taken. Choose another.");
+	case API_CONFLICT: {
+		char msg[512];
+		taken_message(r->in[CREATE_NAME].str, &e, msg, sizeof msg);
+		struct name_holder holder = { e.holder_id, e.holder_name };
+		render_new(r, fe, 409, raw, msg, &holder);
 		return;
+	}
 	case API_INVALID:
-		render_new(r, fe, 422, raw, *e.field_message ? e.field_message : e.detail);
+		render_new(r, fe, 422, raw, *e.field_message ? e.field_message : e.detail, NULL);
+		return;
+	case API_UNAVAILABLE:
+		resp_header(r, "Retry-After", "30");
+		render_new(r, fe, 503, raw, unavailable_message, NULL);
 		return;
 	default:
 		page_api_error(r, &e);
@@ -307,7 +463,7 @@ static void last_change(struct html *h, struct frontend *fe, const struct api_us
 
 static void render_user(struct request *r, struct frontend *fe, int status,
                         const struct api_user *u, const char *flash, const char *value,
-                        const char *error)
+                        const char *error, const struct name_holder *holder)
 {
 	int editor = r->principal.kind != PRINCIPAL_NONE;
 	char token[CSRF_TOKEN_MAX];
@@ -321,9 +477,14 @@ static void render_user(struct request *r, struct frontend *fe, int status,
 	struct html h = { 0 };
 	HTML(&h,
 	     "<p><a href=\"/\">‹ All users</a></p>"
-	     "<h1>{{name}}</h1>\n"
-	     "<dl class=\"facts\"><dt>User number</dt><dd>{{id}}</dd>",
-	     "name", u->name, "id", id);
+	     "<h1>{{name}}</h1>\n",
+	     "name", u->name);
+	if (error) {
+		char sentence[512];
+		error_sentence(error, sentence, sizeof sentence);
+		error_summary(&h, sentence);
+	}
+	HTML(&h, "<dl class=\"facts\"><dt>User number</dt><dd>{{id}}</dd>", "id", id);
 	if (*u->created_at)
 		HTML(&h, "<dt>Added</dt><dd><time datetime=\"{{iso}}\">{{when}}</time></dd>", "iso",
 		     u->created_at, "when", when);
@@ -344,7 +505,7 @@ static void render_user(struct request *r, struct frontend *fe, int status,
 	     "<h2>Rename</h2>",
 	     "id", id);
 	csrf_field(&h, token);
-	name_field(&h, "New name", value ? value : u->name, error);
+	name_field(&h, "New name", value ? value : u->name, error, holder);
 	HTML(&h,
 	     "<div class=\"actions\"><button type=\"submit\">Rename</button></div></form>\n"
 	     "<section class=\"card\"><h2>Delete</h2>"
@@ -352,7 +513,9 @@ static void render_user(struct request *r, struct frontend *fe, int status,
 	     "<p><a class=\"button secondary\" href=\"/users/{{id}}/delete\">Delete {{name}}…"
 	     "</a></p></section>\n",
 	     "id", id, "name", u->name);
-	page_send(r, status, u->name, flash, &h);
+	char title[USER_NAME_MAX_BYTES + 16];
+	error_title(u->name, error, title, sizeof title);
+	page_send(r, status, title, flash, &h);
 	html_free(&h);
 }
 
@@ -374,7 +537,7 @@ static void page_show(struct request *r, void *svc)
 	}
 	char flash[FLASH_MAX + 1];
 	browser_flash_take(r, fe, flash, sizeof flash);
-	render_user(r, fe, 200, &u, flash, NULL, NULL);
+	render_user(r, fe, 200, &u, flash, NULL, NULL, NULL);
 }
 
 enum { RENAME_ID, RENAME_NAME };
@@ -392,39 +555,55 @@ static void page_rename(struct request *r, void *svc)
 	const char *problem = error_for(r, USER_FIELD_NAME);
 	if (!problem && !r->in[RENAME_NAME].present)
 		problem = "Enter a name.";
+	/* The page needs the user as stored: to show the form again, and to tell a rename
+	 * to the same name (nothing to do) from a real one. */
 	struct api_user u;
 	struct api_error e;
+	if (api_get_user(&fe->api, id, &u, &e) != API_OK) {
+		page_api_error(r, &e);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/users/%lld", id);
+	if (!problem && strcmp(u.name, r->in[RENAME_NAME].str) == 0) {
+		char msg[FLASH_MAX + 1];
+		snprintf(msg, sizeof msg, "The name is already %s: nothing changed.", u.name);
+		redirect_with_flash(r, fe, loc, msg);
+		return;
+	}
 	int status = 422;
+	char message[512];
+	struct name_holder holder = { 0, "" };
 	if (!problem) {
-		switch (api_rename_user(&fe->api, id, r->in[RENAME_NAME].str, &u, &e)) {
+		struct api_user renamed;
+		switch (api_rename_user(&fe->api, id, r->in[RENAME_NAME].str, &renamed, &e)) {
 		case API_OK: {
-			char msg[FLASH_MAX + 1], loc[64];
-			snprintf(msg, sizeof msg, "Renamed to %s.", u.name);
-			snprintf(loc, sizeof loc, "/users/%lld", id);
+			char msg[FLASH_MAX + 1];
+			snprintf(msg, sizeof msg, "Renamed to %s.", renamed.name);
 			redirect_with_flash(r, fe, loc, msg);
 			return;
 		}
 		case API_CONFLICT:
 			status = 409;
-			problem = "That name is taken. Choose another.";
+			taken_message(r->in[RENAME_NAME].str, &e, message, sizeof message);
+			holder.id = e.holder_id;
+			holder.name = e.holder_name;
+			problem = message;
 			break;
 		case API_INVALID:
 			problem = *e.field_message ? e.field_message : e.detail;
+			break;
+		case API_UNAVAILABLE:
+			status = 503;
+			resp_header(r, "Retry-After", "30");
+			problem = unavailable_message;
 			break;
 		default:
 			page_api_error(r, &e);
 			return;
 		}
 	}
-	/* Show the form again with the message; the page needs the user as stored. */
-	char message[256];
-	snprintf(message, sizeof message, "%s", problem ? problem : "Check the name.");
-	struct api_error ge;
-	if (api_get_user(&fe->api, id, &u, &ge) != API_OK) {
-		page_api_error(r, &ge);
-		return;
-	}
-	render_user(r, fe, status, &u, NULL, raw ? raw : "", message);
+	render_user(r, fe, status, &u, NULL, raw ? raw : "", problem, &holder);
 }
 
 /* ---- delete ---- */
@@ -492,6 +671,33 @@ static int check_csrf(struct request *r, void *svc)
 	        has_nul ? CSRF_FORGED : browser_csrf_check(r, fe, tok ? tok->value : NULL);
 	if (c == CSRF_OK)
 		return 0;
+	/* A form that cannot be accepted (expired, or not from this browser's page) writes
+	 * nothing; the add and rename forms come back with what was typed and a fresh token,
+	 * so sending again is one click. Other forms get the page that explains. */
+	const char *raw = params_get(&r->form, USER_FIELD_NAME);
+	const char *why = c == CSRF_EXPIRED
+	                          ? "This form had expired, so nothing was saved. Check the name "
+	                            "and send the form again."
+	                          : "This form could not be accepted (it did not come from this "
+	                            "site's page in this browser, or cookies are off), so nothing "
+	                            "was saved. Check the name and send the form again.";
+	if (r->route->handler == page_create) {
+		log_kv(LOG_WARN, "form refused", "reason", csrf_result_str(c), "path", r->path,
+		       NULL);
+		render_new(r, svc, 403, raw ? raw : "", why, NULL);
+		return -1;
+	}
+	char *end = NULL;
+	long long id = strncmp(r->path, "/users/", 7) == 0 ? strtoll(r->path + 7, &end, 10) : 0;
+	struct api_user u;
+	struct api_error e;
+	if (r->route->handler == page_rename && id > 0 && end && *end == '\0' &&
+	    api_get_user(&((struct frontend *)svc)->api, id, &u, &e) == API_OK) {
+		log_kv(LOG_WARN, "form refused", "reason", csrf_result_str(c), "path", r->path,
+		       NULL);
+		render_user(r, svc, 403, &u, NULL, raw ? raw : "", why, NULL);
+		return -1;
+	}
 	page_csrf_refused(r, c);
 	return -1;
 }
@@ -502,6 +708,7 @@ static const struct route routes[] = {
 	  .pattern = "/users/new",
 	  .handler = page_new,
 	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_GET, .pattern = "/users", .handler = page_new, .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_POST,
 	  .pattern = "/users",
 	  .handler = page_create,

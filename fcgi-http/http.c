@@ -308,8 +308,12 @@ void http_serve(const struct http_app *app, void *svc, char **envp, const struct
 		return;
 	}
 	r.app = app;
+	/* Every line logged while this request is in hand carries its id (log.c). */
+	log_set_request_id(r.request_id);
 	dispatch(&r, svc);
+	pool_note_status(r.status); /* fcgi_pool_responses_total{code} */
 	access_log(&r);
+	log_set_request_id(NULL);
 	request_free(&r);
 }
 

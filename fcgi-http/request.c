@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "validate.h"
 
@@ -64,6 +68,30 @@ const char *request_header(const struct request *r, const char *name)
 	return request_param(r, cgi);
 }
 
+/* REQUEST_ID as nginx (or the frontend's fcgi:// client) passed it, when it has the
+ * shape of an id; else a fresh random one, so the lines of this request still join. */
+static void request_id_take(struct request *r)
+{
+	const char *id = request_param(r, "REQUEST_ID");
+	size_t n = id ? strlen(id) : 0;
+	if (n >= 1 && n <= REQUEST_ID_MAX &&
+	    strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n) {
+		memcpy(r->request_id, id, n + 1);
+		return;
+	}
+	unsigned char raw[16];
+	if (getrandom(raw, sizeof raw, GRND_NONBLOCK) != (ssize_t)sizeof raw) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		unsigned long long x =
+		        (unsigned long long)t.tv_nsec ^ ((unsigned long long)getpid() << 32);
+		for (size_t i = 0; i < sizeof raw; i++, x = x * 6364136223846793005ULL + 1)
+			raw[i] = (unsigned char)(x >> 56);
+	}
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(r->request_id + 2 * i, 3, "%02x", raw[i]);
+}
+
 int request_init(struct request *r, char **envp, const struct http_io *io)
 {
 	memset(r, 0, sizeof *r);
@@ -104,6 +132,7 @@ int request_init(struct request *r, char **envp, const struct http_io *io)
 	}
 	const char *ra = request_param(r, "REMOTE_ADDR");
 	r->remote_addr = ra ? ra : "";
+	request_id_take(r);
 	return 0;
 }
 

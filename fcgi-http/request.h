@@ -43,6 +43,9 @@ struct field_error;
 
 #define MAX_FIELD_ERRORS 16
 
+/* A request id is 1 to 64 of [A-Za-z0-9._-] (nginx's $request_id: 32 hex digits). */
+#define REQUEST_ID_MAX 64
+
 struct request {
 	char **envp; /* the FastCGI parameters (CGI environment) */
 	struct http_io io;
@@ -54,6 +57,10 @@ struct request {
 	const char *content_type; /* raw header; "" when none */
 	long long content_length; /* -1 when not given */
 	const char *remote_addr;  /* "" when unknown */
+	/* nginx's REQUEST_ID param (one id per request: it is on the nginx, frontend and
+	 * backend log lines of the request), or, when absent or malformed, 32 random hex
+	 * digits made here. Never empty. */
+	char request_id[REQUEST_ID_MAX + 1];
 
 	/* Filled by parsing (lazily, by the dispatcher). */
 	struct params query;       /* decoded query fields */

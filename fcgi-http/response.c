@@ -127,6 +127,11 @@ void resp_json(struct request *r, int status, const cJSON *json)
 
 void resp_problem(struct request *r, int status, const char *detail)
 {
+	resp_problem_with(r, status, detail, NULL);
+}
+
+void resp_problem_with(struct request *r, int status, const char *detail, cJSON *extra)
+{
 	cJSON *p = cJSON_CreateObject();
 	if (!p) {
 		resp_send(r, 500, NULL, NULL, 0);
@@ -145,6 +150,11 @@ void resp_problem(struct request *r, int status, const char *detail)
 			cJSON_AddStringToObject(e, "message", r->errors[i].message);
 			cJSON_AddItemToArray(errs, e);
 		}
+	}
+	/* The problem's own members (RFC 9457 §3.2), moved in: extra is left empty. */
+	while (extra && extra->child) {
+		cJSON *m = cJSON_DetachItemViaPointer(extra, extra->child);
+		cJSON_AddItemToObject(p, m->string, m);
 	}
 	char *s = cJSON_PrintUnformatted(p);
 	cJSON_Delete(p);

@@ -1,6 +1,11 @@
 /*
- * log: formats one event per line, text or JSON, and writes it with a single write(2)
- * so lines from many worker processes sharing one file never interleave.
+ * log: one event per line, text or JSON, written with a single write(2) so lines from
+ * many worker processes sharing one file (or a container's stdout pipe: lines are at
+ * most PIPE_BUF) never interleave. log_line.c builds the line so that it always parses
+ * (cJSON for JSON, logfmt escaping for text). A worker serves one request at a time,
+ * so the request id of the request in hand is process state: http.c sets it when a
+ * request starts and clears it when it ends, and every line in between carries it,
+ * whoever logs it (the dispatcher, a handler, the database layer).
  */
 #include "log.h"
 
@@ -13,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log_line.h"
 #include "settings.h"
 
 static const char *const level_names[] = { "debug", "info", "warn", "error", NULL };
@@ -82,78 +88,49 @@ void log_start(const char *name, const struct log_config *cfg)
 		settings_fail("LOG_FILE", "cannot open %s: %s", cfg->file, strerror(errno));
 }
 
-/* Append s to buf at *len, JSON-escaped when json is set; always leaves room for "\n". */
-static void put(char *buf, size_t cap, size_t *len, const char *s, int json)
+static char request_id[LOG_REQUEST_ID_MAX + 1];
+
+void log_set_request_id(const char *id)
 {
-	for (; *s && *len + 8 < cap; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (json && (c == '"' || c == '\\')) {
-			buf[(*len)++] = '\\';
-			buf[(*len)++] = (char)c;
-		} else if (c < 0x20) {
-			if (json)
-				*len += (size_t)snprintf(buf + *len, cap - *len, "\\u%04x", c);
-			else
-				buf[(*len)++] = ' '; /* keep one event on one line */
-		} else {
-			buf[(*len)++] = (char)c;
-		}
-	}
+	snprintf(request_id, sizeof request_id, "%s", id ? id : "");
 }
+
+const char *log_request_id(void)
+{
+	return request_id;
+}
+
+/* Fields beyond these are dropped (no caller comes close). */
+#define MAX_FIELDS 32
 
 static void emit(enum log_level level, const char *msg, va_list kv)
 {
-	char buf[4096];
-	size_t len = 0;
-	char ts[32];
+	char ts[40], sec[24];
 	struct timespec now;
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-	char pid[16];
-	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	strftime(sec, sizeof sec, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts, sizeof ts, "%s.%03ldZ", sec, now.tv_nsec / 1000000);
 
-	if (lg.format == LOG_JSON) {
-		len = (size_t)snprintf(buf, sizeof buf,
-		                       "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"pool\":\"", ts,
-		                       now.tv_nsec / 1000000, level_names[level]);
-		put(buf, sizeof buf, &len, lg.name, 1);
-		put(buf, sizeof buf, &len, "\",\"pid\":", 0);
-		put(buf, sizeof buf, &len, pid, 0);
-		put(buf, sizeof buf, &len, ",\"msg\":\"", 0);
-		put(buf, sizeof buf, &len, msg, 1);
-		put(buf, sizeof buf, &len, "\"", 0);
-		const char *k;
-		while ((k = va_arg(kv, const char *))) {
-			const char *v = va_arg(kv, const char *);
-			put(buf, sizeof buf, &len, ",\"", 0);
-			put(buf, sizeof buf, &len, k, 1);
-			put(buf, sizeof buf, &len, "\":\"", 0);
-			put(buf, sizeof buf, &len, v ? v : "", 1);
-			put(buf, sizeof buf, &len, "\"", 0);
-		}
-		put(buf, sizeof buf, &len, "}", 0);
-	} else {
-		len = (size_t)snprintf(buf, sizeof buf, "%sZ %s %s[%s]: ", ts, level_names[level],
-		                       lg.name, pid);
-		put(buf, sizeof buf, &len, msg, 0);
-		const char *k;
-		while ((k = va_arg(kv, const char *))) {
-			const char *v = va_arg(kv, const char *);
-			put(buf, sizeof buf, &len, " ", 0);
-			put(buf, sizeof buf, &len, k, 0);
-			put(buf, sizeof buf, &len, "=", 0);
-			int quote = !v || !*v || strpbrk(v, " \"=") != NULL;
-			if (quote)
-				put(buf, sizeof buf, &len, "\"", 0);
-			put(buf, sizeof buf, &len, v ? v : "", 0);
-			if (quote)
-				put(buf, sizeof buf, &len, "\"", 0);
-		}
+	struct log_field f[MAX_FIELDS + 1];
+	size_t n = 0;
+	const char *k;
+	while ((k = va_arg(kv, const char *))) {
+		const char *v = va_arg(kv, const char *);
+		if (n < MAX_FIELDS)
+			f[n++] = (struct log_field){ k, v };
 	}
-	buf[len++] = '\n';
-	ssize_t w = write(lg.fd, buf, len);
+	if (request_id[0])
+		f[n++] = (struct log_field){ "request_id", request_id };
+	const struct log_line_head h = { .ts = ts,
+		                         .level = level_names[level],
+		                         .name = lg.name,
+		                         .pid = (long)getpid(),
+		                         .msg = msg };
+	char line[LOG_LINE_MAX + 1];
+	size_t len = log_line_build(line, lg.format == LOG_JSON, &h, f, n);
+	ssize_t w = write(lg.fd, line, len);
 	(void)w; /* nowhere better to report a failed log write */
 }
 

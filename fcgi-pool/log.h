@@ -30,6 +30,13 @@ int log_reopen(void);
 void log_kv(enum log_level level, const char *msg, ...) __attribute__((sentinel));
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The request in hand (nginx's REQUEST_ID): every line logged until it is cleared
+ * (NULL or "") carries it as request_id. Longer ids are cut. */
+#define LOG_REQUEST_ID_MAX 64
+void log_set_request_id(const char *id);
+/* "" when none. */
+const char *log_request_id(void);
+
 #include "settings.h"
 /* LOG_FORMAT (text|json), LOG_LEVEL (debug|info|warn|error), LOG_FILE (empty: stderr),
  * into a struct log_config. */

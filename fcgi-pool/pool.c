@@ -20,6 +20,8 @@
 
 #include "log.h"
 #include "pool_internal.h"
+#include "pool_metrics.h"
+#include "pool_notify.h"
 
 static const char *const pm_names[] = { "static", "dynamic", NULL };
 
@@ -39,6 +41,14 @@ static int set_path(const struct setting *s, const char *value, void *field, cha
 		         value);
 		return -1;
 	}
+	return setting_text(s, value, field, why, whylen);
+}
+
+static int set_metrics_listen(const struct setting *s, const char *value, void *field, char *why,
+                              size_t whylen)
+{
+	if (*value && pool_metrics_check_listen(value, why, whylen) != 0)
+		return -1;
 	return setting_text(s, value, field, why, whylen);
 }
 
@@ -148,6 +158,12 @@ const struct setting pool_settings[] = {
 	  .fallback = "1",
 	  .help = "1: SIGUSR2 re-executes the program (binary upgrades); 0: only replaces "
 	          "workers" },
+	{ .name = "METRICS_LISTEN",
+	  .set = set_metrics_listen,
+	  .offset = CONF(metrics_listen),
+	  .fallback = "",
+	  .help = "host:port where the master answers plain HTTP GET /metrics and /-/ping; "
+	          "empty: off" },
 	{ 0 },
 };
 
@@ -219,6 +235,8 @@ static int write_pid_file(const char *path)
 
 static void start_stop(struct pool_master *m, int sig, struct timespec *deadline)
 {
+	if (!m->stopping)
+		pool_notify_stopping();
 	if (sig == SIGQUIT && !m->stopping) {
 		m->stopping = SIGQUIT;
 		log_kv(LOG_INFO, "graceful stop: workers finish their requests, then exit", NULL);
@@ -262,17 +280,60 @@ static void reload_progress(struct pool_master *m)
 	       NULL);
 }
 
+/* systemd (Type=notify): READY once the generation's workers have finished
+ * worker_init — they can answer —, then the worker counts as STATUS when they change. */
+static void notify_progress(struct pool_master *m)
+{
+	int idle, active, total;
+	pool_sb_counts(m->sb, &idle, &active, &total);
+	if (m->notified_ready) {
+		pool_notify_status(idle, active, total);
+		return;
+	}
+	int want = m->cfg->pm == PM_STATIC ? m->cfg->max_children : m->cfg->start_servers;
+	if (m->reload_pending || pool_children_ready(m) < want)
+		return;
+	m->notified_ready = 1;
+	pool_notify_ready(idle, active, total);
+}
+
+/* The master's own /metrics (METRICS_LISTEN): the status page's numbers. */
+struct metrics_ctx {
+	struct scoreboard *sb;
+	const struct pool_listener *l;
+};
+
+static void render_metrics(void *ctx, FILE *out, int openmetrics)
+{
+	const struct metrics_ctx *c = ctx;
+	pool_status_metrics(out, c->sb, c->l, openmetrics);
+}
+
+/* After a re-exec that failed: listen again (a failure here only loses metrics). */
+static struct pool_metrics *metrics_reopen(struct pool_master *m)
+{
+	static struct metrics_ctx ctx;
+	if (!*m->cfg->metrics_listen)
+		return NULL;
+	ctx = (struct metrics_ctx){ m->sb, m->listener };
+	return pool_metrics_open(m->cfg->metrics_listen, render_metrics, &ctx);
+}
+
 static int master_loop(struct pool_master *m)
 {
 	struct timespec kill_deadline = { 0, 0 };
 	for (;;) {
-		struct pollfd p = { .fd = m->sfd, .events = POLLIN };
+		/* The signalfd, then the metrics listener and its connections: served in
+		 * the same loop, never blocking (pool_metrics.c bounds every client). */
+		struct pollfd p[2 + POOL_METRICS_MAX_CONN] = { { .fd = m->sfd, .events = POLLIN } };
+		int nm = pool_metrics_pollfds(m->metrics, p + 1, 1 + POOL_METRICS_MAX_CONN);
 		int backoff = pool_children_backoff_ms(m);
 		int timeout = backoff > 0 && backoff < 100 ? backoff : 100;
-		if (poll(&p, 1, timeout) < 0 && errno != EINTR) {
+		if (poll(p, (nfds_t)(1 + nm), timeout) < 0 && errno != EINTR) {
 			log_kv(LOG_ERROR, "poll failed", "error", strerror(errno), NULL);
 			return 1;
 		}
+		pool_metrics_service(m->metrics, p + 1, nm);
 		int sig;
 		while ((sig = pool_signals_next(m->sfd)) > 0) {
 			switch (sig) {
@@ -294,8 +355,15 @@ static int master_loop(struct pool_master *m)
 			case SIGUSR2:
 				if (m->stopping)
 					break;
-				if (m->cfg->reload_exec)
+				pool_notify_reloading();
+				m->notified_ready = 0; /* READY again once the new workers are */
+				if (m->cfg->reload_exec) {
+					pool_metrics_close(
+					        m->metrics); /* the new program binds it */
+					m->metrics = NULL;
 					pool_exec_reload(m); /* returns only if it could not */
+					m->metrics = metrics_reopen(m);
+				}
 				reload(m);
 				break;
 			default:
@@ -314,6 +382,7 @@ static int master_loop(struct pool_master *m)
 		}
 		pool_pm_maintain(m);
 		reload_progress(m);
+		notify_progress(m);
 	}
 }
 
@@ -361,14 +430,26 @@ int pool_run(const struct pool_app *app, const struct pool_config *given)
 		pool_sb_destroy(m.sb);
 		return 1;
 	}
+	static struct metrics_ctx mctx;
+	mctx = (struct metrics_ctx){ m.sb, &listener };
+	if (*cfg.metrics_listen) {
+		m.metrics = pool_metrics_open(cfg.metrics_listen, render_metrics, &mctx);
+		if (!m.metrics) { /* logged; a pool that was asked to be watched must be */
+			pool_listen_close(&listener);
+			pool_sb_destroy(m.sb);
+			return 1;
+		}
+	}
 	char workers[16];
 	snprintf(workers, sizeof workers, "%d", cfg.max_children);
 	log_kv(LOG_INFO, "pool started", "listen", *cfg.listen ? cfg.listen : listener.path, "pm",
 	       cfg.pm == PM_STATIC ? "static" : "dynamic", "workers", workers, "status",
-	       cfg.status_path, NULL);
+	       cfg.status_path, "metrics", m.metrics ? pool_metrics_address(m.metrics) : "off",
+	       NULL);
 
 	int rc = master_loop(&m);
 
+	pool_metrics_close(m.metrics);
 	pool_listen_close(&listener);
 	if (*cfg.pid_file)
 		unlink(cfg.pid_file);

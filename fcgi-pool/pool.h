@@ -51,16 +51,22 @@ struct pool_config {
 	const char *status_path;                 /* "": /-/status/<pool name> */
 	const char *ping_path;
 	const char *pid_file;
-	int reload_exec; /* SIGUSR2 re-executes the program */
+	int reload_exec;            /* SIGUSR2 re-executes the program */
+	const char *metrics_listen; /* "": the master serves no HTTP /metrics */
 };
 
 /*
  * LISTEN, LISTEN_BACKLOG, LISTEN_OWNER/GROUP/MODE, PM, WORKERS, PM_START_SERVERS,
  * PM_MIN/MAX_SPARE_SERVERS, MAX_REQUESTS, REQUEST_TIMEOUT (s), SLOW_REQUEST_TIMEOUT
- * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC, into a struct pool_config:
+ * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC, METRICS_LISTEN, into a struct
+ * pool_config:
  * list it in the program's settings_load() blocks. docs/pool.md describes each.
  */
 extern const struct setting pool_settings[];
+
+/* In a worker, after answering: count the answer's HTTP status in the scoreboard
+ * (fcgi_pool_responses_total{code}). Outside a pool (tests) it does nothing. */
+void pool_note_status(int status);
 
 /*
  * Run the pool; returns the master's exit status (0 after a stop by signal, 1 when it

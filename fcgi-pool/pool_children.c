@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "pool_internal.h"
+#include "pool_metrics.h"
 
 #define EARLY_MS        1000  /* dying sooner than this, without a request: a failed start */
 #define BACKOFF_BASE_MS 100   /* then 200, 400, … */
@@ -57,6 +58,7 @@ int pool_children_spawn(struct pool_master *m)
 		if (getppid() != master)
 			_exit(0);
 		close(m->sfd);
+		pool_metrics_forget(m->metrics); /* the master's HTTP sockets are not ours */
 		pool_signals_worker_reset();
 		slot->pid = getpid();
 		pool_worker_main(m->app, m->cfg, m->sb, slot, m->listener);

@@ -10,6 +10,7 @@
 #define FCGI_POOL_INTERNAL_H
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -57,7 +58,9 @@ struct scoreboard {
 	atomic_ulong max_children_reached;
 	atomic_ulong slow_requests;
 	atomic_ulong respawned; /* workers that died unexpectedly and were replaced */
-	unsigned generation;    /* current generation; older workers are leaving */
+	/* Answers by HTTP status, [status - 100] for 100..599 (pool_note_status). */
+	atomic_ulong responses[500];
+	unsigned generation; /* current generation; older workers are leaving */
 	int nslots;
 	struct sb_slot slots[];
 };
@@ -93,6 +96,9 @@ long pool_ms_since(const struct timespec *mono);
 /* A worker whose worker_init failed exits with this, so the master can say why. */
 #define POOL_EXIT_INIT 78
 
+/* pool_responses.c: where pool_note_status() counts (a worker's scoreboard). */
+void pool_responses_attach(atomic_ulong *counts);
+
 /* pool_worker.c: never returns. */
 _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_config *cfg,
                                 struct scoreboard *sb, struct sb_slot *slot,
@@ -101,6 +107,10 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 /* pool_status.c: 1 when the request was the status or ping page and was answered. */
 int pool_status_handle(FCGX_Request *req, const struct pool_config *cfg, struct scoreboard *sb,
                        const struct pool_listener *l);
+/* The status page's numbers as metrics (OpenMetrics 1.0, or Prometheus text 0.0.4),
+ * for ?openmetrics and the master's own /metrics (pool_metrics.c). */
+void pool_status_metrics(FILE *out, struct scoreboard *sb, const struct pool_listener *l,
+                         int openmetrics);
 
 /* pool_signals.c (master) */
 int pool_signals_master_init(void); /* returns the signalfd */
@@ -124,7 +134,9 @@ struct pool_master {
 	struct timespec reload_started;
 	int max_children_warned; /* php-fpm's warn_max_children: once per episode */
 	struct timespec max_children_logged;
-	unsigned pm_started_gen; /* dynamic: generation + 1 once it has its start servers */
+	unsigned pm_started_gen;      /* dynamic: generation + 1 once it has its start servers */
+	struct pool_metrics *metrics; /* METRICS_LISTEN, or NULL */
+	int notified_ready;           /* systemd was told READY for this generation */
 };
 /* Fork one worker of the current generation; 0 on success, -1 when not now. */
 int pool_children_spawn(struct pool_master *m);

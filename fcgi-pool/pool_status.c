@@ -4,15 +4,18 @@
  * sees it. Field names and formats are php-fpm's, so its tools and habits carry
  * over: plain text by default, ?json, ?openmetrics, and ?full for one block per
  * worker (combinable: ?json&full). The request path is DOCUMENT_URI, or REQUEST_URI
- * without its query.
+ * without its query. pool_status_metrics() renders the same numbers as metrics for
+ * ?openmetrics here and for the master's own /metrics (pool_metrics.c, METRICS_LISTEN).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "pool_internal.h"
+#include "pool_metrics.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_OPENMETRICS };
 
@@ -201,47 +204,85 @@ static void json(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 	}
 }
 
-static void metric(FCGX_Request *req, const char *pool, const char *name, const char *type,
-                   const char *help, double v)
+/* The numbers every format shares, read now. */
+static void totals_read(struct scoreboard *sb, const struct pool_listener *l, struct totals *t)
 {
-	int counter = strcmp(type, "counter") == 0;
-	char buf[512];
-	snprintf(buf, sizeof buf,
-	         "# HELP fcgi_pool_%s %s\n# TYPE fcgi_pool_%s %s\n"
-	         "fcgi_pool_%s%s{pool=\"%s\"} %.0f\n",
-	         name, help, name, type, name, counter ? "_total" : "", pool, v);
-	FCGX_PutS(buf, req->out);
+	pool_sb_counts(sb, &t->idle, &t->active, &t->total);
+	t->backlog = atomic_load(&sb->listen_queue_len);
+	t->queue = pool_listen_queue(l, &t->backlog);
+	if (t->queue < 0)
+		t->queue = 0;
+	else
+		pool_sb_note_max(&sb->max_listen_queue, (unsigned)t->queue);
+	t->since = pool_ms_since(&sb->start_mono) / 1000;
 }
 
-static void openmetrics(FCGX_Request *req, struct scoreboard *sb, const struct totals *t)
+static void metric(FILE *out, int om, const char *labels, const char *name, const char *type,
+                   const char *help, double v)
 {
-	no_cache_headers(req, "application/openmetrics-text; version=1.0.0; charset=utf-8");
-	const char *p = sb->pool; /* a pool name is a program constant: no escaping needed */
-	metric(req, p, "up", "gauge", "Whether the pool answers.", 1);
-	metric(req, p, "start_since", "gauge", "Seconds since the pool started.", (double)t->since);
-	metric(req, p, "accepted_connections", "counter", "Requests accepted by the pool.",
+	pool_metrics_family(out, om, name, type, help);
+	pool_metrics_sample(out, name, type, labels, v);
+}
+
+void pool_status_metrics(FILE *out, struct scoreboard *sb, const struct pool_listener *l, int om)
+{
+	struct totals t;
+	totals_read(sb, l, &t);
+	char p[64]; /* a pool name is a program constant: no escaping needed */
+	snprintf(p, sizeof p, "pool=\"%s\"", sb->pool);
+	metric(out, om, p, "up", "gauge", "Whether the pool answers.", 1);
+	metric(out, om, p, "start_since", "gauge", "Seconds since the pool started.",
+	       (double)t.since);
+	metric(out, om, p, "accepted_connections", "counter", "Requests accepted by the pool.",
 	       (double)atomic_load(&sb->accepted_conn));
-	metric(req, p, "listen_queue", "gauge", "Connections waiting in the listen queue.",
-	       t->queue);
-	metric(req, p, "max_listen_queue", "gauge",
+	metric(out, om, p, "listen_queue", "gauge", "Connections waiting in the listen queue.",
+	       t.queue);
+	metric(out, om, p, "max_listen_queue", "gauge",
 	       "The most connections seen waiting in the listen queue.",
 	       atomic_load(&sb->max_listen_queue));
-	metric(req, p, "listen_queue_length", "gauge", "Size of the listen queue (backlog).",
-	       t->backlog);
-	metric(req, p, "idle_processes", "gauge", "Idle workers.", t->idle);
-	metric(req, p, "active_processes", "gauge", "Workers serving a request.", t->active);
-	metric(req, p, "total_processes", "gauge", "Workers, idle and active.", t->total);
-	metric(req, p, "max_active_processes", "gauge", "The most workers seen active at once.",
+	metric(out, om, p, "listen_queue_length", "gauge", "Size of the listen queue (backlog).",
+	       t.backlog);
+	metric(out, om, p, "idle_processes", "gauge", "Idle workers.", t.idle);
+	metric(out, om, p, "active_processes", "gauge", "Workers serving a request.", t.active);
+	metric(out, om, p, "total_processes", "gauge", "Workers, idle and active.", t.total);
+	metric(out, om, p, "max_active_processes", "gauge", "The most workers seen active at once.",
 	       atomic_load(&sb->max_active));
-	metric(req, p, "max_children_reached", "counter",
+	metric(out, om, p, "max_children_reached", "counter",
 	       "Times the pool ran out of workers (WORKERS reached).",
 	       (double)atomic_load(&sb->max_children_reached));
-	metric(req, p, "slow_requests", "counter", "Requests over SLOW_REQUEST_TIMEOUT.",
+	metric(out, om, p, "slow_requests", "counter", "Requests over SLOW_REQUEST_TIMEOUT.",
 	       (double)atomic_load(&sb->slow_requests));
-	metric(req, p, "respawned_processes", "counter",
+	metric(out, om, p, "respawned_processes", "counter",
 	       "Workers that died unexpectedly and were replaced.",
 	       (double)atomic_load(&sb->respawned));
-	FCGX_PutS("# EOF\n", req->out);
+	pool_metrics_family(out, om, "responses", "counter",
+	                    "Answers the application sent, by HTTP status code.");
+	for (int i = 0; i < 500; i++) {
+		unsigned long n = atomic_load(&sb->responses[i]);
+		if (!n)
+			continue;
+		char labels[96];
+		snprintf(labels, sizeof labels, "%s,code=\"%d\"", p, i + 100);
+		pool_metrics_sample(out, "responses", "counter", labels, (double)n);
+	}
+	if (om)
+		fputs("# EOF\n", out);
+}
+
+static void openmetrics(FCGX_Request *req, struct scoreboard *sb, const struct pool_listener *l)
+{
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&body, &len);
+	if (f) {
+		pool_status_metrics(f, sb, l, 1);
+		if (fclose(f) != 0)
+			len = 0;
+	}
+	no_cache_headers(req, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+	if (body && len)
+		FCGX_PutStr(body, (int)len, req->out);
+	free(body);
 }
 
 int pool_status_handle(FCGX_Request *req, const struct pool_config *cfg, struct scoreboard *sb,
@@ -255,20 +296,15 @@ int pool_status_handle(FCGX_Request *req, const struct pool_config *cfg, struct 
 	if (!path_is(req, cfg->status_path))
 		return 0;
 	const char *q = FCGX_GetParam("QUERY_STRING", req->envp);
+	if (has_word(q, "openmetrics")) {
+		openmetrics(req, sb, l);
+		return 1;
+	}
 	struct totals t;
-	pool_sb_counts(sb, &t.idle, &t.active, &t.total);
-	t.backlog = atomic_load(&sb->listen_queue_len);
-	t.queue = pool_listen_queue(l, &t.backlog);
-	if (t.queue < 0)
-		t.queue = 0;
-	else
-		pool_sb_note_max(&sb->max_listen_queue, (unsigned)t.queue);
-	t.since = pool_ms_since(&sb->start_mono) / 1000;
+	totals_read(sb, l, &t);
 	int full = has_word(q, "full");
 	if (has_word(q, "json"))
 		json(req, sb, &t, full);
-	else if (has_word(q, "openmetrics"))
-		openmetrics(req, sb, &t);
 	else
 		text(req, sb, &t, full);
 	return 1;

@@ -167,6 +167,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 {
 	sigset_t wait_mask;
 	install_handlers(&wait_mask);
+	pool_responses_attach(sb->responses);
 	if (app->worker_init && app->worker_init(app->svc) != 0) {
 		log_kv(LOG_ERROR, "worker_init failed; this worker cannot serve", NULL);
 		_exit(POOL_EXIT_INIT);

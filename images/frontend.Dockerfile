@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # images/frontend.Dockerfile: the fcgi-frontend image. Build from the repository root:
-#   docker build -f images/frontend.Dockerfile -t fcgi-users/frontend:TAG .     (or: make images)
+#   podman build -f images/frontend.Dockerfile -t fcgi-users/frontend:TAG .     (or: make images)
 # Stage 1 builds with the project's own `make install` on Debian 12; stage 2 is
 # debian:12-slim with only the runtime libraries the binary links (make images-check
 # compares RUNTIME_LIBS with `ldd build/fcgi-frontend`). The pool master is PID 1 and
@@ -9,12 +9,17 @@
 # `docker stop` and Kubernetes' termination let in-flight requests finish.
 # nginx's init container copies share/fcgi-users/static from this image.
 
+# BUILD_IMAGE and BASE_IMAGE: make images builds FROM a local debootstrap base tagged
+# debian:12 and debian:12-slim (no registry here); with a registry, pin the real ones
+# by digest: make images BASE_IMAGE=debian:12-slim@sha256:...
 ARG DEBIAN_RELEASE=12
+ARG BUILD_IMAGE=debian:${DEBIAN_RELEASE}
+ARG BASE_IMAGE=debian:${DEBIAN_RELEASE}-slim
 
-FROM debian:${DEBIAN_RELEASE} AS build
+FROM ${BUILD_IMAGE} AS build
 # The build dependencies of mk/10-c.mk (scripts/deps/10-c.apt's build part).
 ARG BUILD_PACKAGES="build-essential pkg-config libfcgi-dev libcjson-dev check \
-    libcurl4-openssl-dev libssl-dev libmariadb-dev libmariadb-dev-compat libicu-dev libargon2-dev"
+    libcurl4-openssl-dev libssl-dev libmariadb-dev libmariadb-dev-compat libicu-dev libargon2-dev libsystemd-dev"
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${BUILD_PACKAGES} \
     && rm -rf /var/lib/apt/lists/*
@@ -22,7 +27,7 @@ WORKDIR /src
 COPY . .
 RUN make -j"$(nproc)" install DESTDIR=/out PREFIX=/usr/local
 
-FROM debian:${DEBIAN_RELEASE}-slim
+FROM ${BASE_IMAGE}
 # RUNTIME_LIBS: the Debian packages of the shared libraries fcgi-frontend links (beyond
 # the base image's own). RUNTIME_TOOLS: cgi-fcgi for the probes, CA certificates.
 ARG RUNTIME_LIBS="libfcgi0ldbl libcjson1 libcurl4 libssl3"

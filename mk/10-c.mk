@@ -6,9 +6,9 @@
 # `make SAN=1` builds with ASan + UBSan into build/san/ (used by `make unit-san`).
 
 CC := gcc
-PKGS := libcjson libmariadb libcurl libcrypto icu-uc icu-i18n libargon2 check
+PKGS := libcjson libmariadb libcurl libcrypto icu-uc icu-i18n libargon2 libsystemd check
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs libcjson libmariadb libcurl libcrypto icu-uc icu-i18n libargon2 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs libcjson libmariadb libcurl libcrypto icu-uc icu-i18n libargon2 libsystemd 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS_WARN := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \

@@ -42,8 +42,12 @@ $(BUILD)/tests/integration/%: $(call obj,tests/integration/%.c) $(INTEG_HARNESS)
 
 integration-build: all $(INTEG_BINS)
 
+# The pools and nginx log JSON during the integration and hostile suites, and run.sh
+# checks that every line they wrote parses with jq (INTEGRATION_LOG_FORMAT=text: not).
+INTEGRATION_LOG_FORMAT ?= json
 integration: integration-build ## API tests against a real stack (.run/test, port 18090)
 	@RUN_DIR=$(INTEGRATION_RUN_DIR) PORT=$(INTEGRATION_PORT) BUILD=$(BUILD) \
+		LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) NGINX_LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) \
 		DB_TCP_PORT=$(INTEGRATION_DB_TCP_PORT) DB_TLS=1 \
 		tests/integration/run.sh $(INTEG_BINS)
 

@@ -20,7 +20,7 @@ FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_NAMES))
 # The pool manager takes no outside input worth fuzzing here (its tests drive it); its
 # folder's settings and log are linked (the request layer logs). The request double
 # (tests/double/) drives fuzz_request.
-FUZZ_LIB_SRC := $(filter-out fcgi-pool/pool%.c,$(POOL_SRC)) $(HTTP_SRC) $(CONTRACT_SRC) \
+FUZZ_LIB_SRC := $(filter-out fcgi-pool/pool%.c,$(POOL_SRC)) fcgi-pool/pool_responses.c $(HTTP_SRC) $(CONTRACT_SRC) \
 	$(BACKEND_SRC) $(FRONTEND_SRC) $(wildcard tests/double/*.c)
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC))
 

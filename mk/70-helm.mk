@@ -2,7 +2,8 @@
 #   make helm-check       lint, template, schema-validate, nginx -t and route the chart (make test)
 #   make images-check     Dockerfiles vs make install, ldd and the chart (make test)
 #   make helm-pools-check the built pools run with the chart's env, probes, migration Job, SIGQUIT (make test)
-#   make images           build the two images with Docker (not here: no Docker engine)
+#   make images           build the two images with the project's rootful podman (BASE_IMAGE= a registry's base)
+#   make kube-play-check  the chart's pods run under podman kube play against MariaDB/TLS (make test)
 #   make helm-package     package the chart into dist/ (CI's artifact)
 #   make helm-deploy      helm upgrade --install + helm test (needs a cluster: KUBECONFIG)
 #   make helm-schema      regenerate values.schema.json (tests/helm/gen-schema.py)
@@ -15,7 +16,7 @@ HELM_RUN_DIR ?= .run/test-helm
 HELM_PORT ?= 18098
 IMAGE_REGISTRY ?= fcgi-users
 IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-DOCKER ?= docker
+BASE_IMAGE ?=
 
 .PHONY: helm-check images-check images helm-readme helm-schema
 helm-check: ## Helm chart: lint, template, validate, schema, keepalive, nginx -t + routing
@@ -24,14 +25,8 @@ helm-check: ## Helm chart: lint, template, validate, schema, keepalive, nginx -t
 images-check: all ## Dockerfiles: consistent with make install, ldd and the chart
 	@RUN_DIR=$(HELM_RUN_DIR) tests/helm/images-check.sh
 
-images: ## build images/backend.Dockerfile and images/frontend.Dockerfile (needs a Docker engine)
-	@if ! command -v $(DOCKER) >/dev/null 2>&1 || ! $(DOCKER) info >/dev/null 2>&1; then \
-		echo "make images: no Docker engine reachable ('$(DOCKER) info' fails): the images cannot be built on this machine." >&2; \
-		echo "make images: run it where Docker runs (CI's image stage), e.g. make images IMAGE_REGISTRY=<registry> IMAGE_TAG=<tag>" >&2; \
-		exit 1; \
-	fi
-	$(DOCKER) build -f images/backend.Dockerfile -t $(IMAGE_REGISTRY)/backend:$(IMAGE_TAG) .
-	$(DOCKER) build -f images/frontend.Dockerfile -t $(IMAGE_REGISTRY)/frontend:$(IMAGE_TAG) .
+images: ## build both images with rootful podman (config and storage under .run/podman; BASE_IMAGE=debian:12-slim@sha256:… with a registry)
+	@IMAGE_REGISTRY=$(IMAGE_REGISTRY) IMAGE_TAG=$(IMAGE_TAG) BASE_IMAGE=$(BASE_IMAGE) scripts/images/build.sh
 
 helm-schema: ## regenerate helm/fcgi-users/values.schema.json from tests/helm/gen-schema.py
 	python3 tests/helm/gen-schema.py
@@ -46,6 +41,11 @@ helm-pools-check: all ## the real pools run with the chart's settings, probes an
 	@HELM=.tools/bin/helm RUN_DIR=$(HELM_RUN_DIR) PORT=$(HELM_PORT) tests/helm/pools-check.sh
 TEST_STEPS += helm-pools-check
 
+.PHONY: kube-play-check
+kube-play-check: ## runs the chart's pods with podman kube play: images built, migration, smoke, helm test, graceful pod stop
+	@HELM=.tools/bin/helm RUN_DIR=.run/test-kube tests/helm/kube-play-check.sh
+TEST_STEPS += kube-play-check
+
 RELEASE ?= fcgi-users
 NAMESPACE ?= fcgi-users
 HELM_VALUES ?= helm/fcgi-users/values-production.yaml
@@ -54,7 +54,7 @@ HELM_ARGS ?=
 .PHONY: helm-package helm-deploy
 helm-package: ## package the chart into dist/ (after linting it)
 	@mkdir -p dist
-	.tools/bin/helm lint --strict helm/fcgi-users
+	.tools/bin/helm lint --strict helm/fcgi-users -f tests/helm/secrets-values.yaml
 	.tools/bin/helm package helm/fcgi-users -d dist
 
 helm-deploy: ## helm upgrade --install RELEASE into NAMESPACE with HELM_VALUES + HELM_ARGS, then helm test

@@ -15,8 +15,16 @@ URL          ?= http://127.0.0.1:$(PORT)
 SMOKE_WAIT   ?= 30
 PIPELINE_ENV = REPORTS=$(REPORTS) DEPLOY_OUT=$(DEPLOY_OUT) IMAGE_TAG=$(IMAGE_TAG) DEPLOY_ENV=$(DEPLOY_ENV)
 
-.PHONY: pipeline-info jenkins-check unit-junit integration-junit junit smoke smoke-vm \
+.PHONY: agent-check pipeline-info jenkins-check unit-junit integration-junit junit smoke smoke-vm \
 	images-push deploy-vm deploy-prod verify-prod rollback-prod
+
+# The Jenkins agents run the image FCGI_USERS_AGENT_IMAGE names (Jenkinsfile): only
+# by digest, so every build runs on the tools that were tested.
+AGENT_IMAGE ?=
+agent-check: ## the pipeline's agent image is pinned by digest (AGENT_IMAGE=name@sha256:...)
+	@if [[ ! "$(AGENT_IMAGE)" =~ ^[a-z0-9.:/_-]+@sha256:[0-9a-f]{64}$$ ]]; then \
+		echo "make agent-check: the agent image '$(AGENT_IMAGE)' is not pinned by digest (name@sha256:<64 hex>): set FCGI_USERS_AGENT_IMAGE in Jenkins (docs/pipeline.md)" >&2; exit 1; fi
+	@echo "agent image: $(AGENT_IMAGE)"
 
 pipeline-info: ## what the pipeline builds: commit, image tag, tool versions
 	@echo "commit:    $$(git rev-parse HEAD 2>/dev/null || echo unknown)"
@@ -38,6 +46,10 @@ jenkins-check: ## Jenkinsfile: Groovy syntax, required stages, make targets exis
 	@python3 scripts/jenkins-check.py Jenkinsfile
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_jenkins_check.py
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_check2junit.py
+	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_deploy_prod.py
+	@make --no-print-directory agent-check AGENT_IMAGE=x/agent:latest >/dev/null 2>&1 && \
+		{ echo "jenkins-check: agent-check accepted an image without a digest"; exit 1; } || true
+	@make --no-print-directory agent-check AGENT_IMAGE=x/agent@sha256:$$(printf '0%.0s' $$(seq 64)) >/dev/null
 TEST_STEPS += jenkins-check
 
 # Check writes an XML log when CK_XML_LOG_FILE_NAME is set; each binary gets its own
@@ -59,6 +71,7 @@ integration-junit: integration-build ## the integration tests, with a JUnit repo
 			$(REPORTS)/check/integration $$t >$$w; chmod +x $$w; done; \
 	rc=0; RUN_DIR=$(INTEGRATION_RUN_DIR) PORT=$(INTEGRATION_PORT) BUILD=$(BUILD) \
 		DB_TCP_PORT=$(INTEGRATION_DB_TCP_PORT) DB_TLS=1 \
+		LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) NGINX_LOG_FORMAT=$(INTEGRATION_LOG_FORMAT) \
 		tests/integration/run.sh $(patsubst $(BUILD)/tests/integration/%,$(REPORTS)/wrap/%,$(INTEG_BINS)) || rc=1; \
 	python3 scripts/check2junit.py --name integration -o $(REPORTS)/junit/integration.xml \
 		$(patsubst $(BUILD)/tests/integration/%,$(REPORTS)/check/integration/%.xml,$(INTEG_BINS)) || rc=1; \

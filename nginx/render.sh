@@ -230,7 +230,7 @@ chart)
 	((${#backends[@]})) || backends=("fcgi-users-backend:9000")
 	((${#frontends[@]})) || frontends=("127.0.0.1:9001")
 	: "${static_root:=/usr/share/fcgi-users/static}"
-	: "${errors_root:=/etc/nginx/fcgi-users/errors}"
+	: "${errors_root:=/etc/nginx/fcgi-users-errors}"
 	: "${prefix:=/tmp/nginx}"
 	: "${access_log:=/dev/stdout}"
 	: "${error_log:=/dev/stderr}"

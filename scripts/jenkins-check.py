@@ -16,9 +16,14 @@ Rules (each problem is one line `FILE:LINE: message`; exit 1 if any, 0 if none):
     access keys, private keys, password/token assignments, user:password@ URLs);
   - every check `make test` runs (TEST_STEPS) is run by some stage too (X-junit counts
     for X), so the pipeline cannot fall behind the checks others add;
-  - options has a timeout and disableConcurrentBuilds(); there are parameters; the
-    top-level `post { always { ... } }` publishes JUnit, archives artifacts and cleans
-    the workspace (cleanWs() or deleteDir()).
+  - options has a timeout; there are parameters; JUnit is published;
+  - agents: the pipeline itself has `agent none`; every stage agent is a docker agent
+    whose image is pinned (a literal `...@sha256:<64 hex>`, or env.FCGI_USERS_AGENT_IMAGE,
+    which `make agent-check` refuses unless pinned); the approval stage (input) runs
+    with `agent none` outside any stage holding an agent (a day of waiting holds no
+    executor) after a milestone (a newer build aborts an older waiting one); the
+    deploy stages run under a lock; every stage group with an agent archives its
+    reports and cleans its workspace in post { always { ... } }.
 Groovy is not parsed in full: comments and string literals are recognised, braces
 matched, and the declarative blocks found by name. Python 3 standard library only.
 """
@@ -223,8 +228,6 @@ def check(path, root):
     opt_text = "".join(src.code[o[1]:o[2]] for o in top_opts)
     if not re.search(r"\btimeout\s*\(", opt_text):
         problem(p_open, "options has no timeout(...): a hung build would hold the agent forever")
-    if "disableConcurrentBuilds" not in opt_text:
-        problem(p_open, "options has no disableConcurrentBuilds(): two builds could deploy at once")
     if not src.blocks("parameters", p_open, p_close):
         problem(p_open, "no parameters block (skip production, choose the environment)")
 
@@ -339,18 +342,54 @@ def check(path, root):
             problem(stages[idx]["pos"], f"stage '{names[idx]}' has no input step: no manual gate")
         last = idx
 
-    # Top-level post: reports and cleanup.
-    posts = [b for b in src.blocks("post", p_open, p_close)
-             if not any(s["open"] < b[0] < s["close"] for s in stages)]
-    always = [a for b in posts for a in src.blocks("always", b[1], b[2])]
-    always_text = "".join(src.code[a[1]:a[2]] for a in always)
-    if not always:
-        problem(p_close, "no post { always { ... } } at the pipeline level")
-    else:
-        if not re.search(r"\b(cleanWs|deleteDir)\s*\(", always_text):
-            problem(always[0][0], "post/always does not clean the workspace (cleanWs() or deleteDir())")
-        if not re.search(r"\barchiveArtifacts\b", always_text):
-            problem(always[0][0], "post/always does not archive the reports (archiveArtifacts)")
+    # Agents: none for the pipeline; pinned images for stages; none for the approval.
+    top_agent = re.search(r"\bagent\s+(none\b|\{)", src.code[p_open:stages_blocks[0][0]])
+    if not top_agent or top_agent.group(1) != "none":
+        problem(p_open, "the pipeline has an agent of its own: use `agent none` and give the "
+                        "stages agents, or the approval holds an executor while it waits")
+    holders = []  # stages with an agent of their own
+    for s in stages:
+        body = src.code[s["open"] + 1:s["close"]]
+        inner = [(o["open"] - s["open"] - 1, o["close"] - s["open"] - 1) for o in stages
+                 if s["open"] < o["open"] < s["close"]]
+        m = next((m for m in re.finditer(r"\bagent\s+(none\b|\{)", body)
+                  if not any(a < m.start() < b for a, b in inner)), None)
+        if not m:
+            continue
+        s["agent"] = m.group(1)
+        if m.group(1) == "none":
+            continue
+        holders.append(s)
+        a_open = s["open"] + 1 + m.end() - 1
+        a_text = src.code[a_open:src.match_brace(a_open)]
+        img = re.search(r"\bimage\s+", a_text)
+        lit = src.string_at(a_open + img.end()) if img and "docker" in a_text else None
+        if not lit or not (re.search(r"@sha256:[0-9a-f]{64}$", lit[2]) or lit[2] in (
+                "${env.FCGI_USERS_AGENT_IMAGE}", "${FCGI_USERS_AGENT_IMAGE}")):
+            problem(s["pos"], f"stage '{s['name']}': the agent is not a docker image pinned by "
+                              "digest (name@sha256:... or env.FCGI_USERS_AGENT_IMAGE)")
+        posts = [b for b in src.blocks("post", s["open"], s["close"])
+                 if not any(o["open"] < b[0] < o["close"] for o in stages if s["open"] < o["open"] < s["close"])]
+        always_text = "".join(src.code[a[1]:a[2]] for b in posts for a in src.blocks("always", b[1], b[2]))
+        if not re.search(r"\b(cleanWs|deleteDir)\s*\(", always_text) or "archiveArtifacts" not in always_text:
+            problem(s["pos"], f"stage '{s['name']}' holds an agent but its post/always does not "
+                              "archive the reports and clean the workspace")
+    for s in stages:
+        if not s["input"]:
+            continue
+        if s.get("agent") != "none" or any(h["open"] < s["pos"] < h["close"] for h in holders):
+            problem(s["pos"], f"stage '{s['name']}' waits for input on an agent: give it `agent none` "
+                              "(an executor would be held for as long as the approval waits)")
+        body = src.code[s["open"]:s["close"]]
+        mi, ii = body.find("milestone"), re.search(r"\binput\b", body)
+        if mi < 0 or (ii and mi > ii.start()):
+            problem(s["pos"], f"stage '{s['name']}': no milestone before the input (an older build "
+                              "waiting for approval must be superseded by a newer one)")
+    for s in stages:
+        if re.search(r"deploy", s["name"], re.I) and not s["parallel"]:
+            outer = [o for o in stages if o["open"] <= s["open"] and s["close"] <= o["close"]]
+            if not any(re.search(r"\block\s*\(", src.code[o["open"]:o["close"]]) for o in outer):
+                problem(s["pos"], f"stage '{s['name']}' deploys without a lock(...): two builds could deploy at once")
     if not any(not src.in_string(m.start(1)) for m in
                re.finditer(r"(?m)^\s*(junit)\b\s*[(\w'\"]", src.code[:p_close])):
         problem(p_open, "no junit step: test reports are not published")

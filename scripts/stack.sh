@@ -18,7 +18,10 @@
 # localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
 # BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
 # EDITOR_NAME (the local editor, default "editor"; its password is generated into
-# RUN_DIR/editor-password).
+# RUN_DIR/editor-password),
+# BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
+# /metrics, METRICS_LISTEN; default off). LOG_FORMAT and nginx/render.sh's NGINX_*
+# settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass through the environment.
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,10 +33,15 @@ RUN_DIR=$(cd "$RUN_DIR" && pwd)
 PORT=${PORT:-8080}
 DB_TCP_PORT=${DB_TCP_PORT:-}
 DB_TLS=${DB_TLS:-}
+# MySQL 8.0's default sql_mode (production runs RDS MySQL 8.0): every check that uses this
+# MariaDB runs its SQL under the same rules (ONLY_FULL_GROUP_BY, NO_ZERO_DATE, ...).
+MYSQL8_SQL_MODE=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION
 TLS_DIR=$RUN_DIR/tls
 BACKEND_WORKERS=${BACKEND_WORKERS:-2}
 FRONTEND_WORKERS=${FRONTEND_WORKERS:-2}
 BUILD=${BUILD:-build}
+BACKEND_METRICS_LISTEN=${BACKEND_METRICS_LISTEN:-}
+FRONTEND_METRICS_LISTEN=${FRONTEND_METRICS_LISTEN:-}
 BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
 FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
 MARIADBD=$(readlink -f "$(command -v mariadbd || echo /usr/sbin/mariadbd)")
@@ -172,6 +180,7 @@ db_start() {
 		--socket="$SOCK" --pid-file="$RUN_DIR/mariadb.pid" "${net[@]}" \
 		--log-error="$LOGS/mariadb-error.log" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+		--sql-mode="$MYSQL8_SQL_MODE" \
 		--innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 \
 		--skip-log-bin --max-connections=200
 	wait_for 60 MariaDB mariadb-admin --no-defaults --socket="$SOCK" -uroot ping
@@ -215,7 +224,7 @@ editor_setup() {
 backend_start() {
 	rm -f "$RUN_DIR/backend.sock"
 	spawn backend env DATABASE_URI="$DATABASE_URI" LISTEN="unix:$RUN_DIR/backend.sock" \
-		WORKERS="$BACKEND_WORKERS" "$BACKEND_BIN"
+		WORKERS="$BACKEND_WORKERS" METRICS_LISTEN="$BACKEND_METRICS_LISTEN" "$BACKEND_BIN"
 	wait_for 20 "the backend pool" test -S "$RUN_DIR/backend.sock"
 }
 
@@ -230,7 +239,8 @@ frontend_start() {
 	fi
 	rm -f "$RUN_DIR/frontend.sock"
 	spawn frontend env BACKEND_URL="$BASE_URL" SECRET_KEY_FILE="$key" \
-		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" "$FRONTEND_BIN"
+		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" \
+		METRICS_LISTEN="$FRONTEND_METRICS_LISTEN" "$FRONTEND_BIN"
 	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"
 }
 

@@ -7,5 +7,9 @@ CREATE TABLE IF NOT EXISTS user_count (
 	users BIGINT NOT NULL
 ) ENGINE = InnoDB;
 
-INSERT INTO user_count (id, users) SELECT 1, COUNT(*) FROM users
-ON DUPLICATE KEY UPDATE users = VALUES(users);
+-- The count from a derived table, so the update names its column: VALUES() in ON
+-- DUPLICATE KEY UPDATE is deprecated since MySQL 8.0.20, and the row alias that replaces
+-- it there (AS new) is not MariaDB's; this form is both servers'.
+INSERT INTO user_count (id, users)
+SELECT 1, counted.n FROM (SELECT COUNT(*) AS n FROM users) AS counted
+ON DUPLICATE KEY UPDATE users = counted.n;

@@ -2,7 +2,10 @@
 # make tf-check: the Terraform gate of `make test`. For the whole tree it runs
 # `terraform fmt -check`; for every module and environment it runs `terraform init
 # -backend=false`, `terraform validate` and `terraform test` (mocked AWS provider: no
-# cloud account, no network). Without a terraform binary it prints SKIPPED and exits 0.
+# cloud account, no network). The environments (the roots) must have their
+# .terraform.lock.hcl committed, naming only hashicorp/aws, and init there is
+# -lockfile=readonly: every init uses the provider build that was tested.
+# Without a terraform binary it prints SKIPPED and exits 0.
 # With the machine's provider mirror (/opt/tf-plugins) it installs the AWS provider
 # from there through a CLI config written to a temporary directory, and from the
 # registry otherwise. Usage: terraform/check.sh [dir...] (default: all of them).
@@ -52,7 +55,20 @@ check_dir() {
 	local d=$1 log=$2
 	{
 		echo "--- $d"
-		if ! terraform -chdir="$d" init -backend=false -input=false -no-color >"$log.init" 2>&1; then
+		local lockopt=()
+		if [[ $d == envs/* ]]; then
+			if ! git ls-files --error-unmatch "$d/.terraform.lock.hcl" >/dev/null 2>&1; then
+				echo "tf-check: FAILED: $d: no committed .terraform.lock.hcl (terraform init, then git add it)"
+				return 1
+			fi
+			providers=$(sed -n 's/^provider "\(.*\)" {/\1/p' "$d/.terraform.lock.hcl" | tr '\n' ' ')
+			if [[ $providers != "registry.terraform.io/hashicorp/aws " ]]; then
+				echo "tf-check: FAILED: $d: the lock file names providers other than hashicorp/aws: $providers"
+				return 1
+			fi
+			lockopt=(-lockfile=readonly)
+		fi
+		if ! terraform -chdir="$d" init -backend=false -input=false -no-color "${lockopt[@]}" >"$log.init" 2>&1; then
 			cat "$log.init"
 			echo "tf-check: FAILED: $d: terraform init"
 			return 1

@@ -5,7 +5,11 @@
 #             the ECR registry (production's outputs) and the database host from
 #             DEPLOY_ENV's outputs; the database password, the RDS CA bundle and the
 #             frontend's secret key are Secrets already in the cluster (the chart's
-#             existingSecret values), checked before the upgrade.
+#             existingSecret values), checked before the upgrade. The NetworkPolicies'
+#             database CIDR is DEPLOY_ENV's VPC (output vpc_cidr_block). Before the
+#             upgrade both images also get the tag deployed-IMAGE_TAG in ECR, which the
+#             registry's lifecycle policy keeps (newer builds awaiting approval cannot
+#             expire what production runs or rolls back to).
 #   test      helm test (the chart's route tests) against the release.
 #   rollback  helm rollback to the previous revision, waiting for it.
 # Needs: AWS credentials, the Terraform backend config, terraform, aws, kubectl, helm, jq.
@@ -63,8 +67,10 @@ deploy)
 	backend_repo=$(jq -r '.image_repositories.value.backend // empty' "$reg_file")
 	frontend_repo=$(jq -r '.image_repositories.value.frontend // empty' "$reg_file")
 	db_host=$(output "$out/$env-outputs.json" db_endpoint)
-	[[ -n $registry && -n $backend_repo && -n $frontend_repo && -n $db_host ]] || {
-		echo "make deploy-prod: outputs registry, image_repositories or db_endpoint are empty (terraform apply first)" >&2
+	vpc_cidr=$(output "$out/$env-outputs.json" vpc_cidr_block)
+	reg_region=$(output "$reg_file" region)
+	[[ -n $registry && -n $backend_repo && -n $frontend_repo && -n $db_host && -n $vpc_cidr ]] || {
+		echo "make deploy-prod: outputs registry, image_repositories, db_endpoint or vpc_cidr_block are empty (terraform apply first)" >&2
 		exit 1
 	}
 	for s in "${secrets[@]}"; do
@@ -72,6 +78,20 @@ deploy)
 			echo "make deploy-prod: Secret $namespace/$s is not in the cluster $cluster (see docs/pipeline.md: secrets)" >&2
 			exit 1
 		}
+	done
+	# Keep what production runs: tag both images deployed-IMAGE_TAG (the lifecycle
+	# policy keeps that prefix; registry module keep_deployed_images).
+	for repo in "$backend_repo" "$frontend_repo"; do
+		manifest=$(aws ecr batch-get-image --region "$reg_region" --repository-name "$repo" \
+			--image-ids imageTag="$IMAGE_TAG" --query 'images[0].imageManifest' --output text)
+		[[ -n $manifest && $manifest != None ]] || {
+			echo "make deploy-prod: $repo:$IMAGE_TAG is not in the registry (make images-push first)" >&2
+			exit 1
+		}
+		if ! err=$(aws ecr put-image --region "$reg_region" --repository-name "$repo" \
+			--image-tag "deployed-$IMAGE_TAG" --image-manifest "$manifest" 2>&1 >/dev/null); then
+			[[ $err == *ImageAlreadyExistsException* ]] || { echo "$err" >&2; exit 1; }
+		fi
 	done
 	# Helm 4 renamed --atomic to --rollback-on-failure; use whichever this helm has.
 	atomic=--atomic
@@ -83,6 +103,7 @@ deploy)
 		--set backend.image.repository="$backend_repo" --set backend.image.tag="$IMAGE_TAG" \
 		--set frontend.image.repository="$frontend_repo" --set frontend.image.tag="$IMAGE_TAG" \
 		--set database.host="$db_host" \
+		--set "networkPolicy.databaseCIDRs={$vpc_cidr}" \
 		--set database.existingSecret="${secrets[0]}" \
 		--set database.caCert.existingSecret="${secrets[1]}" \
 		--set secretKey.existingSecret="${secrets[2]}"

@@ -55,6 +55,27 @@ if [[ $rc != 2 ]] || ! grep -q 'vm_public_ip' "$tmp/err"; then
 	exit 1
 fi
 echo "from-terraform.py: ok"
+echo "-- secrets and TLS (issue 15 k)"
+# A task whose environment or arguments carry the database URI (it holds the password)
+# must not log; the database's TLS is verified by default, as in the chart.
+python3 - <<'PY'
+import glob, sys, yaml
+bad = []
+for path in glob.glob("roles/*/tasks/*.yml"):
+    for task in yaml.safe_load(open(path)) or []:
+        text = yaml.safe_dump({k: v for k, v in task.items() if k not in ("name", "no_log")})
+        env = yaml.safe_dump(task.get("environment") or {})
+        if ("fcgi_users_db_uri" in text or "password" in env.lower()) and task.get("no_log") is not True:
+            bad.append(f"{path}: task '{task.get('name')}' handles the database password without no_log: true")
+d = yaml.safe_load(open("roles/app/defaults/main.yml"))
+if d.get("fcgi_users_db_ssl_mode") != "VERIFY_IDENTITY":
+    bad.append(f"roles/app/defaults/main.yml: fcgi_users_db_ssl_mode is {d.get('fcgi_users_db_ssl_mode')}, not VERIFY_IDENTITY (the chart verifies)")
+if "ssl-ca=" not in d.get("fcgi_users_db_uri", ""):
+    bad.append("roles/app/defaults/main.yml: fcgi_users_db_uri passes no ssl-ca")
+if bad:
+    sys.exit("\n".join(bad))
+print("no_log on every task with the database password; TLS VERIFY_IDENTITY with a CA by default")
+PY
 echo "-- ansible-lint (production profile)"
 ansible-lint --nocolor --profile production -c .ansible-lint site.yml roles
 echo "ansible-check: ok"

@@ -3,8 +3,10 @@
 # MariaDB under RUN_DIR/db listening on 127.0.0.1:$VM_DB_PORT only (the VM reaches it
 # at qemu's gateway, 10.0.2.2). `start` creates the empty `users` database and the
 # application user (fcgi_users, password $FCGI_USERS_DB_PASSWORD), like RDS hands over
-# an empty schema; the playbook's migration does the rest. `stop` stops it by its pid
-# file and removes its data.
+# an empty schema; the playbook's migration does the rest. It speaks TLS like RDS, with
+# a throwaway CA (RUN_DIR/db/tls/ca.pem) and a certificate for 10.0.2.2, the address
+# the VM reaches it at, so the playbook's VERIFY_IDENTITY is tested for real; the user
+# must use TLS (REQUIRE SSL). `stop` stops it by its pid file and removes its data.
 set -euo pipefail
 
 cmd=${1:?usage: db.sh start|stop RUN_DIR}
@@ -32,7 +34,7 @@ stop() {
 case $cmd in
 start)
 	: "${FCGI_USERS_DB_PASSWORD:?set FCGI_USERS_DB_PASSWORD}"
-	for tool in mariadbd mariadb-install-db mariadb; do
+	for tool in mariadbd mariadb-install-db mariadb openssl; do
 		command -v "$tool" >/dev/null || die "$tool not found: run 'make deps'"
 	done
 	if (exec 3<>"/dev/tcp/127.0.0.1/$VM_DB_PORT") 2>/dev/null; then
@@ -44,7 +46,17 @@ start)
 	mariadb-install-db --no-defaults --datadir="$dir/data" --user="$(id -un)" \
 		--auth-root-authentication-method=socket --skip-test-db >"$dir/install.log" 2>&1 ||
 		{ cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
+	tls=$dir/tls
+	mkdir -p "$tls"
+	(
+		cd "$tls"
+		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=fcgi-users vm-test CA" -keyout ca.key -out ca.pem
+		openssl req -newkey rsa:2048 -nodes -subj "/CN=10.0.2.2" -keyout server.key -out server.csr
+		printf 'subjectAltName=IP:10.0.2.2\n' >san.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile san.ext -out server.pem
+	) >"$dir/tls.log" 2>&1 || { cat "$dir/tls.log" >&2; die "could not make the TLS certificates"; }
 	mariadbd --no-defaults --datadir="$dir/data" --user="$(id -un)" \
+		--ssl-ca="$tls/ca.pem" --ssl-cert="$tls/server.pem" --ssl-key="$tls/server.key" \
 		--bind-address=127.0.0.1 --port="$VM_DB_PORT" --socket="$dir/mysql.sock" \
 		--pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" \
 		--skip-name-resolve --innodb-buffer-pool-size=64M --character-set-server=utf8mb4 \
@@ -59,7 +71,7 @@ start)
 	pw=${pw//\'/\\\'}
 	mariadb --no-defaults --socket="$dir/mysql.sock" <<SQL
 CREATE DATABASE users CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER 'fcgi_users'@'%' IDENTIFIED BY '$pw';
+CREATE USER 'fcgi_users'@'%' IDENTIFIED BY '$pw' REQUIRE SSL;
 GRANT ALL PRIVILEGES ON users.* TO 'fcgi_users'@'%';
 SQL
 	echo "vm db: MariaDB on 127.0.0.1:$VM_DB_PORT (pid $(cat "$dir/mariadbd.pid"))" >&2

@@ -24,21 +24,10 @@ for tool in debootstrap mkfs.ext4 ssh-keygen; do
 	command -v "$tool" >/dev/null || die "$tool not found: run 'make deps'"
 done
 
-# The mirror the host's apt uses for Debian (deb822 .sources or one-line lists).
-host_mirror() {
-	local uri
-	uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
-		awk 'BEGIN{RS=""} /Suites:[^\n]*bookworm([ \n]|$)/ && /Types:[^\n]*deb([ \n]|$)/ {
-			if (match($0, /URIs:[ \t]*[^ \t\n]+/)) { s = substr($0, RSTART, RLENGTH); sub(/URIs:[ \t]*/, "", s); print s; exit } }')
-	if [[ -z $uri ]]; then
-		uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-			awk '$1 == "deb" && $0 ~ / bookworm / { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }')
-	fi
-	echo "${uri:-http://deb.debian.org/debian}"
-}
-MIRROR=${VM_MIRROR:-$(host_mirror)}
-# The security suite lives next to the main archive on deb.debian.org-style mirrors.
-SECURITY_MIRROR=${VM_SECURITY_MIRROR:-${MIRROR%/debian}/debian-security}
+# The mirror the host's apt uses for Debian (scripts/apt-mirror.sh reads deb822 .sources
+# and one-line lists); none: stop and say so, never guess a host.
+MIRROR=${VM_MIRROR:-$(scripts/apt-mirror.sh "$SUITE")} || exit 1
+SECURITY_MIRROR=${VM_SECURITY_MIRROR:-$(scripts/apt-mirror.sh "$SUITE-security" 2>/dev/null || true)}
 
 key=$(sha256sum <"$0" | cut -c1-16)
 out=$VM_CACHE/$key
@@ -77,8 +66,8 @@ echo "vm image: debootstrap done in $((SECONDS - start))s" >&2
 cat >"$root/etc/apt/sources.list" <<SRC
 deb $MIRROR $SUITE main
 deb $MIRROR $SUITE-updates main
-deb $SECURITY_MIRROR $SUITE-security main
 SRC
+[[ -z $SECURITY_MIRROR ]] || echo "deb $SECURITY_MIRROR $SUITE-security main" >>"$root/etc/apt/sources.list"
 echo fcgi-vm >"$root/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 fcgi-vm\n::1 localhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 printf '/dev/vda / ext4 rw,errors=remount-ro 0 1\n' >"$root/etc/fstab"

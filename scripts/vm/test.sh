@@ -80,11 +80,12 @@ cat >"$RUN_DIR/terraform-outputs.json" <<JSON
   "db_name": {"value": "users"}
 }
 JSON
-# The local database speaks no TLS; time comes from qemu's gateway (no internet NTP).
+# The database is verified as in production (VERIFY_IDENTITY, its CA copied to the
+# VM); time comes from qemu's gateway (no internet NTP).
 playbooks/inventories/from-terraform.py "$RUN_DIR/terraform-outputs.json" \
 	--host-name fcgi-vm --ssh-port "$VM_SSH_PORT" --ssh-key "$image/id_ed25519" \
 	--known-hosts "$vm/known_hosts" \
-	--var fcgi_users_db_ssl_mode=DISABLED --var 'base_ntp_servers=["10.0.2.2"]' \
+	--var "fcgi_users_db_ca_bundle=$RUN_DIR/db/tls/ca.pem" --var 'base_ntp_servers=["10.0.2.2"]' \
 	>"$RUN_DIR/inventory.yml"
 
 export ANSIBLE_CONFIG=$PWD/playbooks/ansible.cfg ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
@@ -153,6 +154,24 @@ vmsh "sudo systemctl reload fcgi-users-backend.service fcgi-users-frontend.servi
 curl -fsS --max-time 20 "$base/backend" >/dev/null || die "GET /backend failed after systemctl reload"
 curl -fsS --max-time 20 "$base/" >/dev/null || die "GET / failed after systemctl reload"
 echo "systemctl reload (SIGUSR2): both pools still answer"
+# Type=notify: `systemctl restart` returns only once the master told systemd READY,
+# i.e. its workers can answer. So the very first requests after it, with no retry,
+# must succeed: the master's own /-/ping and /metrics (METRICS_LISTEN, loopback), and
+# a worker's answer through nginx. systemd shows the pool's STATUS line.
+for pool in backend:9100 frontend:9101; do
+	name=${pool%:*} port=${pool#*:}
+	out=$(vmsh "sudo systemctl restart fcgi-users-$name.service &&
+		curl -fsS --max-time 2 http://127.0.0.1:$port/-/ping &&
+		curl -fsS --max-time 2 http://127.0.0.1:$port/metrics | grep -c '^fcgi_pool_idle_processes{pool=\"$name\"}' &&
+		curl -fsS --max-time 2 -o /dev/null -w '%{http_code}\n' http://127.0.0.1/$([[ $name == backend ]] && echo api/v1/health || echo -/ping) &&
+		systemctl show -p Type -p StatusText fcgi-users-$name.service") ||
+		die "fcgi-users-$name: not answering right after systemctl restart returned: $out"
+	if ! grep -qx pong <<<"$out" || ! grep -qx 200 <<<"$out" || ! grep -qx 'Type=notify' <<<"$out" ||
+		! grep -q '^StatusText=.* idle, .* active of .* workers' <<<"$out"; then
+		die "fcgi-users-$name after systemctl restart: $out"
+	fi
+	echo "fcgi-users-$name: Type=notify; right after systemctl restart: /-/ping pong, /metrics, a worker answers 200; $(grep '^StatusText=' <<<"$out")"
+done
 # The migration ran against the "managed" database: its rows are there.
 rows=$(mariadb --no-defaults --socket="$RUN_DIR/db/mysql.sock" -N -e \
 	'SELECT (SELECT COUNT(*) FROM users.schema_migrations), (SELECT COUNT(*) FROM users.users)')

@@ -7,8 +7,14 @@
 // the delete confirmation, deleting, 404, a bad address, the "unavailable" page while
 // the database is stopped, and signing out. Every state it
 // reaches is audited with axe-core (WCAG 2.1 A/AA, zero violations wanted; see axe.mjs),
-// and checked for what a person would notice: nothing wider than a phone, even with a
-// 30-character name; a focus ring nobody cut off; the error summary's bullets inside
+// and checked for what a person would notice (issue 19's eight points): nothing wider
+// than a phone, even with a 30-character name; page numbers and first/last in the
+// pager; landing on the new user's page after adding; after a refused form "Error:" in
+// the title, an error summary (role=alert) linking to the field, and focus on the
+// field; what was typed kept when a form expired or the directory was unreachable, and
+// GET /users not a 405; a taken name naming (and linking) who has it; titles that say
+// where you are, a page past the end taking you to the last; a rename to the same name
+// not saying "Renamed"; a focus ring nobody cut off; the error summary's bullets inside
 // its box; no console errors or CSP violations. Screenshots of the states at both
 // widths go to tests/browser/screenshots/ (NAME-wide.png, NAME-phone.png).
 //
@@ -23,6 +29,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { axeAudit, axeVersion } from './axe.mjs';
+import { chromiumFlags, tally } from './tap.mjs';
 
 const base = (process.argv[2] || process.env.BASE_URL || '').replace(/\/$/, '');
 if (!base) {
@@ -32,13 +39,7 @@ if (!base) {
 const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 mkdirSync(shots, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-function check(ok, what) {
-	if (ok) passed++;
-	else failed++;
-	console.log(`${ok ? 'ok' : 'FAIL'} - ${what}`);
-}
+const { check, end } = tally('browser');
 
 const seeded = ['Bob', 'Jay', 'Matt', 'Ferg', 'Mo'];
 const viewports = {
@@ -55,15 +56,7 @@ const extraUsers = Array.from({ length: 40 }, (_, i) => `Paging ${String(i + 1).
 const browser = await chromium.launch({
 	executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
 	headless: true,
-	args: [
-		'--no-sandbox',
-		'--disable-gpu',
-		'--no-first-run',
-		'--disable-background-networking',
-		'--disable-component-update',
-		'--disable-sync',
-		'--disable-quic',
-	],
+	args: [...chromiumFlags, '--disable-quic'],
 });
 const problems = [];
 let audited = 0;
@@ -106,6 +99,19 @@ async function api(method, path, body) {
 		body: body ? JSON.stringify(body) : undefined,
 	});
 	return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
+}
+
+// After a refused form (issue 19 point 4 and 6): "Error:" in the title, a summary with
+// role=alert whose link goes to the field, focus on the field, and what was typed kept.
+async function refusedForm(page, what, typed) {
+	const title = await page.title();
+	const summary = page.locator('[role="alert"].error-summary a[href="#userName"]');
+	const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+	const value = await page.locator('#userName').inputValue();
+	check(title.startsWith('Error: '), `${what}: the title starts with "Error:" ("${title}")`);
+	check((await summary.count()) === 1, `${what}: an error summary (role=alert) links to the field`);
+	check(focused === 'userName', `${what}: focus is on the field in error (${focused})`);
+	check(value === typed, `${what}: what was typed is kept ("${value}")`);
 }
 
 async function submit(page, button) {
@@ -156,6 +162,7 @@ try {
 	for (const n of seeded) check(names.includes(n), `seeded name ${n} is listed`);
 	const styled = await page.locator('header.site').evaluate((el) => getComputedStyle(el).backgroundColor);
 	check(styled === 'rgb(29, 35, 48)', `the stylesheet is applied (header background ${styled})`);
+	check((await page.title()) === 'Users · Users directory', `the list's title says where you are ("${await page.title()}")`);
 	await state(page, 'list');
 
 	// Keyboard users see where they are: Tab lands on links with a focus ring, and the
@@ -192,7 +199,14 @@ try {
 	// ---- search ----
 	await page.goto(`${base}/?q=B`);
 	check((await page.locator('ul.users .name').allInnerTexts()).includes('Bob'), 'a search for "B" finds Bob');
+	check((await page.title()) === 'Search “B” · Users directory', `the search's title names the query ("${await page.title()}")`);
 	await state(page, 'search');
+	// Names never start with a space: " B" searches "B" and says so.
+	await page.goto(`${base}/?q=%20B`);
+	check(
+		(await page.locator('ul.users .name').allInnerTexts()).includes('Bob') && (await page.locator('.note').isVisible()),
+		'a search for " B" finds Bob and says the spaces were ignored',
+	);
 	await page.goto(`${base}/?q=nobody-has-this-name`);
 	check(await page.locator('.empty').isVisible(), 'a search without matches says so');
 	await state(page, 'search-empty');
@@ -203,11 +217,27 @@ try {
 	check(made === extraUsers.length, `${made} of ${extraUsers.length} users added through the API for paging`);
 	await page.goto(`${base}/`);
 	check(await page.locator('nav.pager').isVisible(), 'a long list has a pager');
+	const numbers = await page.locator('nav.pager ol a').allInnerTexts();
+	check(
+		numbers.map((t) => t.replace(/\D/g, '')).join(',') === '1,2,3' &&
+			(await page.locator('nav.pager a[aria-current="page"]').innerText()).replace(/\D/g, '') === '1',
+		`the pager shows page numbers to jump to, the current one marked (${numbers.join(',')})`,
+	);
+	check((await page.title()) === 'Users – page 1 of 3 · Users directory', `title "${await page.title()}"`);
 	await state(page, 'paged-first');
+	await page.locator('nav.pager ol a', { hasText: '3' }).click();
+	await page.waitForURL(/page=3$/);
+	check((await page.title()) === 'Users – page 3 of 3 · Users directory', `the last page is one click away ("${await page.title()}")`);
+	await state(page, 'paged-last');
 	await page.goto(`${base}/?page=2`);
 	await state(page, 'paged-middle');
-	await page.goto(`${base}/?page=3`);
-	await state(page, 'paged-last');
+	res = await page.goto(`${base}/?page=99`);
+	check(
+		res.status() === 200 && new URL(page.url()).search === '?page=3',
+		`a page past the end goes to the last page (${res.status()} ${page.url()})`,
+	);
+	res = await page.goto(`${base}/users`);
+	check(res.status() === 200 && (await page.locator('h1').innerText()) === 'Add a user', `GET /users shows the add form, not 405 (${res.status()})`);
 
 	// ---- an anonymous visitor reads; the forms ask to sign in first ----
 	await page.goto(`${base}/`);
@@ -251,24 +281,38 @@ try {
 		await page.getByLabel('Name').fill(value);
 		await submit(page, 'Add user');
 		check(await page.locator('#userName-error').isVisible(), `add, ${what} name: the message is beside the field`);
+		await refusedForm(page, `add, ${what} name`, value);
 		await state(page, `add-error-${what}`);
 	}
+	const takenText = await page.locator('#userName-error').innerText();
+	check(
+		/Bob/.test(takenText) && /ignore case/.test(takenText) && (await page.locator('#userName-error a[href="/users/1"]').count()) === 1,
+		`a taken name says who has it, that names ignore case, and links to them ("${takenText}")`,
+	);
 	// A form whose token does not verify (forged, or from another browser): 403.
 	await page.goto(`${base}/users/new`);
 	await page.getByLabel('Name').fill('Forged');
 	await page.locator('input[name="csrf_token"]').evaluate((el) => (el.value = '1.00'));
 	await submit(page, 'Add user');
-	check((await page.locator('h1').innerText()).length > 0, 'a forged form gets a page that says so');
+	await refusedForm(page, 'a form whose token is refused', 'Forged');
 	await state(page, 'add-refused-token');
+	// The form came back with a fresh token: sending it again works.
+	await submit(page, 'Add user');
+	check(/\/users\/\d+$/.test(page.url()), `the refused form, sent again, adds the user (${page.url()})`);
+	const forgedId = page.url().split('/').pop();
+	await api('DELETE', `/api/v1/users/${forgedId}`);
 
 	// Add the longest name there is, then see it, its page and its delete page.
 	await page.goto(`${base}/users/new`);
 	await page.getByLabel('Name').fill(longName);
 	await submit(page, 'Add user');
 	check(((await page.locator('.flash').textContent()) || '').includes(`Added ${longName}.`), 'a confirmation is shown after adding');
+	check(
+		/\/users\/\d+$/.test(page.url()) && (await page.locator('h1').innerText()) === longName,
+		`after adding, the new user's own page is shown (${page.url()})`,
+	);
 	await state(page, 'added');
-	const made30 = await api('GET', `/api/v1/users?q=${encodeURIComponent(longName)}`);
-	const longId = made30.json?.items?.[0]?.id;
+	const longId = Number(page.url().split('/').pop());
 	check(longId > 0, `the 30-character name is stored (id ${longId})`);
 
 	// ---- a user's page, rename ----
@@ -280,7 +324,12 @@ try {
 	await page.getByLabel('New name').fill('Jay');
 	await submit(page, 'Rename');
 	check(await page.locator('#userName-error').isVisible(), 'rename to a taken name: the message is beside the field');
+	await refusedForm(page, 'rename to a taken name', 'Jay');
 	await state(page, 'rename-error-taken');
+	await page.goto(`${base}/users/1`);
+	await submit(page, 'Rename'); // the name as it is
+	const same = (await page.locator('.flash').textContent()) || '';
+	check(!/Renamed/.test(same) && /nothing changed/.test(same), `a rename to the same name says nothing changed ("${same}")`);
 	const renamed = `${longName.slice(0, 28)}-r`;
 	await page.goto(`${base}/users/${longId}`);
 	await page.getByLabel('New name').fill(renamed);
@@ -319,6 +368,14 @@ try {
 		res = await page.goto(`${base}/`);
 		check(res.status() === 503, `with the database stopped the list answers 503 (got ${res.status()})`);
 		await state(page, 'unavailable');
+		// A form sent while the directory is unreachable comes back with what was typed.
+		await page.goto(`${base}/users/new`).catch(() => {});
+		if (await page.getByLabel('Name').count()) {
+			await page.getByLabel('Name').fill('Kept Through Outage');
+			await submit(page, 'Add user');
+			await refusedForm(page, 'an add while the directory is unreachable', 'Kept Through Outage');
+			await state(page, 'add-unavailable');
+		} else check(false, 'the add form shows while the database is stopped');
 		const start = spawnSync(ctl, ['db-start'], { stdio: 'inherit' });
 		check(start.status === 0, 'the database is started again');
 		res = await page.goto(`${base}/`);
@@ -369,11 +426,9 @@ try {
 	check(problems.length === 0, `no console errors or CSP violations (${problems.join(' | ')})`);
 	console.log(`axe-core ${axeVersion}: ${audited} page states audited`);
 } catch (e) {
-	failed++;
-	console.log(`FAIL - ${e.stack || e}`);
+	check(false, `${e.stack || e}`);
 } finally {
 	await browser.close();
 }
 console.log(`screenshots in ${shots}`);
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+end();

@@ -39,16 +39,17 @@ diff -r "$out/chart-files" "$chart/files/nginx" >"$out/chart-files.diff" 2>&1 ||
 pass "1: $chart/files/nginx = nginx/ (shared routes, headers, error pages)"
 
 # 2. Lint.
-"$helm" lint --strict "$chart" >"$out/lint-default.log" 2>&1 || { cat "$out/lint-default.log"; fail "helm lint --strict (default values)"; }
+sv=tests/helm/secrets-values.yaml # the default setup names its secrets
+"$helm" lint --strict "$chart" -f "$sv" >"$out/lint-default.log" 2>&1 || { cat "$out/lint-default.log"; fail "helm lint --strict (default values)"; }
 "$helm" lint --strict "$chart" -f "$chart/values-production.yaml" >"$out/lint-production.log" 2>&1 ||
 	{ cat "$out/lint-production.log"; fail "helm lint --strict (values-production.yaml)"; }
 pass "2: helm lint --strict: default and production values"
 
 # 3. Template + schema validation of every object, for several value sets.
 declare -A sets=(
-	[default]=""
+	[default]="-f $sv"
 	[production]="-f $chart/values-production.yaml"
-	[everything]="--set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
+	[everything]="-f $sv --set ingress.enabled=true --set ingress.tls=true --set ingress.ingressClassName=alb
 		--set metrics.podMonitor.enabled=true --set metrics.prometheusRule.enabled=true
 		--set metrics.nginxExporter.enabled=true --set metrics.networkPolicyFrom[0].namespaceSelector.matchLabels.name=monitoring
 		--api-versions monitoring.coreos.com/v1/PodMonitor --api-versions monitoring.coreos.com/v1/PrometheusRule
@@ -113,20 +114,58 @@ node tests/helm/ha.mjs "$out/default.yaml" >/dev/null 2>&1 && fail "ha.mjs passe
 pass "3d: production: >= 2 pods each, spread over nodes and zones, PDBs that allow drains, surge-only rollouts"
 
 # 3c. NOTES.txt renders and tells the next step.
-"$helm" install rel "$chart" --dry-run=client -n users >"$out/notes-default.txt" 2>&1 || fail "helm install --dry-run (default)"
+"$helm" install rel "$chart" --dry-run=client -n users -f "$sv" >"$out/notes-default.txt" 2>&1 || fail "helm install --dry-run (default)"
 "$helm" install rel "$chart" --dry-run=client -n users -f "$chart/values-production.yaml" >"$out/notes-production.txt" 2>&1 ||
 	fail "helm install --dry-run (production)"
 grep -q 'helm test rel -n users' "$out/notes-default.txt" || fail "NOTES: no helm test line"
-grep -q 'the chart GENERATED one' "$out/notes-default.txt" || fail "NOTES: no warning about the generated password"
+grep -q 'password from database.password' "$out/notes-default.txt" || fail "NOTES: does not say where the password comes from"
+grep -q 'WARNING: PodMonitor asked for, but this cluster does not serve' "$out/notes-production.txt" ||
+	fail "NOTES (production, no Prometheus Operator): does not say the PodMonitor was left out"
+grep -q 'the HorizontalPodAutoscalers will never scale' "$out/notes-production.txt" ||
+	fail "NOTES (production, no metrics server): does not warn that the HPAs cannot scale"
 grep -q 'password from Secret fcgi-users-database' "$out/notes-production.txt" || fail "NOTES (production): existing Secret not named"
 grep -q 'https://users.example.com/' "$out/notes-production.txt" || fail "NOTES (production): no URL"
 pass "3c: NOTES.txt (default and production)"
+
+# 3e. What a first production install hits (issue 15's defects a, b, c, e).
+# e: nothing random: two renders are identical (Argo CD and Flux render on every sync).
+for name in default production; do
+	# shellcheck disable=SC2086 # the value sets are word lists
+	"$helm" template rel "$chart" --namespace users ${sets[$name]} >"$out/$name-again.yaml" 2>&1
+	cmp -s "$out/$name.yaml" "$out/$name-again.yaml" ||
+		fail "e: two renders of the $name values differ (a generated secret?): $(diff "$out/$name.yaml" "$out/$name-again.yaml" | head -n 4)"
+done
+# a: the project's registry (deploy-prod's global.imageRegistry) applies to the
+#    project's images only; nginx and the test pod keep the registries they name.
+ecr=123456789012.dkr.ecr.eu-west-1.amazonaws.com
+"$helm" template rel "$chart" -f "$chart/values-production.yaml" --set global.imageRegistry=$ecr >"$out/ecr.yaml"
+mapfile -t imgs < <(sed -n 's/^ *image: "\(.*\)"$/\1/p' "$out/ecr.yaml" | sort -u)
+for img in "${imgs[@]}"; do
+	case $img in
+	$ecr/fcgi-users/backend:* | $ecr/fcgi-users/frontend:*) ;;
+	$ecr/*) fail "a: with global.imageRegistry=$ecr the chart runs image $img (the registry holds only backend and frontend)" ;;
+	*fcgi-users/backend* | *fcgi-users/frontend*) fail "a: the project's image $img is not taken from global.imageRegistry" ;;
+	esac
+done
+printf '%s\n' "${imgs[@]}" | grep -q "^docker.io/library/nginx:" || fail "a: nginx's image is not docker.io's"
+# b: kinds a cluster may lack are rendered only where it serves them (PodMonitor and
+#    PrometheusRule: checked in 3 above).
+# c: the database CIDR comes from Terraform (deploy-prod passes vpc_cidr_block), not
+#    from a guess in the values file.
+node --input-type=module -e '
+import { readFileSync } from "node:fs";
+const { parse } = await import(process.argv[1] + "/yaml/dist/index.js");
+const v = parse(readFileSync(process.argv[2], "utf8"));
+if ((v.networkPolicy?.databaseCIDRs ?? []).length) { console.error(JSON.stringify(v.networkPolicy.databaseCIDRs)); process.exit(1); }
+' "$(pwd)/.tools/helm/node_modules" "$chart/values-production.yaml" ||
+	fail "c: values-production.yaml hard-codes networkPolicy.databaseCIDRs (deploy-prod sets them from Terraform's vpc_cidr_block)"
+pass "3e: renders are identical; the ECR registry rewrites only backend/frontend; database CIDRs from Terraform"
 
 # 4. The schema rejects bad values, with a message naming the value.
 reject() { # MESSAGE-SUBSTRING helm-args...
 	local want=$1 err
 	shift
-	if err=$("$helm" template rel "$chart" "$@" 2>&1 >/dev/null); then
+	if err=$("$helm" template rel "$chart" -f "$sv" "$@" 2>&1 >/dev/null); then
 		fail "helm template accepted $*"
 	fi
 	[[ $err == *"$want"* ]] || fail "helm template $*: error does not say '$want': $err"
@@ -145,12 +184,14 @@ reject "backend.pool.maxSpareServers (9) is more than backend.pool.workers (4)" 
 	--set backend.pool.pm=dynamic --set backend.pool.maxSpareServers=9
 reject "backend.terminationGracePeriodSeconds (10) must exceed" --set backend.terminationGracePeriodSeconds=10
 reject "at '/secretKey/value'" --set secretKey.value=short
+reject "database.existingSecret or database.password must be set" --set database.password=
+reject "secretKey.existingSecret or secretKey.value must be set" --set secretKey.value=
 pass "4: values.schema.json and the chart reject bad values with a message naming them"
 
 # 4b. Database connection budget: (pods at the most + surge) x workers + migration +
 #     reserved must stay within database.maxConnections (docs/kubernetes.md).
 budget() { # helm-args... -> the NOTES line's total
-	"$helm" install rel "$chart" --dry-run=client -n users "$@" 2>&1 |
+	"$helm" install rel "$chart" --dry-run=client -n users -f "$sv" "$@" 2>&1 |
 		sed -n 's/^ *connections at full scale: \([0-9]*\).*/\1/p'
 }
 [[ $(budget) == 19 ]] || fail "default budget is not (1 + 1 surge) x 4 + 1 + 10 = 19"
@@ -189,7 +230,7 @@ check_ka production "$out/production.yaml" backend 24 24 4
 check_ka bounded "$out/ka-c.yaml" backend 24 12 4       # 8 workers x 3 pods (HPA min); 2 x 2 nginx
 check_ka bounded "$out/ka-c.yaml" frontend 24 3 4
 grep -A4 'upstream fcgi_backend {' "$out/default.yaml" | grep -q 'keepalive [0-9]' && fail "default: keepalive line although 0"
-"$helm" template rel "$chart" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
+"$helm" template rel "$chart" -f "$sv" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
 [[ $(keepalive "$out/ka7.yaml" backend) == 7 ]] || fail "nginx.upstreamKeepalive=7 not used"
 # The same numbers as nginx/render.sh for the same P, C, W.
 rs=$(nginx/render.sh chart --backend x:1 --backend-workers 24 --backend-concurrency 12 --nginx-workers 4 \

@@ -53,7 +53,7 @@ render_local() {
 	local name=$1 dir=$run/$1
 	shift
 	mkdir -p "$dir"
-	"$helm" template t helm/fcgi-users "$@" \
+	"$helm" template t helm/fcgi-users -f tests/helm/secrets-values.yaml "$@" \
 		--set "nginx.upstreams.frontend=unix:$run/frontend.sock" \
 		--set "nginx.upstreams.backend=unix:$run/backend.sock" \
 		--set "nginx.runDir=$run/run" \
@@ -63,9 +63,9 @@ render_local() {
 	local conf=$dir/conf/nginx.conf n
 	n=$(grep -c "listen 0.0.0.0:$port default_server;" "$conf" || true)
 	[[ $n == 1 ]] || fail "$name: expected one 'listen 0.0.0.0:$port' line, found $n"
-	n=$(grep -c 'default "/etc/nginx/fcgi-users/errors";' "$conf" || true)
+	n=$(grep -c 'default "/etc/nginx/fcgi-users-errors";' "$conf" || true)
 	[[ $n == 1 ]] || fail "$name: expected one errors root line, found $n"
-	sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$dir/conf/errors\"|" "$conf"
+	sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users-errors\"|\"$dir/conf/errors\"|" "$conf"
 	if [[ $uid == 0 ]]; then
 		uid=$(node tests/helm/pod-spec.mjs "$dir/rendered.yaml" Deployment/nginx uid)
 		[[ $uid != 0 ]] || fail "the nginx pod runs as root"

@@ -56,7 +56,7 @@ fail() {
 }
 
 # ---- the chart, rendered for a local run ---------------------------------------------
-"$helm" template t helm/fcgi-users --set database.sslMode=DISABLED \
+"$helm" template t helm/fcgi-users -f tests/helm/secrets-values.yaml --set database.sslMode=DISABLED \
 	--set "nginx.upstreams.frontend=unix:$run/frontend.sock" --set "nginx.upstreams.backend=unix:$run/backend.sock" \
 	--set "nginx.runDir=$run/nginx/run" --set "nginx.staticRoot=$repo/fcgi-frontend/static" \
 	--set "nginx.containerPorts.http=$port" \
@@ -96,9 +96,13 @@ else
 fi
 ro() { as_pod "$uid" "$run" "$@"; }
 
+# Each pool master's own /metrics (the chart's METRICS_LISTEN=0.0.0.0:9100 in every
+# pod) on a loopback port of its own here.
+declare -A metrics_port=([backend]=18198 [frontend]=18199 [migrate]=18197)
 # localise NAME=VALUE lines on stdin
 localise() {
 	sed -e "s|^LISTEN=.*|LISTEN=unix:$run/$1.sock|" \
+		-e "s|^METRICS_LISTEN=.*|METRICS_LISTEN=127.0.0.1:${metrics_port[$1]}|" \
 		-e "s|^DATABASE_URI=.*|DATABASE_URI=${local_uri//&/\\&}|" \
 		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
 		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
@@ -133,6 +137,14 @@ for svc in backend frontend; do
 	kill -0 "${pid[$svc]}" 2>/dev/null || fail "fcgi-$svc exited at start with the chart's settings: $(tail -n 3 "$run/logs/$svc.log")"
 	[[ -S $run/$svc.sock ]] || fail "fcgi-$svc does not listen"
 done
+for svc in backend frontend; do
+	m=$(curl -fsS --max-time 5 "http://127.0.0.1:${metrics_port[$svc]}/metrics") ||
+		fail "fcgi-$svc: no /metrics on its METRICS_LISTEN (the chart's metrics port)"
+	grep -q "^fcgi_pool_total_processes{pool=\"$svc\"} " <<<"$m" || fail "fcgi-$svc /metrics: ${m:0:300}"
+	[[ $(curl -fsS --max-time 5 "http://127.0.0.1:${metrics_port[$svc]}/-/ping") == pong ]] ||
+		fail "fcgi-$svc: no /-/ping on the metrics port"
+done
+pass "both pools answer /metrics and /-/ping on the chart's METRICS_LISTEN (the PodMonitor's scrape)"
 
 # probe KIND SVC: run the Deployment's probe command against the local socket.
 probe() {
@@ -152,7 +164,7 @@ pass "both pools start with the chart's settings (as the pod's user $uid on a re
 # ---- the chart's nginx in front -----------------------------------------------------
 node tests/helm/extract-nginx.mjs "$run/rendered.yaml" "$run/nginx/conf" >/dev/null
 conf=$run/nginx/conf/nginx.conf
-sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users/errors\"|\"$run/nginx/conf/errors\"|" "$conf"
+sed -i "s|listen 0.0.0.0:$port |listen 127.0.0.1:$port |; s|\"/etc/nginx/fcgi-users-errors\"|\"$run/nginx/conf/errors\"|" "$conf"
 user_opt=()
 [[ $(id -u) == 0 ]] && user_opt=(-g "user root;")
 nginx -e "$run/logs/nginx-error.log" "${user_opt[@]}" -c "$conf" >"$run/logs/nginx.log" 2>&1 || fail "nginx did not start"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make integration: start ONE test stack (RUN_DIR, default .run/test, on PORT, default
 # 18090) from a fresh database, run every test executable given, and stop the stack
-# again even when a test fails or the run is interrupted.
+# again even when a test fails or the run is interrupted. With LOG_FORMAT=json (what
+# make integration sets) every line the pools and nginx wrote meanwhile must parse
+# with jq: the suites send invalid UTF-8, quotes, control bytes and headers over 4 KB.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 export RUN_DIR=${RUN_DIR:-.run/test} PORT=${PORT:-18090}
@@ -65,4 +67,30 @@ for t in "$@"; do
 	echo "-- $t"
 	CK_DEFAULT_TIMEOUT=120 "$t" || rc=1
 done
+
+# Every JSON log line parses: the pools' logs and nginx's access log. jq reads each
+# line (one jq for the file, so a bad line cannot hide the ones after it); jq accepts
+# invalid UTF-8 silently, and JSON must be UTF-8 (RFC 8259), so grep checks that too.
+if [[ ${LOG_FORMAT:-} == json ]]; then
+	lines=0 bad=0
+	for f in "$RUN_DIR/logs/backend.log" "$RUN_DIR/logs/frontend.log" "$RUN_DIR/nginx/logs/nginx-access.log"; do
+		[[ -s $f ]] || { echo "integration: no log lines in $f" >&2; rc=1; continue; }
+		lines=$((lines + $(wc -l <"$f")))
+		# shellcheck disable=SC2016 # jq, not shell
+		mapfile -t wrong < <(
+			jq -nrR 'foreach inputs as $l (0; . + 1; . as $n | $l |
+				try (fromjson | if type == "object" then empty else "\($n): not an object" end)
+				catch "\($n): \($l[0:300])")' "$f"
+			LC_ALL=C.UTF-8 grep -naxv '.*' "$f" | cut -c1-300 | sed 's/^/invalid UTF-8 at line /'
+		)
+		for w in "${wrong[@]:0:5}"; do echo "integration: $(basename "$f"): $w" >&2; done
+		bad=$((bad + ${#wrong[@]}))
+	done
+	if ((bad)); then
+		echo "integration: $bad problems in $lines JSON log lines" >&2
+		rc=1
+	else
+		echo "integration: all $lines JSON log lines (pools and nginx) parse with jq and are UTF-8"
+	fi
+fi
 exit $rc

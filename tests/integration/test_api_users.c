@@ -231,7 +231,7 @@ END_TEST
 START_TEST(duplicate_names_conflict)
 {
 	char *name = h_unique("Dup");
-	h_create_user(name);
+	long holder = h_create_user(name);
 	struct h_resp r;
 	/* the same name, and the same name in other case */
 	char *lower = strdup(name);
@@ -243,6 +243,11 @@ START_TEST(duplicate_names_conflict)
 		ck_assert_int_eq(h_json_request("POST", "/api/v1/users", body, &r), 0);
 		cJSON *p = problem(&r, 409);
 		ck_assert_str_eq(field_error(p, "userName"), "is taken");
+		/* The problem names who has the name, as stored (issue 19). */
+		cJSON *ex = cJSON_GetObjectItemCaseSensitive(p, "existing");
+		ck_assert_msg(cJSON_IsObject(ex), "409 without \"existing\": %s", r.body);
+		ck_assert_int_eq((long)cJSON_GetNumberValue(cJSON_GetObjectItem(ex, "id")), holder);
+		ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(ex, "userName")), name);
 		cJSON_Delete(p);
 		h_resp_free(&r);
 		free(body);

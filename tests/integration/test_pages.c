@@ -365,22 +365,45 @@ START_TEST(add_via_form_redirects_and_lists)
 	CURL *c = browser_new();
 	struct page p;
 	ck_assert_int_eq(add_via_form(c, name, &p), 303);
-	ck_assert_str_eq(p.location, "/");
+	/* The browser lands on the new user's page (on the list they may be pages away). */
+	ck_assert_msg(strncmp(p.location, "/users/", 7) == 0 && p.location[7] >= '1' &&
+	                      p.location[7] <= '9' &&
+	                      strspn(p.location + 7, "0123456789") == strlen(p.location + 7),
+	              "303 to %s, not to the new user's page", p.location);
+	char user_path[sizeof p.location];
+	snprintf(user_path, sizeof user_path, "%s", p.location);
 	page_free(&p);
 	ck_assert_int_eq(rows_named(name), 1);
-	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
-	char flash[128];
+	ck_assert_int_eq(fetch(c, "GET", user_path, NULL, &p), 200);
+	char flash[128], h1[128];
 	snprintf(flash, sizeof flash, "Added %s.", name);
+	snprintf(h1, sizeof h1, "<h1>%s</h1>", name);
 	ck_assert_msg(strstr(p.body, flash) != NULL, "no confirmation \"%s\"", flash);
+	ck_assert_msg(strstr(p.body, h1) != NULL, "%s: not the new user's page", user_path);
+	page_free(&p);
+	/* The confirmation is shown once; a search finds the name. */
+	char search[128];
+	snprintf(search, sizeof search, "/?q=%s", name);
+	ck_assert_int_eq(fetch(c, "GET", search, NULL, &p), 200);
+	ck_assert_ptr_null(strstr(p.body, flash));
 	ck_assert_msg(id_in_list(p.body, name) > 0, "%s is not listed", name);
 	page_free(&p);
-	/* The confirmation is shown once. */
-	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
-	ck_assert_ptr_null(strstr(p.body, flash));
-	page_free(&p);
-	/* The same name again: 409, the form says so, still one row. */
-	ck_assert_int_eq(add_via_form(c, name, &p), 409);
-	ck_assert_ptr_nonnull(strstr(p.body, "That name is taken"));
+	/* The same name again, in other case: 409; the form names who has it and links to
+	 * them, says that names ignore case, keeps the typed value; still one row. */
+	char lower[64];
+	snprintf(lower, sizeof lower, "%s", name);
+	for (char *q = lower; *q; q++)
+		*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+	ck_assert_int_eq(add_via_form(c, lower, &p), 409);
+	char taken[256], link[sizeof user_path + 128], value[128];
+	snprintf(taken, sizeof taken, "is taken: names ignore case, and %s already has it", name);
+	snprintf(link, sizeof link, "<a href=\"%s\">See %s", user_path, name);
+	snprintf(value, sizeof value, "value=\"%s\"", lower);
+	ck_assert_msg(strstr(p.body, taken) != NULL, "409 page does not name the holder");
+	ck_assert_msg(strstr(p.body, link) != NULL, "409 page does not link to the holder");
+	ck_assert_ptr_nonnull(strstr(p.body, value));
+	ck_assert_ptr_nonnull(strstr(p.body, "<title>Error: Add a user"));
+	ck_assert_ptr_nonnull(strstr(p.body, "role=\"alert\""));
 	page_free(&p);
 	ck_assert_int_eq(rows_named(name), 1);
 	/* An invalid name: 422 with the message beside the field, no row. */
@@ -406,9 +429,20 @@ START_TEST(writes_without_valid_token_are_403)
 
 	char *body = form_for(c, name, NULL); /* no token */
 	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 403);
-	ck_assert_ptr_nonnull(strstr(p.body, "Nothing was changed"));
+	/* The form comes back with what was typed and a fresh token (issue 19). */
+	char value[128];
+	snprintf(value, sizeof value, "value=\"%s\"", name);
+	ck_assert_ptr_nonnull(strstr(p.body, "nothing was saved"));
+	ck_assert_ptr_nonnull(strstr(p.body, value));
+	char fresh[128];
+	token_of(&p, fresh, sizeof fresh);
+	ck_assert_uint_gt(strlen(fresh), 0);
 	page_free(&p);
 	free(body);
+	/* Reloading /users (a GET) shows the form, not 405. */
+	ck_assert_int_eq(fetch(c, "GET", "/users", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, "<h1>Add a user</h1>"));
+	page_free(&p);
 
 	char forged[160];
 	snprintf(forged, sizeof forged, "%s", tok);

@@ -61,16 +61,30 @@ MUTATIONS = [
      "stage 'Terraform' runs no make target"),
     ("test-step-not-run", "sh 'make ansible-check'", "sh 'make lint'",
      "make test runs `ansible-check` but no stage does"),
-    ("no-timeout", "timeout(time: 2, unit: 'HOURS')", "", "options has no timeout"),
-    ("no-disable-concurrent", "disableConcurrentBuilds()", "", "no disableConcurrentBuilds()"),
+    ("no-timeout", "timeout(time: 28, unit: 'HOURS')", "", "options has no timeout"),
+    # Agents (issue 15 g): none while the approval waits, pinned images, locks, milestones.
+    ("pipeline-wide-agent", "    agent none\n\n    options", "    agent { label 'fcgi-users' }\n\n    options",
+     "use `agent none`"),
+    ("approval-on-an-agent", "            // No agent: waiting holds no executor.\n            agent none\n", "",
+     "waits for input on an agent"),
+    ("no-milestone", "milestone(ordinal: 1, label: 'awaiting approval')", "", "no milestone before the input"),
+    ("unpinned-agent-image", 'image "${env.FCGI_USERS_AGENT_IMAGE}"', "image 'debian:12'",
+     "not a docker image pinned by digest"),
+    ("agent-by-label", re.compile(r"agent \{\n\s*docker \{\n\s*image .*?\n\s*\}\n", re.S),
+     "agent { label 'fcgi-users' }\n", "not a docker image pinned by digest"),
+    ("no-production-lock", "lock(resource: 'fcgi-users-production', inversePrecedence: true)", "",
+     "deploys without a lock"),
+    ("no-test-vm-lock", "lock(resource: 'fcgi-users-test-vm')", "", "deploys without a lock"),
     ("no-parameters", re.compile(r"    parameters \{.*?\n    \}\n", re.S), "", "no parameters block"),
-    ("no-cleanup", "cleanWs()", "", "does not clean the workspace"),
+    ("no-cleanup", "cleanWs()", "", "does not archive the reports and clean the workspace"),
     ("no-archive", re.compile(r"archiveArtifacts .*?\*'\n", re.S), "", "does not archive"),
     ("no-junit", re.compile(r"^\s*junit .*\n", re.M), "", "no junit step"),
     # Not defects: a commented-out step and a make target named inside a string.
     ("commented-out-step", "sh 'make smoke-vm'",
      "sh 'make smoke-vm'\n                // sh 'make no-such-target'", None),
     ("target-in-message", "ok: 'Deploy'", "ok: 'make no-such-target'", None),
+    ("agent-pinned-literally", 'image "${env.FCGI_USERS_AGENT_IMAGE}"',
+     "image 'registry.example/fcgi-users/agent@sha256:" + "0" * 64 + "'", None),
 ]
 
 

@@ -172,7 +172,10 @@ START_TEST(post_without_or_with_forged_token_is_403)
 	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
 	browser(cookie, sizeof cookie, token);
 	ck_assert_int_eq(serve("POST", "/users", cookie, "userName=Eve"), 403);
-	ck_assert_ptr_nonnull(strstr(body_of(), "Nothing was changed"));
+	/* The add form again, with what was typed (issue 19). */
+	ck_assert_ptr_nonnull(strstr(body_of(), "nothing was saved"));
+	ck_assert_ptr_nonnull(strstr(body_of(), "value=\"Eve\""));
+	ck_assert_ptr_nonnull(strstr(body_of(), "<title>Error: Add a user"));
 	snprintf(body, sizeof body, "userName=Eve&csrf_token=%sx", token);
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 403);
 	snprintf(body, sizeof body, "userName=Eve&csrf_token=%s", token);
@@ -237,7 +240,10 @@ START_TEST(backend_down_gives_friendly_page)
 	browser(cookie, sizeof cookie, token);
 	snprintf(body, sizeof body, "userName=Ann&csrf_token=%s", token);
 	ck_assert_int_eq(serve("POST", "/users", cookie, body), 503);
-	ck_assert_ptr_nonnull(strstr(body_of(), "nothing could be shown or changed"));
+	/* The add form again, with what was typed, saying nothing was saved (issue 19). */
+	ck_assert_ptr_nonnull(strstr(body_of(), "could not be reached, so nothing was saved"));
+	ck_assert_ptr_nonnull(strstr(body_of(), "value=\"Ann\""));
+	ck_assert_ptr_nonnull(strstr(d.out, "Retry-After: 30"));
 }
 END_TEST
 

@@ -25,9 +25,26 @@ PAGE_HEADERS = {
 }
 
 
+def pager_items(page, pages, exact):
+    """The pager's links as fcgi-frontend/pager.c plans them; 0 is a "…"."""
+    lo, hi = max(1, page - 1), min(pages, page + 1)
+    if lo == 3:
+        lo = 2
+    if hi == pages - 2:
+        hi = pages - 1
+    items = ([1, 0] if lo > 2 else [1]) if lo > 1 else []
+    items += range(lo, hi + 1)
+    if not exact:
+        items.append(0)
+    elif hi < pages:
+        items += [0, pages] if hi < pages - 1 else [pages]
+    return items
+
+
 @app.get("/")
 def user_list():
-    q = request.args.get("q", "")
+    typed = request.args.get("q", "")
+    q = typed.strip(" ")  # names never start or end with a space
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) >= 1 else 1
     params = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
@@ -36,7 +53,21 @@ def user_list():
     r = http.get(BACKEND_URL + "/api/v1/users", params=params, timeout=5)
     r.raise_for_status()
     data = r.json()
-    pages = max(1, (data["total"] + PAGE_SIZE - 1) // PAGE_SIZE)
-    body = render_template("list.html", users=data["items"], total=data["total"], q=q,
-                           q_enc=quote(q, safe=""), page=page, pages=pages)
+    total, exact = data["total"], data.get("totalExact", True) is not False
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    q_enc = quote(q, safe="")
+
+    def href(n):
+        return "/?" + (f"q={q_enc}&" if q else "") + f"page={n}"
+
+    if not data["items"] and total > 0 and page > pages:  # past the end: the last page
+        return "", 303, {**PAGE_HEADERS, "Location": href(pages)}
+    cur = min(page, pages)
+    paged = pages > 1 or not exact
+    total_pages = ("" if exact else "at least ") + str(pages)
+    title = (f"Search “{q}”" if q else "Users") + (f" – page {page} of {total_pages}" if paged else "")
+    body = render_template("list.html", users=data["items"], total=total, exact=exact, q=q,
+                           typed=typed, href=href, cur=cur, pages=pages, paged=paged,
+                           items=pager_items(cur, pages, exact), total_pages=total_pages,
+                           title=title)
     return body, 200, PAGE_HEADERS

@@ -11,7 +11,9 @@ function h($s): string
 }
 
 $size = (int)(getenv('PAGE_SIZE') ?: 20);
-$q = (string)($_GET['q'] ?? '');
+// Names never start or end with a space, so neither does a search for one.
+$typed = (string)($_GET['q'] ?? '');
+$q = trim($typed, ' ');
 $page = (string)($_GET['page'] ?? '1');
 $page = ctype_digit($page) && (int)$page >= 1 ? (int)$page : 1;
 $args = ['limit' => $size, 'offset' => ($page - 1) * $size];
@@ -32,22 +34,66 @@ if (!is_array($data)) {
 	exit;
 }
 $total = (int)$data['total'];
+$exact = ($data['totalExact'] ?? true) !== false;
 $pages = $total > 0 ? intdiv($total + $size - 1, $size) : 1;
 $qe = rawurlencode($q);
-$link = fn(int $n) => '/?' . ($q !== '' ? "q=$qe&amp;" : '') . "page=$n";
+$href = fn(int $n) => '/?' . ($q !== '' ? "q=$qe&" : '') . "page=$n";
+$link = fn(int $n) => h($href($n));
+$secure = function () {
+	header("Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+	header('X-Content-Type-Options: nosniff');
+	header('Referrer-Policy: same-origin');
+	header('X-Frame-Options: DENY');
+	header('Cache-Control: no-store');
+};
+// A page past the end: to the last page, as fcgi-frontend does.
+if (!$data['items'] && $total > 0 && $page > $pages) {
+	$secure();
+	header('Location: ' . $href($pages), true, 303);
+	exit;
+}
+// The pager's links (fcgi-frontend/pager.c): first, last, the current page's
+// neighbours, 0 for "…" where two or more pages hide.
+$cur = min($page, $pages);
+$lo = max(1, $cur - 1);
+$hi = min($pages, $cur + 1);
+if ($lo === 3) {
+	$lo = 2;
+}
+if ($hi === $pages - 2) {
+	$hi = $pages - 1;
+}
+$items = [];
+if ($lo > 1) {
+	$items[] = 1;
+	if ($lo > 2) {
+		$items[] = 0;
+	}
+}
+for ($n = $lo; $n <= $hi; $n++) {
+	$items[] = $n;
+}
+if (!$exact) {
+	$items[] = 0;
+} elseif ($hi < $pages) {
+	if ($hi < $pages - 1) {
+		$items[] = 0;
+	}
+	$items[] = $pages;
+}
+$paged = $pages > 1 || !$exact;
+$totalPages = ($exact ? '' : 'at least ') . $pages;
+$title = ($q !== '' ? "Search “{$q}”" : 'Users') . ($paged ? " – page $page of $totalPages" : '');
 header('Content-Type: text/html; charset=utf-8');
-header("Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-header('X-Content-Type-Options: nosniff');
-header('Referrer-Policy: same-origin');
-header('X-Frame-Options: DENY');
-header('Cache-Control: no-store');
+$secure();
 ?>
 <!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><?= $q !== '' ? 'Search' : 'Home Page' ?> · Users directory</title>
+<title><?= h($title) ?> · Users directory</title>
+<meta name="description" content="The users directory: find people by name, see when they were added, add and rename users.">
 <link rel="stylesheet" href="/static/style.css">
 <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 </head>
@@ -59,14 +105,15 @@ header('Cache-Control: no-store');
 <form class="search" method="get" action="/" role="search"><div class="field"><label for="q">Find users whose name starts with</label><input id="q" name="q" type="search" value="<?= h($q) ?>" maxlength="30" autocomplete="off" spellcheck="false"></div><button type="submit">Search</button></form>
 <p>Here are our users:</p>
 <?php if ($q !== ''): ?>
-<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<?= h($q) ?>” · <a href="/">show all</a></span></div>
+<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<?= h($q) ?>” · <a href="/">show all</a></span></div>
 <?php else: ?>
-<div class="toolbar"><span><?= $total ?> <?= $total === 1 ? 'user' : 'users' ?></span></div>
+<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'user' : 'users' ?></span></div>
+<?php endif ?>
+<?php if ($q !== $typed): ?>
+<p class="note">Names never start or end with a space, so this is a search for “<?= h($q) ?>”.</p>
 <?php endif ?>
 <?php if (!$data['items']): ?>
-<?php if ($total > 0): ?>
-<p class="empty">There are no users on this page. <a href="/">Go to the first page</a>.</p>
-<?php elseif ($q !== ''): ?>
+<?php if ($q !== ''): ?>
 <p class="empty">No user’s name starts with “<?= h($q) ?>”.</p>
 <?php else: ?>
 <p class="empty">There are no users yet.</p>
@@ -78,8 +125,8 @@ header('Cache-Control: no-store');
 <?php endforeach ?>
 </ul>
 <?php endif ?>
-<?php if ($pages > 1): ?>
-<nav class="pager" aria-label="Pages"><?php if ($page > 1): ?><a rel="prev" href="<?= $link(min($page - 1, $pages)) ?>">‹ Previous</a><?php else: ?><span class="disabled">‹ Previous</span><?php endif ?><span class="current">Page <?= $page ?> of <?= $pages ?></span><?php if ($page < $pages): ?><a rel="next" href="<?= $link($page + 1) ?>">Next ›</a><?php else: ?><span class="disabled">Next ›</span><?php endif ?></nav>
+<?php if ($paged): ?>
+<nav class="pager" aria-label="Pages"><?php if ($cur > 1): ?><a rel="prev" href="<?= $link($cur - 1) ?>">‹ Previous</a><?php else: ?><span class="disabled">‹ Previous</span><?php endif ?><ol><?php foreach ($items as $n): ?><?php if ($n === 0): ?><li class="gap" aria-hidden="true">…</li><?php elseif ($n === $cur): ?><li><a href="<?= $link($n) ?>" aria-current="page"><span class="visually-hidden">Page </span><?= $n ?></a></li><?php else: ?><li><a href="<?= $link($n) ?>"><span class="visually-hidden">Page </span><?= $n ?></a></li><?php endif ?><?php endforeach ?></ol><?php if ($cur < $pages || !$exact): ?><a rel="next" href="<?= $link($cur + 1) ?>">Next ›</a><?php else: ?><span class="disabled">Next ›</span><?php endif ?><p class="current">Page <?= $cur ?> of <?= $totalPages ?></p></nav>
 <?php endif ?>
 
 </main>

@@ -56,10 +56,15 @@ annotations:
 {{- end }}
 {{- end -}}
 
-{{/* Image reference: (dict "image" .Values.backend.image "ctx" $). Digest wins over tag; tag defaults to appVersion. */}}
+{{/*
+Image reference: (dict "image" .Values.backend.image "ctx" $). Digest wins over tag;
+tag defaults to appVersion. global.imageRegistry fills in only an empty
+image.registry (the project's own images): an image that names its registry (nginx,
+the test pod) keeps it, since the project's registry holds only backend and frontend.
+*/}}
 {{- define "fcgi-users.image" -}}
 {{- $registry := .image.registry -}}
-{{- if .ctx.Values.global.imageRegistry -}}{{- $registry = .ctx.Values.global.imageRegistry -}}{{- end -}}
+{{- if not $registry -}}{{- $registry = .ctx.Values.global.imageRegistry -}}{{- end -}}
 {{- $repo := .image.repository -}}
 {{- if $registry -}}{{- $repo = printf "%s/%s" $registry .image.repository -}}{{- end -}}
 {{- if .image.digest -}}

@@ -2,7 +2,10 @@
 # <name_prefix>/frontend as the Helm chart names them. Tags are immutable, so a
 # commit's tag always names the image that was tested and then promoted to
 # production; every push is scanned; a lifecycle policy keeps the registry from
-# growing without bound.
+# growing without bound. Images production runs are kept apart: make deploy-prod tags
+# them deployed-<tag>, and an image matched by a rule cannot be expired by a rule of
+# lower priority, so builds waiting for approval never push a deployed image out of
+# the "most recent" count.
 
 resource "aws_ecr_repository" "this" {
   for_each             = toset(var.repositories)
@@ -40,6 +43,17 @@ resource "aws_ecr_lifecycle_policy" "this" {
       },
       {
         rulePriority = 2
+        description  = "Keep the ${var.keep_deployed_images} most recently deployed images (tag deployed-*, set by make deploy-prod)"
+        selection = {
+          tagStatus     = "tagged"
+          tagPrefixList = [var.deployed_tag_prefix]
+          countType     = "imageCountMoreThan"
+          countNumber   = var.keep_deployed_images
+        }
+        action = { type = "expire" }
+      },
+      {
+        rulePriority = 3
         description  = "Keep the ${var.keep_images} most recent images"
         selection = {
           tagStatus   = "any"

@@ -58,3 +58,23 @@ variable "tags" {
     error_message = "tags keys must be at most 128 characters and must not start with 'aws:'."
   }
 }
+
+variable "keep_deployed_images" {
+  description = "How many deployed images (tagged deployed_tag_prefix by make deploy-prod) each repository keeps, whatever was built since: production's image and those a rollback needs."
+  type        = number
+  default     = 20
+  validation {
+    condition     = var.keep_deployed_images >= 2 && var.keep_deployed_images <= 1000 && floor(var.keep_deployed_images) == var.keep_deployed_images
+    error_message = "keep_deployed_images must be a whole number from 2 to 1000 (the running image and at least one to roll back to)."
+  }
+}
+
+variable "deployed_tag_prefix" {
+  description = "Tag prefix marking images production ran (scripts/pipeline/deploy-prod.sh adds deployed-<tag>)."
+  type        = string
+  default     = "deployed-"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$", var.deployed_tag_prefix))
+    error_message = "deployed_tag_prefix must be the start of a valid image tag (letters, digits, '_', '.', '-')."
+  }
+}

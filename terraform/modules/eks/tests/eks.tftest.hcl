@@ -223,3 +223,26 @@ run "rejects_aws_tag" {
   }
   expect_failures = [var.tags]
 }
+
+# What the Helm chart relies on is installed with the cluster: NetworkPolicies are
+# enforced (VPC CNI network policy on), HPAs get metrics, Services resolve, volumes work.
+run "addons_the_chart_needs" {
+  command = plan
+
+  assert {
+    condition     = aws_eks_addon.vpc_cni.addon_name == "vpc-cni" && jsondecode(aws_eks_addon.vpc_cni.configuration_values).enableNetworkPolicy == "true"
+    error_message = "the VPC CNI add-on must enforce NetworkPolicies (enableNetworkPolicy), or the chart's policies do nothing"
+  }
+  assert {
+    condition     = aws_eks_addon.kube_proxy.addon_name == "kube-proxy"
+    error_message = "kube-proxy is installed"
+  }
+  assert {
+    condition     = toset(keys(aws_eks_addon.on_nodes)) == toset(["coredns", "aws-ebs-csi-driver", "metrics-server"])
+    error_message = "coredns, the EBS CSI driver and metrics-server (the HPAs' metrics) are installed"
+  }
+  assert {
+    condition     = aws_iam_role_policy_attachment.ebs_csi.policy_arn == "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+    error_message = "the EBS CSI controller has its own IRSA role with the AWS policy"
+  }
+}

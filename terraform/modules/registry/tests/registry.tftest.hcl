@@ -36,12 +36,21 @@ run "lifecycle_policy" {
     error_message = "each repository has a lifecycle policy"
   }
   assert {
-    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules : r.selection.tagStatus] == ["untagged", "any"]
-    error_message = "untagged images expire first, then all but the most recent"
+    condition     = [for r in jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules : r.selection.tagStatus] == ["untagged", "tagged", "any"]
+    error_message = "untagged images expire first, then deployed ones are kept apart, then all but the most recent"
   }
   assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules[1].selection.countNumber == 50
+    condition     = jsondecode(aws_ecr_lifecycle_policy.this["frontend"].policy).rules[2].selection.countNumber == 50
     error_message = "the 50 most recent images are kept"
+  }
+  # What production runs never expires because newer builds wait for approval: the
+  # deployed-* rule comes before (higher priority than) the "any" count.
+  assert {
+    condition = alltrue([for k, p in aws_ecr_lifecycle_policy.this :
+      jsondecode(p.policy).rules[1].selection.tagPrefixList == ["deployed-"] &&
+      jsondecode(p.policy).rules[1].selection.countNumber == 20 &&
+    jsondecode(p.policy).rules[1].rulePriority < jsondecode(p.policy).rules[2].rulePriority])
+    error_message = "images tagged deployed-* (make deploy-prod) are kept by a rule that outranks the most-recent count"
   }
 }
 
@@ -91,4 +100,12 @@ run "rejects_aws_tag" {
     tags = { "aws:cloudformation:stack" = "x" }
   }
   expect_failures = [var.tags]
+}
+
+run "rejects_keeping_fewer_than_two_deployed" {
+  command = plan
+  variables {
+    keep_deployed_images = 1
+  }
+  expect_failures = [var.keep_deployed_images]
 }
