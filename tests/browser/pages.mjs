@@ -236,8 +236,6 @@ try {
 		res.status() === 200 && new URL(page.url()).search === '?page=3',
 		`a page past the end goes to the last page (${res.status()} ${page.url()})`,
 	);
-	res = await page.goto(`${base}/users`);
-	check(res.status() === 200 && (await page.locator('h1').innerText()) === 'Add a user', `GET /users shows the add form, not 405 (${res.status()})`);
 
 	// ---- an anonymous visitor reads; the forms ask to sign in first ----
 	await page.goto(`${base}/`);
@@ -264,6 +262,9 @@ try {
 	const cookies = await context.cookies();
 	const session = cookies.find((c) => c.name === 'session' || c.name === '__Host-session');
 	check(session && session.httpOnly && session.sameSite === 'Lax', `the session cookie is HttpOnly and SameSite=Lax (${JSON.stringify(session && { name: session.name, httpOnly: session.httpOnly, sameSite: session.sameSite })})`);
+	// A reload after a refused add asks for GET /users: the add form, not a 405.
+	res = await page.goto(`${base}/users`);
+	check(res.status() === 200 && (await page.locator('h1').innerText()) === 'Add a user', `GET /users shows the add form, not 405 (${res.status()})`);
 
 	// ---- add, with each kind of refusal ----
 	await page.goto(`${base}/`);

@@ -291,14 +291,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soak: SECONDS must be > 0 and PREFIX at most 14 characters\n");
 		return 2;
 	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (sign_in() != 0)
+		return 1;
 	FILE *out = fopen(argv[4], "w");
 	if (!out) {
 		fprintf(stderr, "soak: cannot write %s: %s\n", argv[4], strerror(errno));
 		return 1;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if (sign_in() != 0)
-		return 1;
 	stop_at_ms = now_ms() + secs * 1000;
 	struct thread th[WRITERS + READERS];
 	memset(th, 0, sizeof th);

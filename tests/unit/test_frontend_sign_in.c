@@ -128,8 +128,9 @@ START_TEST(anonymous_sent_to_sign_in_and_back)
 	/* A form posted without a session: back to the page the form is on. */
 	ck_assert_int_eq(serve("POST", "/users/3", NULL, "userName=x"), 303);
 	ck_assert_str_eq(header("Location"), "/sign-in?next=%2Fusers%2F3");
+	/* GET /users shows the add form too: back there. */
 	ck_assert_int_eq(serve("POST", "/users", NULL, "userName=x"), 303);
-	ck_assert_str_eq(header("Location"), "/sign-in");
+	ck_assert_str_eq(header("Location"), "/sign-in?next=%2Fusers");
 	/* Nothing reached the backend. */
 	ck_assert_str_eq(backend_double_log(&backend), "");
 	/* A read-only page for the visitor: no forms, a way to sign in. */
