@@ -61,7 +61,7 @@ fi
 # ---- phase 2: inside the private network namespace -----------------------------------
 passed=1
 mkdir -p "$run/logs"
-port=18280 db_port=18281 fe_port=18282 be_port=18283
+port=18280 db_port=18281 fe_port=18282 be_port=18283 be_metrics=18284 fe_metrics=18285
 base=http://127.0.0.1:$port
 stack=$run/stack
 play=$run/play
@@ -109,7 +109,8 @@ secret_key=$(openssl rand -hex 24)
 	--set backend.containerPorts.fastcgi=$be_port \
 	--set nginx.upstreams.frontend=127.0.0.1:$fe_port --set nginx.upstreams.backend=127.0.0.1:$be_port \
 	--set frontend.backendURL=$base >"$run/rendered.yaml" || fail "helm template"
-node tests/helm/kube-play.mjs "$run/rendered.yaml" "$play" >"$run/logs/kube-play.mjs.log" || fail "kube-play.mjs"
+KUBE_PLAY_METRICS_PORTS="backend=$be_metrics,frontend=$fe_metrics" \
+	node tests/helm/kube-play.mjs "$run/rendered.yaml" "$play" >"$run/logs/kube-play.mjs.log" || fail "kube-play.mjs"
 uri=$(node tests/helm/pod-spec.mjs "$run/rendered.yaml" Deployment/backend env | sed -n 's/^DATABASE_URI=//p')
 [[ $uri =~ ^mysql://([^@:]+)@localhost:$db_port/([^?]+)\?ssl-mode=VERIFY_IDENTITY\&ssl-ca=/ ]] ||
 	fail "the backend's DATABASE_URI is '$uri', not VERIFY_IDENTITY to localhost:$db_port with a CA"
@@ -162,6 +163,17 @@ done
 }
 grep -q '>Bob<' "$run/body" || fail "GET /: the page does not list Bob"
 pass "nginx, frontend and backend pods answer: GET / 200 lists the users (nginx -> frontend -> nginx -> backend -> MariaDB/TLS)"
+
+# Each pool master's /metrics (metrics.enabled): the pods share the host network here,
+# so kube-play.mjs gave each its own port.
+for pm_port in "backend:$be_metrics" "frontend:$fe_metrics"; do
+	pool=${pm_port%%:*}
+	curl -s --max-time 5 "http://127.0.0.1:${pm_port#*:}/metrics" >"$run/metrics-$pool" ||
+		fail "the $pool pod's /metrics (METRICS_LISTEN) does not answer"
+	grep -q "^fcgi_pool_total_processes{.*pool=\"$pool\"" "$run/metrics-$pool" ||
+		fail "the $pool pod's /metrics has no fcgi_pool_total_processes for pool $pool: $(head -c 300 "$run/metrics-$pool")"
+done
+pass "both pool pods serve /metrics (OpenMetrics, fcgi_pool_total_processes per pool)"
 
 # The security contexts as podman applied them, seen in the running containers.
 for c in nginx frontend backend; do

@@ -15,6 +15,9 @@
 //     panics without it; the same on Kubernetes);
 //   - containers lose `ports:` (refused with the host network, which the pods share:
 //     Services are ignored by kube play, so the values give 127.0.0.1 addresses);
+//   - for the same reason each pool's METRICS_LISTEN gets its own port, from
+//     KUBE_PLAY_METRICS_PORTS="backend=P1,frontend=P2" (on Kubernetes every pod has its
+//     own network, so the chart gives all of them metrics.port);
 //   - kinds kube play ignores (Service, ServiceAccount, NetworkPolicy, HPA, PDB,
 //     Ingress, monitors) are dropped and listed.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -48,10 +51,25 @@ mkdirSync(join(outdir, "secrets"), { recursive: true });
 for (const s of secrets) writeFileSync(join(outdir, "secrets", `${s.metadata.name}.yaml`), stringify(s));
 console.log(`secrets/ ${secrets.map((s) => s.metadata.name).join(" ")}`);
 
+const metricsPorts = Object.fromEntries(
+  (process.env.KUBE_PLAY_METRICS_PORTS ?? "").split(",").filter(Boolean).map((kv) => kv.split("=")),
+);
+
 const toPod = (name, labels, spec) => {
   const pod = structuredClone(spec);
   pod.restartPolicy = "Never";
-  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) delete c.ports;
+  const component = labels?.["app.kubernetes.io/component"] ?? name;
+  for (const c of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    delete c.ports;
+    for (const e of c.env ?? []) {
+      if (e.name !== "METRICS_LISTEN") continue;
+      if (!metricsPorts[component]) {
+        console.error(`${component}: METRICS_LISTEN needs a port of its own (KUBE_PLAY_METRICS_PORTS)`);
+        process.exit(1);
+      }
+      e.value = `127.0.0.1:${metricsPorts[component]}`;
+    }
+  }
   for (const v of pod.volumes ?? []) if (v.secret) v.secret.optional = false;
   return { apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec: pod };
 };
