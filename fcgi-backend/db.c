@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "secret_input.h"
 
 #define CONF(field) offsetof(struct db_config, field)
 
@@ -130,8 +131,10 @@ static enum db_status classify(struct db *db, unsigned e, const char *msg)
 	return DB_ERROR;
 }
 
-static enum db_status connect_db(struct db *db)
+/* One attempt with password; *refused_for gets the error number of a refusal. */
+static enum db_status connect_as(struct db *db, const char *password, unsigned *refused_for)
 {
+	*refused_for = 0;
 	const struct db_config *cfg = db->cfg;
 	const struct db_uri *u = &cfg->uri;
 	MYSQL *m = mysql_init(NULL);
@@ -172,9 +175,10 @@ static enum db_status connect_db(struct db *db)
 	if (u->ssl_ca && u->ssl_mode != SSL_DISABLED)
 		mysql_options(m, MYSQL_OPT_SSL_CA, u->ssl_ca);
 
-	if (!mysql_real_connect(m, u->socket ? "localhost" : u->host, u->user, u->password,
+	if (!mysql_real_connect(m, u->socket ? "localhost" : u->host, u->user, password,
 	                        u->database, u->port ? u->port : 3306, u->socket,
 	                        CLIENT_FOUND_ROWS)) {
+		*refused_for = mysql_errno(m);
 		snprintf(db->last_error, sizeof db->last_error, "%u: %s", mysql_errno(m),
 		         mysql_error(m));
 		log_kv(LOG_WARN, "cannot connect to the database", "error", db->last_error, NULL);
@@ -194,6 +198,46 @@ static enum db_status connect_db(struct db *db)
 	log_kv(LOG_DEBUG, "connected to the database", "tls",
 	       mysql_get_ssl_cipher(m) ? mysql_get_ssl_cipher(m) : "none", NULL);
 	return DB_OK;
+}
+
+/*
+ * After a refusal: the password DATABASE_PASSWORD_FILE holds now, if it differs from
+ * the one just refused (1: kept in db->password). Never when DATABASE_PASSWORD gave the
+ * password: there is nothing to re-read.
+ */
+static int reread_password(struct db *db, const char *refused)
+{
+	const struct db_config *cfg = db->cfg;
+	if (!cfg->password_file || !*cfg->password_file || (cfg->password && *cfg->password))
+		return 0;
+	char now[DB_PASSWORD_MAX], why[200];
+	int changed = 0;
+	if (secret_read_file(cfg->password_file, NULL, now, sizeof now, why, sizeof why) < 0) {
+		log_kv(LOG_WARN, "cannot re-read DATABASE_PASSWORD_FILE", "error", why, NULL);
+	} else if (strcmp(now, refused) == 0) {
+		log_kv(LOG_WARN, "the database refused the password DATABASE_PASSWORD_FILE holds",
+		       "file", cfg->password_file, NULL);
+	} else {
+		memcpy(db->password, now, sizeof db->password);
+		log_kv(LOG_INFO,
+		       "the database refused the password; trying the one "
+		       "DATABASE_PASSWORD_FILE holds now",
+		       "file", cfg->password_file, NULL);
+		changed = 1;
+	}
+	explicit_bzero(now, sizeof now);
+	return changed;
+}
+
+static enum db_status connect_db(struct db *db)
+{
+	const char *pw = db->password[0] ? db->password : db->cfg->uri.password;
+	unsigned refused_for;
+	enum db_status st = connect_as(db, pw ? pw : "", &refused_for);
+	if (st != DB_OK && refused_for == ER_ACCESS_DENIED_ERROR &&
+	    reread_password(db, pw ? pw : ""))
+		st = connect_as(db, db->password, &refused_for);
+	return st;
 }
 
 /* The server closed the connection (restart, idle timeout) if the idle socket is

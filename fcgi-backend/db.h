@@ -50,9 +50,10 @@ extern const struct setting db_settings[];
 void db_config_finish(struct db_config *cfg);
 void db_config_free(struct db_config *cfg);
 
-#define DB_MAX_STMTS 64 /* prepared statements kept per connection */
-#define DB_MAX_COLS  12 /* parameters or columns of one statement */
-#define DB_TEXT_MAX  2048
+#define DB_MAX_STMTS    64 /* prepared statements kept per connection */
+#define DB_MAX_COLS     12 /* parameters or columns of one statement */
+#define DB_TEXT_MAX     2048
+#define DB_PASSWORD_MAX 512 /* bytes of a password re-read from DATABASE_PASSWORD_FILE */
 
 /*
  * A statement. params and cols spell the shapes, one letter each: 'i' a 64-bit
@@ -104,10 +105,17 @@ struct db {
 	int in_transaction;
 	unsigned long long insert_id; /* of the last db_exec that inserted */
 	char last_error[256];
+	/* The password DATABASE_PASSWORD_FILE held when the server last refused the one in
+	 * use (rotation: RDS or an operator changed it, and the Secret with it); "" until
+	 * then, when cfg's is used. Per worker: each re-reads on its own refusal. */
+	char password[DB_PASSWORD_MAX];
 };
 
 void db_init(struct db *db, const struct db_config *cfg);
-/* Make sure a live connection exists (reconnecting if needed). */
+/* Make sure a live connection exists (reconnecting if needed). A connection the server
+ * refuses for its password (ER_ACCESS_DENIED_ERROR) is tried once more when
+ * DATABASE_PASSWORD_FILE now holds another password: a rotated password is picked up
+ * without a restart. */
 enum db_status db_ensure(struct db *db);
 void db_close(struct db *db);
 

@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "cli.h"
+#include "db_grants.h"
 #include "log.h"
 #include "migrate.h"
 #include "pool.h"
@@ -19,6 +20,7 @@ struct backend_config {
 	struct db_config db;
 	struct auth_config auth;
 	struct migrate_config migrate;
+	struct app_user_config app_user; /* migrate only */
 	struct pool_config pool;
 	struct log_config log;
 };
@@ -52,11 +54,14 @@ static int recount(const struct db_config *cfg)
 	return 0;
 }
 
-static int command(const struct backend_config *cfg, const char *name)
+static int command(struct backend_config *cfg, const char *name)
 {
 	if (strcmp(name, "migrate") == 0) {
 		char buf[4096];
-		int rc = migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf));
+		app_user_finish(&cfg->app_user, &cfg->db);
+		int rc = migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf),
+		                     &cfg->app_user);
+		app_user_free(&cfg->app_user);
 		if (rc == 0 && *cfg->auth.first_editor)
 			rc = cli_first_editor(&cfg->db, cfg->auth.first_editor,
 			                      cfg->auth.first_editor_password_file);
@@ -73,9 +78,13 @@ int main(int argc, char **argv)
 {
 	struct backend_config cfg = { 0 };
 	const struct settings_block blocks[] = {
-		{ db_settings, &cfg.db },           { auth_settings, &cfg.auth },
-		{ migrate_settings, &cfg.migrate }, { pool_settings, &cfg.pool },
-		{ log_settings, &cfg.log },         { 0 },
+		{ db_settings, &cfg.db },
+		{ auth_settings, &cfg.auth },
+		{ migrate_settings, &cfg.migrate },
+		{ app_user_settings, &cfg.app_user },
+		{ pool_settings, &cfg.pool },
+		{ log_settings, &cfg.log },
+		{ 0 },
 	};
 	int first = settings_load(blocks, argc, argv);
 	log_start("backend", &cfg.log);

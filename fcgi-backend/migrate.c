@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db_grants.h"
 #include "log.h"
 
 const struct setting migrate_settings[] = {
@@ -260,7 +261,7 @@ static int take_int(const struct db_row *row, void *arg)
 	return 0;
 }
 
-int migrate_run(const struct db_config *cfg, const char *dir)
+int migrate_run(const struct db_config *cfg, const char *dir, const struct app_user_config *app)
 {
 	struct migration *ms = NULL;
 	int n = list_migrations(dir, &ms);
@@ -311,6 +312,9 @@ int migrate_run(const struct db_config *cfg, const char *dir)
 		done++;
 	}
 	printf("migrate: %s (%d applied now, %d known)\n", done ? "done" : "up to date", done, n);
+	/* The app user last: its grants name the tables the migrations just made. */
+	if (app && *app->user && db_grants_apply(&db, app) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (locked == 1 && db.conn)

@@ -20,8 +20,11 @@ struct migrate_config {
 /* MIGRATIONS_DIR, into a struct migrate_config. */
 extern const struct setting migrate_settings[];
 
-/* Returns the exit status: 0 done (or nothing to do), 1 failed (message printed). */
-int migrate_run(const struct db_config *cfg, const char *dir);
+struct app_user_config;
+/* Returns the exit status: 0 done (or nothing to do), 1 failed (message printed). With
+ * app (may be NULL) naming a user, that user is then created or updated and granted
+ * (db_grants.h). */
+int migrate_run(const struct db_config *cfg, const char *dir, const struct app_user_config *app);
 
 /* The directory to use: MIGRATIONS_DIR, else <exe>/../share/fcgi-users/sql, else ./sql. */
 const char *migrate_dir(const struct migrate_config *cfg, char *buf, size_t len);

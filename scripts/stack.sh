@@ -58,6 +58,12 @@ DB_USER=fcgi
 DB_PASS='l0cal p@ss/%'
 DB_PASS_ENC='l0cal%20p%40ss%2F%25'
 DATABASE_URI="mysql://$DB_USER:$DB_PASS_ENC@localhost/$DB_NAME?socket=$SOCK"
+# The pools connect as the least-privilege app user that `fcgi-backend migrate` creates
+# (rows of the app's tables only, fcgi-backend/db_grants.c), its password in a file the
+# backend re-reads when the server refuses the one it has (rotation without restart).
+APP_DB_USER=fcgi_app
+APP_DB_PASSWORD_FILE=$RUN_DIR/app_db_password
+APP_DATABASE_URI="mysql://$APP_DB_USER@localhost/$DB_NAME?socket=$SOCK"
 BASE_URL="http://127.0.0.1:$PORT"
 EDITOR_NAME=${EDITOR_NAME:-editor}
 EDITOR_PASSWORD_FILE=$RUN_DIR/editor-password
@@ -192,19 +198,25 @@ db_stop() {
 }
 
 db_setup() {
-	# The app user may do anything on this private, loopback-only instance: the
-	# integration tests create throwaway databases (legacy upgrades) with it.
+	# The admin user (migrate's, the tests' SQL) may do anything on this private,
+	# loopback-only instance: the integration tests create throwaway databases (legacy
+	# upgrades) with it. The pools use the app user migrate creates (APP_DB_USER).
 	mariadb --no-defaults --socket="$SOCK" -uroot <<-SQL
 		CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 		CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
 		CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASS';
-		GRANT ALL ON *.* TO '$DB_USER'@'localhost';
-		GRANT ALL ON *.* TO '$DB_USER'@'127.0.0.1';
+		GRANT ALL ON *.* TO '$DB_USER'@'localhost' WITH GRANT OPTION;
+		GRANT ALL ON *.* TO '$DB_USER'@'127.0.0.1' WITH GRANT OPTION;
 	SQL
 }
 
 migrate() {
-	DATABASE_URI=$DATABASE_URI MIGRATIONS_DIR=$ROOT/sql "$BACKEND_BIN" migrate
+	if [[ ! -s $APP_DB_PASSWORD_FILE ]]; then
+		(umask 077 && od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$APP_DB_PASSWORD_FILE")
+	fi
+	DATABASE_URI=$DATABASE_URI MIGRATIONS_DIR=$ROOT/sql APP_DATABASE_USER=$APP_DB_USER \
+		APP_DATABASE_HOST=localhost APP_DATABASE_PASSWORD_FILE=$APP_DB_PASSWORD_FILE \
+		"$BACKEND_BIN" migrate
 }
 
 # The local editor (issue 17): one account with a generated password kept in
@@ -223,7 +235,8 @@ editor_setup() {
 
 backend_start() {
 	rm -f "$RUN_DIR/backend.sock"
-	spawn backend env DATABASE_URI="$DATABASE_URI" LISTEN="unix:$RUN_DIR/backend.sock" \
+	spawn backend env DATABASE_URI="$APP_DATABASE_URI" \
+		DATABASE_PASSWORD_FILE="$APP_DB_PASSWORD_FILE" LISTEN="unix:$RUN_DIR/backend.sock" \
 		WORKERS="$BACKEND_WORKERS" METRICS_LISTEN="$BACKEND_METRICS_LISTEN" "$BACKEND_BIN"
 	wait_for 20 "the backend pool" test -S "$RUN_DIR/backend.sock"
 }
@@ -283,6 +296,8 @@ write_env() {
 		DB_USER='$DB_USER'
 		DB_PASS='$DB_PASS'
 		DATABASE_URI='$DATABASE_URI'
+		APP_DB_USER='$APP_DB_USER'
+		APP_DB_PASSWORD_FILE='$APP_DB_PASSWORD_FILE'
 		BACKEND_SOCKET='$RUN_DIR/backend.sock'
 		FRONTEND_SOCKET='$RUN_DIR/frontend.sock'
 		LOGS='$LOGS'

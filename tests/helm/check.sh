@@ -58,6 +58,7 @@ declare -A sets=(
 		--set backend.autoscaling.targetMemory=80 --set nginx.pdb.create=true
 		--set frontend.pdb.create=true --set backend.pdb.create=true --set backend.pdb.minAvailable=50%
 		--set backend.pool.pm=dynamic --set database.caCert.existingSecret=rds-ca
+		--set database.admin.user=admin --set database.admin.existingSecret=db-admin
 		--set networkPolicy.allowExternal=false --set networkPolicy.databaseCIDRs={10.1.0.0/16}
 		--set backend.extraEnvVarsCM=extra --set frontend.extraEnvVarsSecret=extra
 		--set commonAnnotations.team=users --set commonLabels.tier=web
@@ -100,7 +101,17 @@ grep -q 'args: \["migrate"\]' "$out/default.yaml" || fail "default: no migration
 grep -q 'helm.sh/hook: pre-install,pre-upgrade' "$out/default.yaml" || fail "default: the migration is not a pre-install/pre-upgrade hook"
 grep -q 'name: rel-fcgi-users-database' "$out/minimal.yaml" && fail "minimal: a database Secret was created despite existingSecret"
 grep -q 'secretName: db$' "$out/minimal.yaml" || fail "minimal: database.existingSecret is not used"
-pass "3: helm template + kubernetes-models validation: default, production, everything, minimal"
+# The admin credentials reach the migration Job only; it creates the pools' user.
+for name in everything production; do
+	docs_with() { awk -v RS='\n---\n' -v pat="$1" 'index($0, pat) { if (match($0, /\nkind: [A-Za-z]+/)) print substr($0, RSTART + 7, RLENGTH - 7) }' "$out/$name.yaml" | sort -u | tr '\n' ' '; }
+	[[ $(docs_with /etc/fcgi-users/database-admin) == "Job " ]] ||
+		fail "$name: the admin password is mounted outside the migration Job: $(docs_with /etc/fcgi-users/database-admin)"
+	[[ $(docs_with APP_DATABASE_USER) == "Job " ]] || fail "$name: the migration Job does not create the app user"
+done
+grep -q 'value: "mysql://admin@' "$out/everything.yaml" || fail "everything: the migration Job does not connect as database.admin.user"
+[[ $(grep -c 'value: "mysql://users@' "$out/everything.yaml") == 1 ]] || fail "everything: the backend pool does not connect as database.user"
+grep -q 'database-admin\|APP_DATABASE' "$out/default.yaml" && fail "default: admin settings without database.admin.user"
+pass "3: helm template + kubernetes-models validation: default, production, everything, minimal; admin credentials in the migration Job only"
 
 # 3b. Pod security: "restricted" for every pod, probes and resources everywhere.
 for name in default production everything; do
@@ -186,6 +197,8 @@ reject "backend.terminationGracePeriodSeconds (10) must exceed" --set backend.te
 reject "at '/secretKey/value'" --set secretKey.value=short
 reject "database.existingSecret or database.password must be set" --set database.password=
 reject "secretKey.existingSecret or secretKey.value must be set" --set secretKey.value=
+reject "database.admin.existingSecret must be set with database.admin.user" --set database.admin.user=admin
+reject "database.admin.user must differ from database.user" --set database.admin.user=users --set database.admin.existingSecret=a
 pass "4: values.schema.json and the chart reject bad values with a message naming them"
 
 # 4b. Database connection budget: (pods at the most + surge) x workers + migration +

@@ -118,6 +118,11 @@ schema = {
             "sslMode": {"enum": ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"]},
             "caCert": closed({"existingSecret": string, "key": {"type": "string", "minLength": 1}}),
             "maxConnections": nonneg, "reservedConnections": nonneg,
+            # fcgi-backend's account-name alphabet (db_grants.c): nothing to quote
+            "admin": closed({"user": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{0,32}$"},
+                             "existingSecret": string,
+                             "existingSecretPasswordKey": {"type": "string", "minLength": 1},
+                             "appUserHost": {"type": "string", "pattern": "^[A-Za-z0-9_.%:-]{1,255}$"}}),
         }, ["host", "port", "name", "user"]),
         "secretKey": closed({"value": {"type": "string", "pattern": "^(|.{32,256})$", "description": "32 to 256 characters"}, "existingSecret": string,
                              "existingSecretKey": {"type": "string", "minLength": 1}}),

@@ -189,18 +189,19 @@ which gives 0: no keepalive line. (dict "ctx" $ "component" "backend")
 {{- if .Values.secretKey.existingSecret -}}{{- .Values.secretKey.existingSecretKey -}}{{- else -}}secret-key{{- end -}}
 {{- end -}}
 
-{{/* DATABASE_URI without the password (it comes from DATABASE_PASSWORD_FILE). */}}
+{{/* DATABASE_URI without the password (it comes from DATABASE_PASSWORD_FILE); as the
+database.user, or as .user when given (the migration Job's admin). */}}
 {{- define "fcgi-users.databaseURI" -}}
-{{- $d := .Values.database -}}
+{{- $d := .ctx.Values.database -}}
 {{- $q := list (printf "ssl-mode=%s" $d.sslMode) -}}
 {{- if $d.caCert.existingSecret -}}{{- $q = append $q "ssl-ca=/etc/fcgi-users/database-ca/ca.pem" -}}{{- end -}}
-{{- printf "mysql://%s@%s:%d/%s?%s" (urlquery $d.user) $d.host (int $d.port) $d.name (join "&" $q) -}}
+{{- printf "mysql://%s@%s:%d/%s?%s" (urlquery (default $d.user .user)) $d.host (int $d.port) $d.name (join "&" $q) -}}
 {{- end -}}
 
 {{/* Environment of the backend that talks to MySQL (the pool and the migration Job). */}}
 {{- define "fcgi-users.databaseEnv" -}}
 - name: DATABASE_URI
-  value: {{ include "fcgi-users.databaseURI" . | quote }}
+  value: {{ include "fcgi-users.databaseURI" (dict "ctx" .) | quote }}
 - name: DATABASE_PASSWORD_FILE
   value: /etc/fcgi-users/database/password
 {{- end -}}
@@ -239,6 +240,33 @@ which gives 0: no keepalive line. (dict "ctx" $ "component" "backend")
   mountPath: /etc/fcgi-users/first-editor
   readOnly: true
 {{- end }}
+{{- end -}}
+
+{{/* The migration Job's database environment: with database.admin.user it connects as
+the admin and creates the app user (database.user, password from the app's Secret);
+without, as database.user. */}}
+{{- define "fcgi-users.migrationDatabaseEnv" -}}
+{{- $a := .Values.database.admin -}}
+{{- if $a.user -}}
+{{- if not $a.existingSecret -}}
+{{- fail "database.admin.existingSecret must be set with database.admin.user (the admin password is never a chart value)" -}}
+{{- end -}}
+{{- if eq $a.user .Values.database.user -}}
+{{- fail "database.admin.user must differ from database.user (the pools' least-privilege user)" -}}
+{{- end -}}
+- name: DATABASE_URI
+  value: {{ include "fcgi-users.databaseURI" (dict "ctx" . "user" $a.user) | quote }}
+- name: DATABASE_PASSWORD_FILE
+  value: /etc/fcgi-users/database-admin/password
+- name: APP_DATABASE_USER
+  value: {{ .Values.database.user | quote }}
+- name: APP_DATABASE_HOST
+  value: {{ $a.appUserHost | quote }}
+- name: APP_DATABASE_PASSWORD_FILE
+  value: /etc/fcgi-users/database/password
+{{- else -}}
+{{- include "fcgi-users.databaseEnv" . -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "fcgi-users.databaseVolumes" -}}
