@@ -320,7 +320,7 @@ def main():
         d = recs["DEEP"][-1]
         users = d["users"]
         w(f"## A page 90% deep ({int(users):,} users, 32 clients)\n")
-        w(f"Ours by cursor (`after={d['after']}`, the id before row {int(d['depth']):,}) and by "
+        w(f"Ours by cursor (`after=` the cursor of id {d['after']}, the user before row {int(d['depth']):,}) and by "
           f"offset (`offset={d['depth']}`); the peers by offset. The keyset page holds the same "
           f"users as the offset page: {'yes' if d['same_items'] == '1' else 'NO'}.\n")
         w("| request | stack | req/s | p50 ms | p99 ms | non-2xx |")

@@ -332,15 +332,17 @@ big_backend() { # users
 # A page 90% deep: ours by cursor (after= the id before it), ours and the peers by
 # offset. The keyset page must hold the same users as the offset page.
 deep_page() { # users
-	local deep=$(($1 * 9 / 10)) id code s
+	local deep=$(($1 * 9 / 10)) id after code s
 	id=$(sql "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET $((deep - 1))")
-	curl -s -o "$results/deep-keyset.json" "$base/api/v1/users?after=$id"
+	# The cursor of that user in the id order (fcgi-backend/cursor.h: base64url "i:<id>:").
+	after=$(printf 'i:%s:' "$id" | base64 | tr '+/' '-_' | tr -d '=\n')
+	curl -s -o "$results/deep-keyset.json" "$base/api/v1/users?after=$after"
 	curl -s -o "$results/deep-offset.json" "http://127.0.0.1:$PORT_PHP/api/v1/users?offset=$deep"
 	same=$(python3 -c 'import json, sys
 a, b = (json.load(open(f))["items"] for f in sys.argv[1:])
 print(int(a == b and len(a) > 0))' "$results/deep-keyset.json" "$results/deep-offset.json" 2>/dev/null) || same=0
 	echo "DEEP users=$1 depth=$deep after=$id same_items=$same" >>"$raw"
-	measure deep ours deep-keyset 32 "$base/api/v1/users?after=$id" report.lua "users=$1"
+	measure deep ours deep-keyset 32 "$base/api/v1/users?after=$after" report.lua "users=$1"
 	code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/users?offset=$deep")
 	if [[ $code == 200 ]]; then
 		measure deep ours deep-offset 32 "$base/api/v1/users?offset=$deep" report.lua "users=$1"

@@ -37,6 +37,11 @@
  * a whole name long. */
 #define USERS_LIST_LIMIT_MAX     100
 #define USERS_LIST_LIMIT_DEFAULT "50"
+/* ?offset= at most this: a deep offset costs the rows it skips (issue 20), so past it
+ * the list pages by cursor (?after= the previous page's "next"), which costs what the
+ * first page costs however deep. */
+#define USERS_LIST_OFFSET_MAX      1000
+#define USERS_LIST_OFFSET_MAX_TEXT "1000"
 
 /* NULL when s[0..len) is a valid user name, else the message for the person who typed
  * it ("must be 1 to 30 characters"). Not starting or ending with whitespace (ASCII or

@@ -7,9 +7,49 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_auth.h"
+#include "cookie.h"
+#include "json_stream.h"
+#include "log.h"
 #include "users.h"
+
+/* The "just wrote" cookie: nginx sets it on every write's answer (10 s), and the
+ * frontend passes it on with its calls, so a client that has just written reads from
+ * the primary and always sees its own change, however far the replica lags. */
+#define WROTE_COOKIE          "fcgi_users_wrote"
+#define REPLICA_RETRY_SECONDS 5
+
+static long now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static int just_wrote(const struct request *r)
+{
+	const char *cookies = request_header(r, "Cookie");
+	char v[8];
+	return cookies && (cookie_get(cookies, WROTE_COOKIE, v, sizeof v) == 0 ||
+	                   cookie_get(cookies, "__Host-" WROTE_COOKIE, v, sizeof v) == 0);
+}
+
+/* Where a read goes: the replica, unless there is none, the client has just written,
+ * or the replica failed in the last few seconds (then the primary serves: reads go on). */
+static struct db *backend_reader(struct backend *b, const struct request *r)
+{
+	if (!b->has_read || just_wrote(r) || now_seconds() < b->read_down_until)
+		return &b->db;
+	if (db_ensure(&b->read_db) != DB_OK) {
+		log_kv(LOG_WARN, "read replica unavailable; reading from the primary", "error",
+		       b->read_db.last_error, NULL);
+		b->read_down_until = now_seconds() + REPLICA_RETRY_SECONDS;
+		return &b->db;
+	}
+	return &b->read_db;
+}
 
 void api_db_failed(struct request *r, enum db_status st)
 {
@@ -21,23 +61,58 @@ void api_db_failed(struct request *r, enum db_status st)
 	}
 }
 
+/* GET /backend: every user, streamed as the rows come (json_stream), so a worker's
+ * memory does not grow with the table. The status goes out with the first row: a
+ * database that fails before it is still a 503; one that fails after it cuts the
+ * answer off (resp_stream_abort). */
+struct compat_out {
+	struct request *r;
+	unsigned long rows;
+	struct json_stream js;
+};
+
+static int compat_row(const struct db_row *row, void *arg)
+{
+	struct compat_out *o = arg;
+	if (o->rows++ == 0) {
+		resp_stream_begin(o->r, 200, "application/json");
+		json_stream_raw(&o->js,
+		                "[{\"" USER_FIELD_NAME "\":", 3 + strlen(USER_FIELD_NAME) + 2);
+	} else {
+		json_stream_raw(&o->js,
+		                "},{\"" USER_FIELD_NAME "\":", 4 + strlen(USER_FIELD_NAME) + 2);
+	}
+	json_stream_string(&o->js, row->col[0].s);
+	return o->js.failed; /* the client went away: read no more */
+}
+
 static void compat_list(struct request *r, void *svc)
 {
 	struct backend *b = svc;
-	cJSON *arr = cJSON_CreateArray();
-	if (!arr) {
-		http_error(r, 500, "out of memory");
+	static struct compat_out o; /* 16 KiB of buffer: not on the stack */
+	o.r = r;
+	o.rows = 0;
+	json_stream_init(&o.js, resp_stream_write, r);
+	enum db_status st = users_compat_each(backend_reader(b, r), compat_row, &o);
+	if (o.rows == 0) {
+		if (st == DB_OK)
+			resp_send(r, 200, "application/json", "[]", 2);
+		else
+			api_db_failed(r, st);
 		return;
 	}
-	enum db_status st = users_compat_list(&b->db, arr);
-	if (st == DB_OK)
-		resp_json(r, 200, arr);
-	else
-		api_db_failed(r, st);
-	cJSON_Delete(arr);
+	if (st == DB_OK) {
+		json_stream_raw(&o.js, "}]", 2);
+		json_stream_flush(&o.js);
+	}
+	if (st != DB_OK || o.js.failed) {
+		log_kv(LOG_WARN, "GET /backend cut off", "rows",
+		       st == DB_OK ? "client" : "database", NULL);
+		resp_stream_abort(r);
+	}
 }
 
-enum { LIST_LIMIT, LIST_OFFSET, LIST_Q };
+enum { LIST_LIMIT, LIST_OFFSET, LIST_Q, LIST_AFTER, LIST_SORT };
 static const struct input_def list_in[] = {
 	[LIST_LIMIT] = { .name = "limit",
 	                 .src = IN_QUERY,
@@ -56,33 +131,151 @@ static const struct input_def list_in[] = {
 	             .check = valid_text,
 	             .min = 0,
 	             .max = USER_NAME_MAX_CHARS },
+	[LIST_AFTER] = { .name = "after",
+	                 .src = IN_QUERY,
+	                 .check = valid_text,
+	                 .min = 1,
+	                 .max = CURSOR_TEXT_MAX - 1 },
+	[LIST_SORT] = { .name = "sort", .src = IN_QUERY, .check = valid_text, .min = 1, .max = 8 },
 	{ 0 },
 };
+
+/* The answer is written into one buffer with json_stream (no tree, no allocation per
+ * user): a page of 100 users is well under 64 KiB. */
+static char page_buf[65536];
+struct page_out {
+	size_t len;
+	struct json_stream js;
+	unsigned long users;
+};
+
+static int page_write(void *h, const char *p, int n)
+{
+	struct page_out *o = h;
+	if ((size_t)n > sizeof page_buf - o->len)
+		return -1;
+	memcpy(page_buf + o->len, p, (size_t)n);
+	o->len += (size_t)n;
+	return n;
+}
+
+static void json_int(struct json_stream *js, long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", v);
+	json_stream_raw(js, num, (size_t)n);
+}
+
+#define JSON_KEY(js, key) json_stream_raw((js), "\"" key "\":", sizeof(key) + 2)
+
+static int page_user(const struct user *u, void *arg)
+{
+	struct page_out *o = arg;
+	struct json_stream *js = &o->js;
+	if (o->users++)
+		json_stream_raw(js, ",", 1);
+	json_stream_raw(js, "{", 1);
+	JSON_KEY(js, USER_FIELD_ID);
+	json_int(js, u->id);
+	json_stream_raw(js, ",", 1);
+	JSON_KEY(js, USER_FIELD_NAME);
+	json_stream_string(js, u->name);
+	json_stream_raw(js, ",", 1);
+	JSON_KEY(js, USER_FIELD_CREATED);
+	json_stream_string(js, u->created);
+	json_stream_raw(js, "}", 1);
+	return js->failed;
+}
+
+/* A query that cannot be answered cheaply or at all: 400 naming the parameter. */
+static void list_refused(struct request *r, const char *field, const char *why)
+{
+	request_add_error(r, field, "%s", why);
+	http_error(r, 400, "the query has invalid parameters");
+}
 
 static void user_list(struct request *r, void *svc)
 {
 	struct backend *b = svc;
-	cJSON *o = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(o, "items");
-	if (!o || !items) {
-		cJSON_Delete(o);
-		http_error(r, 500, "out of memory");
+	struct users_list_query q = {
+		.prefix = r->in[LIST_Q].present ? r->in[LIST_Q].str : "",
+		.limit = r->in[LIST_LIMIT].num,
+		.offset = r->in[LIST_OFFSET].num,
+	};
+	int by_prefix = *q.prefix != '\0';
+	q.order = by_prefix ? ORDER_NAME : ORDER_ID;
+	if (r->in[LIST_SORT].present) {
+		int o = list_order_parse(r->in[LIST_SORT].str);
+		if (o < 0) {
+			list_refused(r, "sort", "must be id, -id, name or -name");
+			return;
+		}
+		q.order = (enum list_order)o;
+	}
+	if (by_prefix && q.order != ORDER_NAME && q.order != ORDER_NAME_DESC) {
+		list_refused(r, "sort", "with q the list is ordered by name: name or -name");
 		return;
 	}
-	long long limit = r->in[LIST_LIMIT].num, offset = r->in[LIST_OFFSET].num, total = 0;
-	const char *q = r->in[LIST_Q].present ? r->in[LIST_Q].str : "";
-	int exact = 1;
-	enum db_status st = users_list(&b->db, q, limit, offset, items, &total, &exact);
-	if (st == DB_OK) {
-		cJSON_AddNumberToObject(o, "total", (double)total);
-		cJSON_AddBoolToObject(o, "totalExact", exact);
-		cJSON_AddNumberToObject(o, "limit", (double)limit);
-		cJSON_AddNumberToObject(o, "offset", (double)offset);
-		resp_json(r, 200, o);
-	} else {
-		api_db_failed(r, st);
+	if (q.offset > USERS_LIST_OFFSET_MAX) {
+		list_refused(r, "offset",
+		             "must be at most " USERS_LIST_OFFSET_MAX_TEXT
+		             ": to go further, follow the answer's next (after=)");
+		return;
 	}
-	cJSON_Delete(o);
+	struct cursor after;
+	if (r->in[LIST_AFTER].present) {
+		if (q.offset > 0) {
+			list_refused(r, "after", "cannot be used with offset");
+			return;
+		}
+		if (cursor_decode(r->in[LIST_AFTER].str, &after) != 0) {
+			list_refused(r, "after", "is not a cursor from a list's next");
+			return;
+		}
+		if (after.order != q.order) {
+			list_refused(r, "after", "is a cursor of another sort");
+			return;
+		}
+		q.after = &after;
+	}
+	static struct page_out o;
+	o.len = 0;
+	o.users = 0;
+	json_stream_init(&o.js, page_write, &o);
+	json_stream_raw(&o.js, "{\"items\":[", 10);
+	struct users_list_result res;
+	enum db_status st = users_list(backend_reader(b, r), &q, page_user, &o, &res);
+	if (st != DB_OK) {
+		api_db_failed(r, st);
+		return;
+	}
+	struct json_stream *js = &o.js;
+	json_stream_raw(js, "],", 2);
+	JSON_KEY(js, "total");
+	json_int(js, res.total);
+	json_stream_raw(js, ",", 1);
+	JSON_KEY(js, "totalExact");
+	json_stream_raw(js, res.exact ? "true," : "false,", res.exact ? 5 : 6);
+	JSON_KEY(js, "limit");
+	json_int(js, q.limit);
+	if (!q.after) {
+		json_stream_raw(js, ",", 1);
+		JSON_KEY(js, "offset");
+		json_int(js, q.offset);
+	}
+	json_stream_raw(js, ",", 1);
+	JSON_KEY(js, "next");
+	char next[CURSOR_TEXT_MAX];
+	if (res.has_next && cursor_encode(&res.next, next, sizeof next) == 0)
+		json_stream_string(js, next);
+	else
+		json_stream_raw(js, "null", 4);
+	json_stream_raw(js, "}", 1);
+	if (json_stream_flush(js) != 0) {
+		http_error(r, 500, "the answer is larger than its buffer");
+		return;
+	}
+	resp_send(r, 200, "application/json", page_buf, o.len);
 }
 
 enum { ID };
@@ -92,11 +285,11 @@ static const struct input_def id_in[] = {
 };
 
 /* Answer 200/201 with the user as stored now. */
-static void send_user(struct request *r, struct backend *b, long long id, int status)
+static void send_user(struct request *r, struct db *db, long long id, int status)
 {
 	struct user u = { 0 };
 	int found = 0;
-	enum db_status st = users_get(&b->db, id, &u, &found);
+	enum db_status st = users_get(db, id, &u, &found);
 	if (st != DB_OK) {
 		api_db_failed(r, st);
 		return;
@@ -116,7 +309,8 @@ static void send_user(struct request *r, struct backend *b, long long id, int st
 
 static void user_show(struct request *r, void *svc)
 {
-	send_user(r, svc, r->in[ID].num, 200);
+	struct backend *b = svc;
+	send_user(r, backend_reader(b, r), r->in[ID].num, 200);
 }
 
 /* 409: the name is taken. The problem names the user who has it ("existing": id and
@@ -167,7 +361,7 @@ static void user_create(struct request *r, void *svc)
 	char loc[64];
 	snprintf(loc, sizeof loc, USERS_PATH "/%lld", id);
 	resp_header(r, "Location", loc);
-	send_user(r, b, id, 201);
+	send_user(r, &b->db, id, 201); /* the primary: it has the write */
 }
 
 enum { RENAME_ID, RENAME_NAME };
@@ -197,7 +391,7 @@ static void user_rename(struct request *r, void *svc)
 		http_error(r, 404, "no such user");
 		return;
 	}
-	send_user(r, b, r->in[RENAME_ID].num, 200);
+	send_user(r, &b->db, r->in[RENAME_ID].num, 200);
 }
 
 static void user_delete(struct request *r, void *svc)

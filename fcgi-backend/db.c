@@ -28,6 +28,12 @@ const struct setting db_settings[] = {
 	  .offset = CONF(uri),
 	  .help = "mysql://user:pass@host:port/db?ssl-mode=REQUIRED&ssl-ca=/path (or "
 	          "?socket=/path)" },
+	{ .name = "DATABASE_READ_URI",
+	  .set = db_read_uri_set,
+	  .offset = CONF(read_uri),
+	  .fallback = "",
+	  .help = "optional replica for reads (the same form); a client that has just written "
+	          "reads from DATABASE_URI" },
 	{ .name = "DATABASE_PASSWORD",
 	  .set = setting_text,
 	  .offset = CONF(password),
@@ -79,11 +85,31 @@ void db_config_finish(struct db_config *cfg)
 	} else {
 		free(pw);
 	}
+	/* A replica URI without a password logs in with the primary's. */
+	if ((cfg->read_uri.host || cfg->read_uri.socket) && !cfg->read_uri.password &&
+	    cfg->uri.password) {
+		cfg->read_uri.password = strdup(cfg->uri.password);
+		if (!cfg->read_uri.password) {
+			fprintf(stderr, "fcgi-backend: out of memory\n");
+			exit(1);
+		}
+	}
 }
 
 void db_config_free(struct db_config *cfg)
 {
 	db_uri_free(&cfg->uri);
+	db_uri_free(&cfg->read_uri);
+}
+
+int db_config_read(const struct db_config *cfg, struct db_config *out)
+{
+	if (!cfg->read_uri.host && !cfg->read_uri.socket)
+		return 0;
+	*out = *cfg;
+	out->uri = cfg->read_uri;
+	memset(&out->read_uri, 0, sizeof out->read_uri);
+	return 1;
 }
 
 void db_init(struct db *db, const struct db_config *cfg)

@@ -35,7 +35,8 @@ enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_ERROR };
 
 /* The database settings, filled by db_settings and finished by db_config_finish. */
 struct db_config {
-	struct db_uri uri; /* DATABASE_URI, parsed once */
+	struct db_uri uri;      /* DATABASE_URI, parsed once */
+	struct db_uri read_uri; /* DATABASE_READ_URI: a replica for reads; unset: none */
 	const char *password, *password_file;
 	int connect_timeout, read_timeout, write_timeout;
 };
@@ -49,6 +50,10 @@ extern const struct setting db_settings[];
  * program with one line. */
 void db_config_finish(struct db_config *cfg);
 void db_config_free(struct db_config *cfg);
+/* 1 when DATABASE_READ_URI names a replica; then *out becomes the same settings with
+ * the replica's address (and the primary's password when the URI gives none). out
+ * shares cfg's memory: free only cfg. */
+int db_config_read(const struct db_config *cfg, struct db_config *out);
 
 #define DB_MAX_STMTS    64 /* prepared statements kept per connection */
 #define DB_MAX_COLS     12 /* parameters or columns of one statement */

@@ -184,3 +184,14 @@ int db_uri_set(const struct setting *s, const char *value, void *field, char *wh
 	(void)s;
 	return db_uri_parse(value, field, why, whylen);
 }
+
+int db_read_uri_set(const struct setting *s, const char *value, void *field, char *why,
+                    size_t whylen)
+{
+	(void)s;
+	if (!*value) {
+		memset(field, 0, sizeof(struct db_uri));
+		return 0;
+	}
+	return db_uri_parse(value, field, why, whylen);
+}

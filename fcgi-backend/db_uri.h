@@ -35,5 +35,8 @@ void db_uri_free(struct db_uri *u);
  * The reason never repeats the URI (it may hold a password). */
 struct setting;
 int db_uri_set(const struct setting *s, const char *value, void *field, char *why, size_t whylen);
+/* DATABASE_READ_URI's slot: the same, and empty leaves the struct zeroed (no replica). */
+int db_read_uri_set(const struct setting *s, const char *value, void *field, char *why,
+                    size_t whylen);
 
 #endif

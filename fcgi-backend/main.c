@@ -30,6 +30,8 @@ static int worker_init(void *svc)
 	struct backend *b = svc;
 	/* Not fatal: a worker without a database answers 503 and retries per request. */
 	db_ensure(&b->db);
+	if (b->has_read)
+		db_ensure(&b->read_db);
 	return 0;
 }
 
@@ -37,6 +39,7 @@ static void worker_exit(void *svc)
 {
 	struct backend *b = svc;
 	db_close(&b->db);
+	db_close(&b->read_db);
 }
 
 static int recount(const struct db_config *cfg)
@@ -101,6 +104,9 @@ int main(int argc, char **argv)
 	} else {
 		struct backend b = { .auth = &cfg.auth };
 		db_init(&b.db, &cfg.db);
+		struct db_config read_cfg;
+		b.has_read = db_config_read(&cfg.db, &read_cfg);
+		db_init(&b.read_db, b.has_read ? &read_cfg : &cfg.db);
 		const struct pool_app app = {
 			.name = "backend",
 			.svc = &b,

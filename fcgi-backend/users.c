@@ -6,6 +6,13 @@
  * matches (20-60 ms for a one-letter prefix at a million rows), so it counts at most
  * PREFIX_COUNT_BOUND matches past the page asked for and says when it stopped
  * (totalExact false). LIKE patterns escape their metacharacters with '!'.
+ *
+ * A page is one statement: the total (a one-row derived table) LEFT JOINed to the page
+ * (a derived table with ORDER BY … LIMIT), so a page costs one round trip and an empty
+ * page still brings its total. The page reads limit + 1 rows: the extra one only says
+ * that a next page exists. After a cursor the page starts through the index where the
+ * cursor's user was (keyset), so a deep page costs what the first one costs; orders by
+ * name compare (nameKey, id), which stays exact if names stop being unique by key.
  */
 #include "users.h"
 
@@ -15,13 +22,30 @@
 #define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
 #define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
 
+/* The page statements: the total ("n") joined to the page ("u"). */
+#define PAGE_COLS USER_COLS " AS created, nameKey"
+#define TOTAL_ALL "(SELECT users AS n FROM user_count WHERE id = 1)"
+#define TOTAL_PREFIX                                                                               \
+	"(SELECT COUNT(*) AS n FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH " LIMIT ?) AS m)"
+#define PAGE_SQL(...) PAGE_SQL_(__VA_ARGS__) /* BY_* hold two arguments */
+#define PAGE_SQL_(total, where, order, outer)                                                      \
+	"SELECT c.n, u.id, u.userName, u.created, u.nameKey FROM " total " AS c LEFT JOIN "        \
+	"(SELECT " PAGE_COLS " FROM users " where " ORDER BY " order                               \
+	" LIMIT ? OFFSET ?) AS u ON 1 = 1 ORDER BY " outer
+#define AFTER_ID        "id > ?"
+#define AFTER_ID_DESC   "id < ?"
+#define AFTER_NAME      "nameKey >= ? AND (nameKey > ? OR id > ?)"
+#define AFTER_NAME_DESC "nameKey <= ? AND (nameKey < ? OR id < ?)"
+#define BY_ID           "id", "u.id"
+#define BY_ID_DESC      "id DESC", "u.id DESC"
+#define BY_NAME         "nameKey, id", "u.nameKey, u.id"
+#define BY_NAME_DESC    "nameKey DESC, id DESC", "u.nameKey DESC, u.id DESC"
+#define PAGE_COLS_SHAPE "iisss"
+
 /* Every statement on the users tables. Shapes: 'i' integer, 's' text (db.h). */
 enum {
 	ST_COMPAT_LIST,
-	ST_LIST,
-	ST_LIST_PREFIX,
 	ST_COUNT_ALL,
-	ST_COUNT_PREFIX,
 	ST_GET,
 	ST_GET_BY_NAME,
 	ST_INSERT,
@@ -35,18 +59,7 @@ enum {
 };
 static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_COMPAT_LIST] = { .sql = "SELECT userName FROM users ORDER BY id", .cols = "s" },
-	[ST_LIST] = { .sql = "SELECT " USER_COLS " FROM users ORDER BY id LIMIT ? OFFSET ?",
-	              .params = "ii",
-	              .cols = "iss" },
-	[ST_LIST_PREFIX] = { .sql = "SELECT " USER_COLS " FROM users WHERE " PREFIX_MATCH
-	                            " ORDER BY nameKey LIMIT ? OFFSET ?",
-	                     .params = "sii",
-	                     .cols = "iss" },
 	[ST_COUNT_ALL] = { .sql = "SELECT users FROM user_count WHERE id = 1", .cols = "i" },
-	[ST_COUNT_PREFIX] = { .sql = "SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH
-	                             " LIMIT ?) AS m",
-	                      .params = "si",
-	                      .cols = "i" },
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
@@ -68,6 +81,51 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	                   .cols = "s" },
 	[ST_RECOUNT] = { .sql = "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) "
 	                        "WHERE id = 1" },
+};
+
+/* The page statements, [order][prefix][after]; a prefix comes only with a name order. */
+static const struct db_stmt page_sql[4][2][2] = {
+	[ORDER_ID][0][0] = { .sql = PAGE_SQL(TOTAL_ALL, "", BY_ID),
+	                     .params = "ii",
+	                     .cols = PAGE_COLS_SHAPE },
+	[ORDER_ID][0][1] = { .sql = PAGE_SQL(TOTAL_ALL, "WHERE " AFTER_ID, BY_ID),
+	                     .params = "iii",
+	                     .cols = PAGE_COLS_SHAPE },
+	[ORDER_ID_DESC][0][0] = { .sql = PAGE_SQL(TOTAL_ALL, "", BY_ID_DESC),
+	                          .params = "ii",
+	                          .cols = PAGE_COLS_SHAPE },
+	[ORDER_ID_DESC][0][1] = { .sql = PAGE_SQL(TOTAL_ALL, "WHERE " AFTER_ID_DESC, BY_ID_DESC),
+	                          .params = "iii",
+	                          .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME][0][0] = { .sql = PAGE_SQL(TOTAL_ALL, "", BY_NAME),
+	                       .params = "ii",
+	                       .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME][0][1] = { .sql = PAGE_SQL(TOTAL_ALL, "WHERE " AFTER_NAME, BY_NAME),
+	                       .params = "ssiii",
+	                       .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME_DESC][0][0] = { .sql = PAGE_SQL(TOTAL_ALL, "", BY_NAME_DESC),
+	                            .params = "ii",
+	                            .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME_DESC][0][1] = { .sql = PAGE_SQL(TOTAL_ALL, "WHERE " AFTER_NAME_DESC,
+	                                            BY_NAME_DESC),
+	                            .params = "ssiii",
+	                            .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH, BY_NAME),
+	                       .params = "sisii",
+	                       .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
+	                                       "WHERE " PREFIX_MATCH " AND " AFTER_NAME, BY_NAME),
+	                       .params = "sisssiii",
+	                       .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH,
+	                                            BY_NAME_DESC),
+	                            .params = "sisii",
+	                            .cols = PAGE_COLS_SHAPE },
+	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
+	                                            "WHERE " PREFIX_MATCH " AND " AFTER_NAME_DESC,
+	                                            BY_NAME_DESC),
+	                            .params = "sisssiii",
+	                            .cols = PAGE_COLS_SHAPE },
 };
 
 cJSON *user_to_json(const struct user *u)
@@ -92,60 +150,9 @@ static int user_from_row(const struct db_row *row, struct user *u)
 	return 0;
 }
 
-/* Rows appended to a JSON array; failed when memory ran out. */
-struct list_arg {
-	cJSON *arr;
-	int failed;
-};
-
-static int append(struct list_arg *a, cJSON *o)
+enum db_status users_compat_each(struct db *db, db_row_fn fn, void *arg)
 {
-	if (!o || !cJSON_AddItemToArray(a->arr, o)) {
-		cJSON_Delete(o);
-		a->failed = 1;
-		return 1;
-	}
-	return 0;
-}
-
-static int add_user_row(const struct db_row *row, void *arg)
-{
-	struct user u;
-	return append(arg, user_from_row(row, &u) == 0 ? user_to_json(&u) : NULL);
-}
-
-static int add_compat_row(const struct db_row *row, void *arg)
-{
-	cJSON *o = cJSON_CreateObject();
-	if (o && !cJSON_AddStringToObject(o, USER_FIELD_NAME, row->col[0].s)) {
-		cJSON_Delete(o);
-		o = NULL;
-	}
-	return append(arg, o);
-}
-
-enum db_status users_compat_list(struct db *db, cJSON *arr)
-{
-	struct list_arg a = { .arr = arr };
-	enum db_status st = db_query(db, &users_sql[ST_COMPAT_LIST], NULL, add_compat_row, &a);
-	return st == DB_OK && a.failed ? DB_ERROR : st;
-}
-
-/* "a%b_c!" → "a!%b!_c!!" : the prefix matched literally by LIKE … ESCAPE '!'. */
-static char *like_escape(const char *s)
-{
-	size_t n = strlen(s);
-	char *d = malloc(2 * n + 1);
-	if (!d)
-		return NULL;
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' || s[i] == '_' || s[i] == '!')
-			d[j++] = '!';
-		d[j++] = s[i];
-	}
-	d[j] = '\0';
-	return d;
+	return db_query(db, &users_sql[ST_COMPAT_LIST], NULL, fn, arg);
 }
 
 static int take_count(const struct db_row *row, void *arg)
@@ -154,35 +161,95 @@ static int take_count(const struct db_row *row, void *arg)
 	return 0;
 }
 
-enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
-                          cJSON *arr, long long *total, int *exact)
+/* The rows of a page statement: total on each, a user unless the page is empty. */
+struct page_arg {
+	const struct users_list_query *q;
+	struct users_list_result *res;
+	int (*fn)(const struct user *u, void *arg);
+	void *arg;
+	long long rows;
+	int stop, bad;
+};
+
+static int take_page_row(const struct db_row *row, void *arg)
 {
-	struct list_arg a = { .arr = arr };
-	*total = 0;
-	*exact = 1;
-	enum db_status st;
-	if (!prefix || !*prefix) {
-		const struct db_param p[] = { DB_INT(limit), DB_INT(offset) };
-		st = db_query(db, &users_sql[ST_LIST], p, add_user_row, &a);
-		if (st == DB_OK)
-			st = db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count, total);
-	} else {
-		char *pat = like_escape(prefix);
-		if (!pat)
-			return DB_ERROR;
-		long long bound = offset + limit + 1;
-		if (bound < PREFIX_COUNT_BOUND)
-			bound = PREFIX_COUNT_BOUND;
-		const struct db_param p[] = { DB_TEXT(pat, strlen(pat)), DB_INT(limit),
-			                      DB_INT(offset) };
-		const struct db_param cp[] = { DB_TEXT(pat, strlen(pat)), DB_INT(bound) };
-		st = db_query(db, &users_sql[ST_LIST_PREFIX], p, add_user_row, &a);
-		if (st == DB_OK)
-			st = db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count, total);
-		*exact = *total < bound;
-		free(pat);
+	struct page_arg *a = arg;
+	a->res->total = row->col[0].i;
+	if (row->col[1].is_null || a->stop)
+		return 0; /* the empty page's one row: the total alone */
+	if (++a->rows > a->q->limit) {
+		a->res->has_next = 1; /* the extra row: there is more */
+		return 0;
 	}
-	return st == DB_OK && a.failed ? DB_ERROR : st;
+	struct user u;
+	const struct db_col *key = &row->col[4];
+	if (user_from_row(&(struct db_row){ .ncols = 3,
+	                                    .col = { row->col[1], row->col[2], row->col[3] } },
+	                  &u) != 0 ||
+	    key->len > CURSOR_KEY_MAX) {
+		a->bad = 1;
+		return 1;
+	}
+	struct cursor *c = &a->res->next;
+	c->order = a->q->order;
+	c->id = u.id;
+	c->key_len = c->order == ORDER_NAME || c->order == ORDER_NAME_DESC ? key->len : 0;
+	memcpy(c->key, key->s, c->key_len);
+	c->key[c->key_len] = '\0';
+	a->stop = a->fn(&u, a->arg) != 0;
+	return 0;
+}
+
+enum db_status users_list(struct db *db, const struct users_list_query *q,
+                          int (*fn)(const struct user *u, void *arg), void *arg,
+                          struct users_list_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->exact = 1;
+	int by_prefix = q->prefix && *q->prefix;
+	int by_name = q->order == ORDER_NAME || q->order == ORDER_NAME_DESC;
+	const struct cursor *after = q->after;
+	if ((unsigned)q->order > ORDER_NAME_DESC || (by_prefix && !by_name) ||
+	    (after && after->order != q->order))
+		return DB_ERROR; /* the handler refuses these first */
+	const struct db_stmt *stmt = &page_sql[q->order][by_prefix][after != NULL];
+	char pat[2 * USER_NAME_MAX_BYTES + 1] = "";
+	size_t patlen = 0;
+	if (by_prefix) {
+		size_t n = strlen(q->prefix);
+		if (n > USER_NAME_MAX_BYTES)
+			return DB_ERROR;
+		for (size_t i = 0; i < n; i++) {
+			if (q->prefix[i] == '%' || q->prefix[i] == '_' || q->prefix[i] == '!')
+				pat[patlen++] = '!';
+			pat[patlen++] = q->prefix[i];
+		}
+		pat[patlen] = '\0';
+	}
+	long long bound = q->offset + q->limit + 1;
+	if (bound < PREFIX_COUNT_BOUND)
+		bound = PREFIX_COUNT_BOUND;
+	/* The parameters in the order the statement names them. */
+	struct db_param p[8];
+	unsigned n = 0;
+	if (by_prefix) {
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
+		p[n++] = (struct db_param)DB_INT(bound);
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
+	}
+	if (after && by_name) {
+		p[n++] = (struct db_param)DB_TEXT(after->key, after->key_len);
+		p[n++] = (struct db_param)DB_TEXT(after->key, after->key_len);
+	}
+	if (after)
+		p[n++] = (struct db_param)DB_INT(after->id);
+	p[n++] = (struct db_param)DB_INT(q->limit + 1);
+	p[n++] = (struct db_param)DB_INT(after ? 0 : q->offset);
+	struct page_arg a = { .q = q, .res = res, .fn = fn, .arg = arg };
+	enum db_status st = db_query(db, stmt, p, take_page_row, &a);
+	if (by_prefix)
+		res->exact = res->total < bound;
+	return st == DB_OK && a.bad ? DB_ERROR : st;
 }
 
 /* The one row of a lookup by id. */

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "audit.h"
+#include "cursor.h"
 #include "db.h"
 #include "users_contract.h"
 
@@ -19,18 +20,33 @@ struct user {
 	char created[32]; /* RFC 3339, UTC: 2026-01-01T00:00:00Z */
 };
 
-/* Append {"userName":…} for every user, ordered by id, to arr (the old API). */
-enum db_status users_compat_list(struct db *db, cJSON *arr);
+/* Every user's name, ordered by id (the old API), handed to fn as it is read:
+ * row->col[0] is the name. A non-zero return skips the rest. */
+enum db_status users_compat_each(struct db *db, db_row_fn fn, void *arg);
 
 /* A prefix search counts at most max(this, offset + limit + 1) matches. */
 #define PREFIX_COUNT_BOUND 1000
 
-/* Append up to limit users from offset to arr as {"id","userName","createdAt"}: by id,
- * or, with a non-empty prefix, those whose name starts with it (case-insensitive), by
- * name. *total gets the number of matching users; *exact 0 when a prefix search
- * stopped counting at its bound (there are at least *total). */
-enum db_status users_list(struct db *db, const char *prefix, long long limit, long long offset,
-                          cJSON *arr, long long *total, int *exact);
+/* One page of the list: by offset (after NULL) or after a cursor, in an order; with a
+ * non-empty prefix only the users whose name starts with it (ignoring case), and then
+ * only in an order by name. */
+struct users_list_query {
+	const char *prefix;
+	enum list_order order;
+	long long limit, offset;
+	const struct cursor *after;
+};
+struct users_list_result {
+	long long total; /* matching users; with a prefix at most the bound */
+	int exact;       /* 0: a prefix search stopped counting at total ("at least") */
+	int has_next;    /* a user follows the page: next is the cursor of its last */
+	struct cursor next;
+};
+/* The page in one statement (the users and the total together): fn gets each user of
+ * the page in order (a non-zero return stops). */
+enum db_status users_list(struct db *db, const struct users_list_query *q,
+                          int (*fn)(const struct user *u, void *arg), void *arg,
+                          struct users_list_result *res);
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);

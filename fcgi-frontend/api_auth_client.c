@@ -113,13 +113,17 @@ enum api_status api_sign_in(struct api_client *c, const char *name, const char *
 }
 
 enum api_status api_sign_in_sso(struct api_client *c, const char *browser_cookies,
-                                struct api_session *out, struct api_error *err)
+                                const char *sso_user, struct api_session *out,
+                                struct api_error *err)
 {
 	memset(out, 0, sizeof *out);
-	c->forward_cookie = browser_cookies;
+	/* Each transport takes the one it can carry (api_client.c). */
+	c->forward_cookie = c->fcgi ? NULL : browser_cookies;
+	c->sso_user = c->fcgi ? sso_user : NULL;
 	enum api_status st = api_call_json(c, "POST", "/api/v1/sessions/sso", NULL, 201,
 	                                   parse_session_cb, out, err);
 	c->forward_cookie = NULL;
+	c->sso_user = NULL;
 	return st;
 }
 

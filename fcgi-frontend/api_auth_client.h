@@ -20,11 +20,14 @@ struct api_session {
 enum api_status api_sign_in(struct api_client *c, const char *name, const char *password,
                             struct api_session *out, struct api_error *err);
 
-/* POST /api/v1/sessions/sso with the browser's Cookie header, so that nginx asks the
- * authenticating proxy itself and hands the backend SSO_USER: the frontend never
- * vouches for anyone. API_FORBIDDEN: not an editor here. */
+/* POST /api/v1/sessions/sso. Over http:// (through nginx) with the browser's Cookie
+ * header, so that nginx asks the authenticating proxy itself and hands the backend
+ * SSO_USER; over fcgi:// (the pool straight, no nginx between) with sso_user, the
+ * SSO_USER param nginx gave this frontend, as the same param. API_FORBIDDEN: not an
+ * editor here. */
 enum api_status api_sign_in_sso(struct api_client *c, const char *browser_cookies,
-                                struct api_session *out, struct api_error *err);
+                                const char *sso_user, struct api_session *out,
+                                struct api_error *err);
 
 /* DELETE /api/v1/sessions/current, as the editor the client acts for. */
 enum api_status api_sign_out(struct api_client *c, struct api_error *err);

@@ -1,7 +1,8 @@
 /*
- * api_client: see api_client.h. The transport (the worker's reused CURL handle, a
- * bounded response buffer) is api_call(); the rest turns JSON (cJSON) into structs and
- * HTTP statuses into api_status.
+ * api_client: see api_client.h. The transports are api_call(): over HTTP the worker's
+ * reused CURL handle and a bounded response buffer; over FastCGI fcgi_call() with the
+ * CGI parameters a web server would send (fcgi_client.c). The rest turns JSON (cJSON)
+ * into structs and HTTP statuses into api_status.
  */
 #include "api_client.h"
 
@@ -10,16 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cookie.h"
 #include "log.h"
+#include "urlencoded.h"
 
 #define MAX_BODY (1u << 20) /* a page of users is a few KiB; refuse anything silly */
 
 struct body {
-	char *p;
+	char *p; /* NUL-terminated */
 	size_t len;
 	int too_big;
 	long retry_after; /* the answer's Retry-After, 0 when none */
+	int owned;        /* p is malloc'd (HTTP); FastCGI answers live in the client's reply */
 };
+
+/* The "just wrote" cookie nginx sets on every write's answer (nginx/README.md). */
+#define WROTE_COOKIE "fcgi_users_wrote"
 
 static size_t on_data(char *data, size_t size, size_t nmemb, void *ctx)
 {
@@ -57,12 +64,19 @@ int api_client_config(struct api_client *c, const char *base_url, long connect_t
 	c->base[n] = '\0';
 	c->connect_timeout_ms = connect_timeout_ms;
 	c->timeout_ms = timeout_ms;
+	if (fcgi_url_is(c->base)) {
+		char why[128];
+		c->fcgi = 1;
+		return fcgi_target_parse(c->base, &c->target, why, sizeof why);
+	}
 	return 0;
 }
 
 int api_client_open(struct api_client *c)
 {
 	api_client_close(c);
+	if (c->fcgi)
+		return 0; /* a new connection per call: nothing to keep open */
 	CURL *curl = curl_easy_init();
 	if (!curl)
 		return -1;
@@ -83,7 +97,20 @@ void api_client_close(struct api_client *c)
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
 	c->curl = NULL;
+	fcgi_reply_free(&c->reply);
 }
+
+void api_client_bind(struct api_client *c, const struct request *r)
+{
+	const char *cookies = request_header(r, "Cookie");
+	char v[8];
+	c->wrote = cookies && (cookie_get(cookies, WROTE_COOKIE, v, sizeof v) == 0 ||
+	                       cookie_get(cookies, "__Host-" WROTE_COOKIE, v, sizeof v) == 0);
+}
+
+/* The call over FastCGI: the parameters nginx's fastcgi_params would give the pool. */
+static int fcgi_api_call(struct api_client *c, const char *method, const char *path,
+                         const char *json, long *status, struct body *body, struct api_error *err);
 
 static void set_error(struct api_error *err, enum api_status status, long http, const char *detail)
 {
@@ -103,6 +130,7 @@ void api_client_act_for(struct api_client *c, const struct principal *p)
 	if (p && p->credential[0])
 		snprintf(c->bearer, sizeof c->bearer, "%s", p->credential);
 	c->forward_cookie = NULL;
+	c->sso_user = NULL;
 }
 
 /* The request's credentials: the bearer token of the editor the page acts for, and
@@ -146,6 +174,8 @@ static int user_from(const cJSON *o, struct api_user *out);
 static int api_call(struct api_client *c, const char *method, const char *path, const char *json,
                     long *status, struct body *body, struct api_error *err)
 {
+	if (c->fcgi)
+		return fcgi_api_call(c, method, path, json, status, body, err);
 	CURL *curl = c->curl;
 	if (!curl) {
 		set_error(err, API_FAILED, 0, "backend client not initialised");
@@ -162,8 +192,12 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
 	headers = with_credentials(c, headers);
+	/* The single sign-on call forwards the browser's cookies, "just wrote" included. */
+	if (c->wrote && !c->forward_cookie)
+		headers = curl_slist_append(headers, "Cookie: " WROTE_COOKIE "=1");
 	headers = with_request_id(headers);
 	memset(body, 0, sizeof *body);
+	body->owned = 1;
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -191,6 +225,77 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	struct curl_header *retry = NULL;
 	if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &retry) == CURLHE_OK)
 		body->retry_after = strtol(retry->value, NULL, 10);
+	return 0;
+}
+
+/* The request's credentials as the params a web server would pass: the bearer token as
+ * HTTP_AUTHORIZATION, and (single sign-on only) SSO_USER as nginx sets it behind its
+ * auth_request. auth holds the header's value; the count of params added. */
+static size_t fcgi_credentials(const struct api_client *c, struct fcgi_param *p, char *auth,
+                               size_t cap)
+{
+	size_t n = 0;
+	if (c->bearer[0]) {
+		snprintf(auth, cap, "Bearer %s", c->bearer);
+		p[n++] = (struct fcgi_param){ "HTTP_AUTHORIZATION", auth };
+	}
+	if (c->sso_user && *c->sso_user)
+		p[n++] = (struct fcgi_param){ "SSO_USER", c->sso_user };
+	return n;
+}
+
+static int fcgi_api_call(struct api_client *c, const char *method, const char *path,
+                         const char *json, long *status, struct body *body, struct api_error *err)
+{
+	memset(body, 0, sizeof *body);
+	const char *q = strchr(path, '?');
+	char doc[1024], len[24];
+	snprintf(doc, sizeof doc, "%.*s", (int)(q ? (size_t)(q - path) : strlen(path)), path);
+	snprintf(len, sizeof len, "%zu", json ? strlen(json) : (size_t)0);
+	char auth[PRINCIPAL_CREDENTIAL_MAX + 16];
+	struct fcgi_param p[20];
+	size_t n = 0;
+	p[n++] = (struct fcgi_param){ "GATEWAY_INTERFACE", "CGI/1.1" };
+	p[n++] = (struct fcgi_param){ "SERVER_PROTOCOL", "HTTP/1.1" };
+	p[n++] = (struct fcgi_param){ "REQUEST_METHOD", method };
+	p[n++] = (struct fcgi_param){ "REQUEST_URI", path };
+	p[n++] = (struct fcgi_param){ "DOCUMENT_URI", doc };
+	p[n++] = (struct fcgi_param){ "SCRIPT_NAME", doc };
+	p[n++] = (struct fcgi_param){ "QUERY_STRING", q ? q + 1 : "" };
+	p[n++] = (struct fcgi_param){ "REMOTE_ADDR", "127.0.0.1" }; /* this frontend */
+	p[n++] = (struct fcgi_param){ "HTTP_ACCEPT", "application/json" };
+	p[n++] = (struct fcgi_param){ "HTTP_USER_AGENT", "fcgi-frontend" };
+	if (json) {
+		p[n++] = (struct fcgi_param){ "CONTENT_TYPE", "application/json" };
+		p[n++] = (struct fcgi_param){ "CONTENT_LENGTH", len };
+	}
+	if (c->wrote)
+		p[n++] = (struct fcgi_param){ "HTTP_COOKIE", WROTE_COOKIE "=1" };
+	if (*log_request_id())
+		p[n++] = (struct fcgi_param){ "REQUEST_ID", log_request_id() };
+	n += fcgi_credentials(c, p + n, auth, sizeof auth);
+	const struct fcgi_limits lim = { .connect_timeout_ms = c->connect_timeout_ms,
+		                         .timeout_ms = c->timeout_ms,
+		                         .max_reply = MAX_BODY };
+	enum fcgi_result res =
+	        fcgi_call(&c->target, &lim, p, n, json, json ? strlen(json) : 0, &c->reply);
+	explicit_bzero(auth, sizeof auth);
+	if (res != FCGI_OK) {
+		const char *why = fcgi_result_text(res);
+		log_kv(LOG_WARN, "backend call failed", "method", method, "path", path, "error",
+		       why, NULL);
+		set_error(err,
+		          res == FCGI_E_TOO_LARGE || res == FCGI_E_PROTOCOL ? API_FAILED
+		                                                            : API_UNAVAILABLE,
+		          0, why);
+		return -1;
+	}
+	*status = c->reply.status;
+	body->p = (char *)c->reply.body;
+	body->len = c->reply.body_len;
+	char retry[24];
+	if (fcgi_reply_header(&c->reply, "Retry-After", retry, sizeof retry))
+		body->retry_after = strtol(retry, NULL, 10);
 	return 0;
 }
 
@@ -317,6 +422,9 @@ int api_parse_user_page(const char *json, struct api_user_page *out)
 	out->limit = number_or(root, "limit", (long long)n);
 	out->offset = number_or(root, "offset", 0);
 	out->total_exact = !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "totalExact"));
+	const char *next = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "next"));
+	if (next && strlen(next) < sizeof out->next)
+		memcpy(out->next, next, strlen(next) + 1);
 	cJSON_Delete(root);
 	return 0;
 }
@@ -342,7 +450,8 @@ static enum api_status finish(long status, struct body *b, long want,
 		api_map_error(status, b->p, err);
 		err->retry_after = b->retry_after;
 	}
-	free(b->p);
+	if (b->owned)
+		free(b->p);
 	return err->status;
 }
 
@@ -377,7 +486,10 @@ enum api_status api_call_json(struct api_client *c, const char *method, const ch
 	struct body b;
 	if (api_call(c, method, path, json, &status, &b, err) != 0)
 		return err->status;
-	return finish(status, &b, want, parse, out, err);
+	enum api_status st = finish(status, &b, want, parse, out, err);
+	if (st == API_OK && strcmp(method, "GET") != 0)
+		c->wrote = 1; /* this request's later reads must see the write */
+	return st;
 }
 
 /* A write of {"userName": name}. */
@@ -401,19 +513,30 @@ static void user_path(char *buf, size_t cap, long long id)
 	snprintf(buf, cap, USERS_PATH "/%lld", id);
 }
 
-enum api_status api_list_users(struct api_client *c, const char *prefix, long long limit,
-                               long long offset, struct api_user_page *out, struct api_error *err)
+enum api_status api_list_users(struct api_client *c, const struct api_list_query *q,
+                               struct api_user_page *out, struct api_error *err)
 {
 	memset(out, 0, sizeof *out);
 	char path[1024];
-	char *q = c->curl ? curl_easy_escape(c->curl, prefix ? prefix : "", 0) : NULL;
-	if (c->curl && !q) {
+	char *prefix = url_encode(q->prefix ? q->prefix : "");
+	char *after = url_encode(q->after ? q->after : "");
+	if (!prefix || !after) {
+		free(prefix);
+		free(after);
 		set_error(err, API_FAILED, 0, "out of memory");
 		return err->status;
 	}
-	snprintf(path, sizeof path, USERS_PATH "?limit=%lld&offset=%lld%s%s", limit, offset,
-	         q && *q ? "&q=" : "", q && *q ? q : "");
-	curl_free(q);
+	int n = snprintf(path, sizeof path, USERS_PATH "?limit=%lld", q->limit);
+	if (*after)
+		n += snprintf(path + n, sizeof path - (size_t)n, "&after=%s", after);
+	else
+		n += snprintf(path + n, sizeof path - (size_t)n, "&offset=%lld", q->offset);
+	if (*prefix)
+		n += snprintf(path + n, sizeof path - (size_t)n, "&q=%s", prefix);
+	if (q->sort && *q->sort)
+		snprintf(path + n, sizeof path - (size_t)n, "&sort=%s", q->sort);
+	free(prefix);
+	free(after);
 	return api_call_json(c, "GET", path, NULL, 200, parse_page_cb, out, err);
 }
 

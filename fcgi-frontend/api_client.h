@@ -17,7 +17,9 @@
 
 #include <curl/curl.h>
 
+#include "fcgi_client.h"
 #include "principal.h"
+#include "request.h"
 #include "users_contract.h"
 
 enum api_status {
@@ -55,6 +57,16 @@ struct api_user_page {
 	size_t count;
 	long long total, limit, offset;
 	int total_exact; /* 0: the backend stopped counting at total ("1000+") */
+	char next[256];  /* the cursor of the page after this one ("" on the last page) */
+};
+
+/* Which page of the list: from offset, or after a cursor (a page's next); in sort
+ * ("id", "-id", "name", "-name"; NULL: the API's default); prefix "" for everyone. */
+struct api_list_query {
+	const char *prefix;
+	const char *sort;
+	const char *after;
+	long long limit, offset;
 };
 
 /* One worker's client of the backend. */
@@ -62,13 +74,24 @@ struct api_client {
 	char base[1024];         /* BACKEND_URL without a trailing slash */
 	long connect_timeout_ms; /* BACKEND_CONNECT_TIMEOUT_MS */
 	long timeout_ms;         /* BACKEND_TIMEOUT_MS */
-	CURL *curl;              /* NULL until api_client_open */
+	CURL *curl;              /* http://: NULL until api_client_open */
+	/* fcgi://: the backend pool straight, a new connection per call (fcgi_client.h);
+	 * the answer's buffers are kept for the worker's life. */
+	int fcgi;
+	struct fcgi_target target;
+	struct fcgi_reply reply;
+	/* The page being served comes from a client that has just written (the "just
+	 * wrote" cookie), or this request wrote: its reads must see the write, so the
+	 * calls carry the cookie and the backend reads from the primary. */
+	int wrote;
 	/* The credentials of the request being served (api_client_act_for): the editor's
 	 * session token, sent as Authorization: Bearer; "" for an anonymous visitor. */
 	char bearer[PRINCIPAL_CREDENTIAL_MAX + 1];
-	/* For the single sign-on call only: the browser's Cookie header, so that nginx asks
-	 * the authenticating proxy itself (api_auth_client.h). */
+	/* For the single sign-on call only (api_auth_client.h): over http:// the browser's
+	 * Cookie header, so that nginx asks the authenticating proxy itself; over fcgi://
+	 * the editor nginx named to this frontend, passed on as the same SSO_USER param. */
 	const char *forward_cookie;
+	const char *sso_user;
 };
 
 /* Act for p (its credential, if any) on the calls made for the current request. */
@@ -76,17 +99,21 @@ void api_client_act_for(struct api_client *c, const struct principal *p);
 
 /* In the master (before workers fork): curl_global_init. 0, or -1. */
 int api_global_init(void);
-/* Where and how long (milliseconds): in the master, before the fork. 0, or -1 when the
- * URL is too long. */
+/* Where and how long (milliseconds): in the master, before the fork. BACKEND_URL is
+ * http(s)://… (through nginx, libcurl) or fcgi://unix:/path, fcgi://host:port (the pool
+ * straight). 0, or -1 when the URL is too long or not a valid fcgi:// address. */
 int api_client_config(struct api_client *c, const char *base_url, long connect_timeout_ms,
                       long timeout_ms);
 /* In each worker: the reused handle. 0, or -1. */
 int api_client_open(struct api_client *c);
 void api_client_close(struct api_client *c);
+/* At the start of each request: what this request's calls must carry (the "just wrote"
+ * cookie of the browser's request). */
+void api_client_bind(struct api_client *c, const struct request *r);
 
 /* The calls. Each returns err->status (API_OK on success) and fills err otherwise. */
-enum api_status api_list_users(struct api_client *c, const char *prefix, long long limit,
-                               long long offset, struct api_user_page *out, struct api_error *err);
+enum api_status api_list_users(struct api_client *c, const struct api_list_query *q,
+                               struct api_user_page *out, struct api_error *err);
 enum api_status api_get_user(struct api_client *c, long long id, struct api_user *out,
                              struct api_error *err);
 enum api_status api_create_user(struct api_client *c, const char *name, struct api_user *out,

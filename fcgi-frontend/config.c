@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fcgi_client.h"
 #include "frontend.h"
 #include "users_contract.h"
 
@@ -19,7 +20,15 @@ static int set_backend_url(const struct setting *s, const char *value, void *fie
 	if ((strncmp(value, "http://", 7) == 0 && value[7]) ||
 	    (strncmp(value, "https://", 8) == 0 && value[8]))
 		return setting_text(s, value, field, why, whylen);
-	snprintf(why, whylen, "'%s' is not an http:// or https:// URL", value);
+	if (fcgi_url_is(value)) {
+		struct fcgi_target t;
+		char bad[128];
+		if (fcgi_target_parse(value, &t, bad, sizeof bad) == 0)
+			return setting_text(s, value, field, why, whylen);
+		snprintf(why, whylen, "'%s': %s", value, bad);
+		return -1;
+	}
+	snprintf(why, whylen, "'%s' is not an http://, https:// or fcgi:// URL", value);
 	return -1;
 }
 
@@ -29,7 +38,8 @@ const struct setting frontend_settings[] = {
 	{ .name = "BACKEND_URL",
 	  .set = set_backend_url,
 	  .offset = CONF(backend_url),
-	  .help = "where the backend API answers, e.g. http://127.0.0.1:8080 (through nginx)" },
+	  .help = "the backend: fcgi://unix:/path or fcgi://host:port (its pool, straight) or "
+	          "http://127.0.0.1:8080 (through nginx)" },
 	{ .name = "BACKEND_CONNECT_TIMEOUT_MS",
 	  .set = setting_int,
 	  .offset = CONF(backend_connect_timeout_ms),

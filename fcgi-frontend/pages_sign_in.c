@@ -257,9 +257,10 @@ void page_sign_in_sso(struct request *r, void *svc)
 		frontend_error(r, 404, "single sign-on is not enabled here");
 		return;
 	}
-	/* nginx sets SSO_USER here only behind its auth_request (nginx/README.md); the
-	 * backend does not take the frontend's word for it: the call carries the browser's
-	 * cookies, and nginx asks the proxy again for the backend. */
+	/* nginx sets SSO_USER here only behind its auth_request (nginx/README.md). Through
+	 * nginx (http://) the backend does not take the frontend's word for it: the call
+	 * carries the browser's cookies and nginx asks the proxy again for the backend.
+	 * Over fcgi:// the frontend is the backend's web server and passes the param on. */
 	const char *who = request_param(r, "SSO_USER");
 	if (!who || !*who) {
 		frontend_error(r, 403, "single sign-on did not say who you are");
@@ -267,7 +268,7 @@ void page_sign_in_sso(struct request *r, void *svc)
 	}
 	struct api_session s;
 	struct api_error e;
-	switch (api_sign_in_sso(&fe->api, request_header(r, "Cookie"), &s, &e)) {
+	switch (api_sign_in_sso(&fe->api, request_header(r, "Cookie"), who, &s, &e)) {
 	case API_OK:
 		signed_in(r, fe, &s, r->in[SIGN_IN_NEXT].str);
 		return;

@@ -244,14 +244,30 @@ static void page_list(struct request *r, void *svc)
 	char q[4 * USER_NAME_MAX_CHARS + 1];
 	trim_spaces(typed, q, sizeof q);
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
+	/* A page by number is a page by offset, and offsets are bounded (issue 20: a deep
+	 * offset costs the rows it skips): past the bound there is no page by number. The
+	 * first page is asked instead, for the total: a number past the end of a short list
+	 * (a bookmark, a list that shrank) still goes to the last page. */
+	const long long max_page = USERS_LIST_OFFSET_MAX / fe->page_size + 1;
+	const int too_deep = page > max_page;
 	struct api_user_page users;
 	struct api_error e;
-	if (api_list_users(&fe->api, q, fe->page_size, (page - 1) * fe->page_size, &users, &e) !=
-	    API_OK) {
+	const struct api_list_query lq = { .prefix = q,
+		                           .limit = fe->page_size,
+		                           .offset = too_deep ? 0 : (page - 1) * fe->page_size };
+	if (api_list_users(&fe->api, &lq, &users, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
 	long long pages = pager_pages(users.total, fe->page_size);
+	/* Past the bound: 400, unless the list is known to end before it. */
+	if (too_deep &&
+	    (page <= pages || pages > max_page || !users.total_exact || users.total == 0)) {
+		api_user_page_free(&users);
+		request_add_error(r, "page", "there is no page %lld to go to by number", page);
+		http_error(r, 400, "that page is too far to go to by number: use the search");
+		return;
+	}
 	char *q_enc = url_encode(q);
 	if (!q_enc) {
 		api_user_page_free(&users);
@@ -259,7 +275,7 @@ static void page_list(struct request *r, void *svc)
 		return;
 	}
 	/* A page past the end (a bookmark, a list that shrank): go to the last page. */
-	if (users.count == 0 && users.total > 0 && page > pages) {
+	if (users.total > 0 && page > pages) {
 		char loc[160];
 		list_href(loc, sizeof loc, q_enc, pages);
 		api_user_page_free(&users);
@@ -750,6 +766,13 @@ static const struct route routes[] = {
 	  .flags = ROUTE_CSRF },
 };
 
+/* Each page's backend calls carry what the browser's request says about it. */
+static void begin_request(const struct request *r, void *svc)
+{
+	struct frontend *fe = svc;
+	api_client_bind(&fe->api, r);
+}
+
 const struct http_app frontend_http = {
 	.name = "frontend",
 	.routes = routes,
@@ -758,4 +781,5 @@ const struct http_app frontend_http = {
 	.check_csrf = check_csrf,
 	.authenticate = frontend_authenticate,
 	.unauthenticated = frontend_unauthenticated,
+	.begin = begin_request,
 };

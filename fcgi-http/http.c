@@ -6,6 +6,7 @@
 #include "http.h"
 
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -291,6 +292,8 @@ static void dispatch(struct request *r, void *svc)
 		return;
 	if (validate_inputs(r) != 0)
 		return;
+	if (app->begin)
+		app->begin(r, svc);
 	r->route->handler(r, svc);
 	if (!r->status) {
 		log_kv(LOG_ERROR, "handler sent no response", "path", r->path, NULL);
@@ -327,8 +330,20 @@ static int fcgx_write(void *h, const char *buf, int n)
 	return FCGX_PutStr(buf, n, ((FCGX_Request *)h)->out);
 }
 
+/* Shut the socket: libfcgi's END_REQUEST then goes nowhere, and nginx reports the
+ * answer as cut off ("upstream prematurely closed") instead of passing it as whole. */
+static void fcgx_abort(void *h)
+{
+	FCGX_Request *req = h;
+	FCGX_FFlush(req->out);
+	if (req->ipcFd >= 0)
+		shutdown(req->ipcFd, SHUT_RDWR);
+}
+
 void http_pool_handle(FCGX_Request *req, const struct pool_app *app)
 {
-	struct http_io io = { .h = req, .read = fcgx_read, .write = fcgx_write };
+	struct http_io io = {
+		.h = req, .read = fcgx_read, .write = fcgx_write, .abort = fcgx_abort
+	};
 	http_serve(app->handler_data, app->svc, req->envp, &io);
 }

@@ -45,6 +45,10 @@ struct http_app {
 	/* The answer to an anonymous request for a ROUTE_EDITOR route (401 with
 	 * WWW-Authenticate, or a redirect to sign-in). Required when a route has the flag. */
 	void (*unauthenticated)(struct request *r, void *svc);
+	/* Called with each request that reaches a handler, before it: what the service
+	 * carries over from the request to its own calls (the frontend's backend client
+	 * takes the "just wrote" cookie). May be NULL. */
+	void (*begin)(const struct request *r, void *svc);
 };
 
 /* Serve one request from envp/io with app; svc goes to the handler and hooks. */

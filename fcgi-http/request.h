@@ -34,6 +34,9 @@ struct http_io {
 	void *h;
 	int (*read)(void *h, char *buf, int n);
 	int (*write)(void *h, const char *buf, int n);
+	/* Cut the connection so the client sees an answer break off (a streamed answer
+	 * that failed half way: its status was sent already). May be NULL. */
+	void (*abort)(void *h);
 };
 
 struct route;
@@ -79,7 +82,8 @@ struct request {
 	struct principal principal; /* who asks: set by the app's authenticate hook */
 
 	/* Response state (response.c). */
-	int status; /* 0 until a response was sent */
+	int status;             /* 0 until a response was sent */
+	int streaming, aborted; /* resp_stream_begin'd; cut off half way */
 	size_t bytes_out;
 	char *resp_headers; /* extra "Name: value\r\n" lines */
 	size_t resp_headers_len;

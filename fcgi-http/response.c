@@ -114,6 +114,43 @@ void resp_send(struct request *r, int status, const char *content_type, const vo
 	free(out);
 }
 
+void resp_stream_begin(struct request *r, int status, const char *content_type)
+{
+	if (r->status)
+		return;
+	r->status = status;
+	r->streaming = 1;
+	char head[512];
+	int n = snprintf(head, sizeof head, "Status: %d %s\r\n", status, http_status_text(status));
+	if (content_type && header_safe(content_type) && strlen(content_type) < 200)
+		n += snprintf(head + n, sizeof head - (size_t)n, "Content-Type: %s\r\n",
+		              content_type);
+	r->io.write(r->io.h, head, n);
+	if (r->resp_headers_len)
+		r->io.write(r->io.h, r->resp_headers, (int)r->resp_headers_len);
+	r->io.write(r->io.h, "\r\n", 2);
+}
+
+int resp_stream_write(void *h, const char *buf, int n)
+{
+	struct request *r = h;
+	if (!r->streaming)
+		return -1;
+	if (r->method == METHOD_HEAD)
+		return n; /* the headers were the whole answer */
+	int w = r->io.write(r->io.h, buf, n);
+	if (w > 0)
+		r->bytes_out += (size_t)w;
+	return w;
+}
+
+void resp_stream_abort(struct request *r)
+{
+	if (r->io.abort)
+		r->io.abort(r->io.h);
+	r->aborted = 1;
+}
+
 void resp_json(struct request *r, int status, const cJSON *json)
 {
 	char *s = cJSON_PrintUnformatted(json);

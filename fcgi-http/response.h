@@ -25,6 +25,17 @@ int resp_header(struct request *r, const char *name, const char *value);
 void resp_send(struct request *r, int status, const char *content_type, const void *body,
                size_t len);
 
+/*
+ * A streamed answer, for bodies too large to hold (GET /backend): resp_stream_begin
+ * sends the status and headers without Content-Length (nginx sends it chunked), then
+ * the body goes out through resp_stream_write as it is made (nothing for HEAD). If the
+ * body cannot be finished, resp_stream_abort cuts the connection: the client sees the
+ * answer break off instead of a shorter one that looks whole.
+ */
+void resp_stream_begin(struct request *r, int status, const char *content_type);
+int resp_stream_write(void *r, const char *buf, int n); /* struct request *; json_stream's writer */
+void resp_stream_abort(struct request *r);
+
 /* Serialise json (unformatted) as application/json; 500 if that fails. */
 void resp_json(struct request *r, int status, const cJSON *json);
 

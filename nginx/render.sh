@@ -531,12 +531,6 @@ EOF
     map \$request_method \$fcgi_microcache {
         default fcgi_micro;
     }
-    # The "just wrote" cookie: set on every write's answer; while the browser holds it
-    # (10 s, longer than a cached page lives) its requests bypass the cache.
-    map \$request_method \$fcgi_wrote_cookie {
-        default "";
-        ~^(POST|PUT|PATCH|DELETE)\$ "fcgi_users_wrote=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax";
-    }
 EOF
 	else
 		cat <<'EOF'
@@ -544,11 +538,18 @@ EOF
     map $request_method $fcgi_microcache {
         default off;
     }
-    map $request_method $fcgi_wrote_cookie {
-        default "";
-    }
 EOF
 	fi
+	cat <<'EOF'
+    # The "just wrote" cookie: set on every write's answer. For 10 s the writer's
+    # requests bypass the micro-cache (longer than a cached page lives) and the backend
+    # reads for them from the primary, not the replica (DATABASE_READ_URI): a client
+    # always sees its own change.
+    map $request_method $fcgi_wrote_cookie {
+        default "";
+        ~^(POST|PUT|PATCH|DELETE)$ "fcgi_users_wrote=1; Max-Age=10; Path=/; HttpOnly; SameSite=Lax";
+    }
+EOF
 	cat <<EOF
     map \$request_method \$fcgi_errors_root {
         default "$errors_root";

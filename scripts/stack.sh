@@ -19,6 +19,7 @@
 # BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
 # EDITOR_NAME (the local editor, default "editor"; its password is generated into
 # RUN_DIR/editor-password),
+# FRONTEND_BACKEND_URL (default fcgi://unix:RUN_DIR/backend.sock: the pool straight),
 # BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
 # /metrics, METRICS_LISTEN; default off). LOG_FORMAT and nginx/render.sh's NGINX_*
 # settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass through the environment.
@@ -251,7 +252,10 @@ frontend_start() {
 		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key")
 	fi
 	rm -f "$RUN_DIR/frontend.sock"
-	spawn frontend env BACKEND_URL="$BASE_URL" SECRET_KEY_FILE="$key" \
+	# The frontend asks the backend pool straight over FastCGI (no second pass through
+	# nginx); BACKEND_URL=http://… through nginx works too (FRONTEND_BACKEND_URL).
+	spawn frontend env BACKEND_URL="${FRONTEND_BACKEND_URL:-fcgi://unix:$RUN_DIR/backend.sock}" \
+		SECRET_KEY_FILE="$key" \
 		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" \
 		METRICS_LISTEN="$FRONTEND_METRICS_LISTEN" "$FRONTEND_BIN"
 	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"

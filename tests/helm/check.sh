@@ -101,6 +101,24 @@ grep -q 'args: \["migrate"\]' "$out/default.yaml" || fail "default: no migration
 grep -q 'helm.sh/hook: pre-install,pre-upgrade' "$out/default.yaml" || fail "default: the migration is not a pre-install/pre-upgrade hook"
 grep -q 'name: rel-fcgi-users-database' "$out/minimal.yaml" && fail "minimal: a database Secret was created despite existingSecret"
 grep -q 'secretName: db$' "$out/minimal.yaml" || fail "minimal: database.existingSecret is not used"
+# The frontend asks the backend pool straight (fcgi://), and the NetworkPolicies let it.
+grep -q 'value: "fcgi://rel-fcgi-users-backend:9000"' "$out/default.yaml" ||
+	fail "default: the frontend's BACKEND_URL is not the backend pool (fcgi://rel-fcgi-users-backend:9000)"
+np_of() { # FILE NAME -> that NetworkPolicy's YAML
+	awk -v n="name: $2" '/^---/ {if (np && hit) print buf; buf = ""; np = 0; hit = 0; next}
+		{buf = buf $0 "\n"} /^kind: NetworkPolicy/ {np = 1} $0 ~ "^  " n "$" {hit = 1}
+		END {if (np && hit) print buf}' "$1"
+}
+np_of "$out/default.yaml" rel-fcgi-users-frontend | grep -A10 'backend pool, straight' | grep -q 'component: backend' ||
+	fail "default: the frontend's NetworkPolicy does not let it reach the backend pods"
+np_of "$out/default.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' ||
+	fail "default: the backend's NetworkPolicy does not admit the frontend"
+"$helm" template rel "$chart" -f "$sv" --set frontend.backendURL=http://rel-fcgi-users-nginx:80 >"$out/via-nginx.yaml"
+np_of "$out/via-nginx.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' &&
+	fail "frontend.backendURL=http://…: the backend still admits the frontend"
+np_of "$out/via-nginx.yaml" rel-fcgi-users-frontend | grep -q 'through nginx' ||
+	fail "frontend.backendURL=http://…: the frontend may not reach nginx"
+pass "3: helm template + kubernetes-models validation: default, production, everything, minimal; the frontend reaches the backend pool straight (fcgi://) and the NetworkPolicies follow"
 # The admin credentials reach the migration Job only; it creates the pools' user.
 for name in everything production; do
 	docs_with() { awk -v RS='\n---\n' -v pat="$1" 'index($0, pat) { if (match($0, /\nkind: [A-Za-z]+/)) print substr($0, RSTART + 7, RLENGTH - 7) }' "$out/$name.yaml" | sort -u | tr '\n' ' '; }

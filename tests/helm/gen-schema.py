@@ -144,7 +144,7 @@ schema = {
             ["enabled"], **{"if": {"properties": {"enabled": {"const": True}}},
                             "then": {"properties": {"url": {"minLength": 1}}}})}),
         "nginx": closed(nginx, ["image", "replicaCount", "workerProcesses"]),
-        "frontend": pool_component({"backendURL": {"type": "string", "pattern": "^(|https?://.+)$"}}),
+        "frontend": pool_component({"backendURL": {"type": "string", "pattern": "^(|https?://.+|fcgi://.+:[0-9]+)$"}}),
         "backend": pool_component({"migration": closed({
             "enabled": {"type": "boolean"}, "backoffLimit": nonneg, "activeDeadlineSeconds": posint,
             "ttlSecondsAfterFinished": nonneg, "resources": obj})}),

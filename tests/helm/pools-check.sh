@@ -7,7 +7,7 @@
 #   DATABASE_URI host -> a private MariaDB on a unix socket (scripts/stack.sh db-start),
 #   *_FILE -> the values of the rendered Secrets written to files,
 #   MIGRATIONS_DIR -> sql/ (the image finds them next to its binary),
-#   BACKEND_URL -> the chart's nginx on 127.0.0.1:PORT (as in the cluster: via nginx).
+#   BACKEND_URL -> the backend pool's socket (as in the cluster: the pool straight, fcgi://).
 # Then: the migration Job's command migrates and adds the first editor from its Secret
 # (twice: every upgrade runs it); every
 # probe command passes; /, /backend, /api/v1/ready and the status page answer through
@@ -107,7 +107,7 @@ localise() {
 		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
 		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
 		-e "s|^FIRST_EDITOR_PASSWORD_FILE=.*|FIRST_EDITOR_PASSWORD_FILE=$run/secrets/first-editor|" \
-		-e "s|^BACKEND_URL=.*|BACKEND_URL=http://127.0.0.1:$port|"
+		-e "s|^BACKEND_URL=fcgi://.*|BACKEND_URL=fcgi://unix:$run/backend.sock|"
 }
 
 # ---- the migration Job ----------------------------------------------------------

@@ -270,6 +270,10 @@ run_echo() {
 	req POST /api/v1/users -H 'Content-Type: application/json' --data '{"userName":"Zed"}'
 	[[ $(json .body_bytes) == 18 && $(json .method) == POST ]] && ok "request body and method reach the pool" ||
 		bad "body/method: ${body:0:200}"
+	# Without the micro-cache too: the backend reads a writer's requests from the primary.
+	expect_header set-cookie 'fcgi_users_wrote=1; Max-Age=10;*' "an API write hands out the just-wrote cookie"
+	req GET /api/v1/users
+	[[ -z $(header set-cookie) ]] && ok "a read hands out no cookie" || bad "a read set: $(header set-cookie)"
 
 	check_request_id
 

@@ -9,6 +9,7 @@
 #   tests/replica/rig.sh stop     stop both, leaving no process behind
 #   tests/replica/rig.sh pause    stop applying on the replica (it falls behind on purpose)
 #   tests/replica/rig.sh resume   apply again and wait until the replica has caught up
+#   tests/replica/rig.sh replica-stop   stop the replica alone (a replica that fails)
 #   tests/replica/rig.sh sql primary|replica SQL   run SQL as root on one of them
 #
 # Environment: RIG_DIR (default .run/replica), RIG_PRIMARY_PORT (18191),
@@ -147,13 +148,14 @@ case ${1:-} in
 start) start ;;
 stop) stop ;;
 pause) sql replica "STOP SLAVE SQL_THREAD" ;;
+replica-stop) stop_one replica ;;
 resume)
 	sql replica "START SLAVE SQL_THREAD"
 	caught_up
 	;;
 sql) sql "${2:?primary or replica}" "${3:?SQL}" ;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -253,11 +253,18 @@ START_TEST(calls_map_answers)
 	ck_assert_int_eq(api_get_user(&client, 500, &u, &e), API_FAILED);
 	ck_assert_int_eq(api_get_user(&client, 7, &u, &e), API_FAILED); /* 200 but not a user */
 	struct api_user_page p;
-	ck_assert_int_eq(api_list_users(&client, "a b&c=d", 20, 40, &p, &e), API_OK);
+	ck_assert_int_eq(api_list_users(&client,
+	                                &(struct api_list_query){
+	                                        .prefix = "a b&c=d", .limit = 20, .offset = 40 },
+	                                &p, &e),
+	                 API_OK);
 	ck_assert_uint_eq(p.count, 1);
 	ck_assert_str_eq(p.items[0].name, "limit=20&offset=40&q=a%20b%26c%3Dd");
 	api_user_page_free(&p);
-	ck_assert_int_eq(api_list_users(&client, "", 5, 0, &p, &e), API_OK);
+	ck_assert_int_eq(api_list_users(&client,
+	                                &(struct api_list_query){ .prefix = "", .limit = 5 }, &p,
+	                                &e),
+	                 API_OK);
 	ck_assert_str_eq(p.items[0].name, "limit=5&offset=0");
 	api_user_page_free(&p);
 	stop_server();
@@ -299,7 +306,10 @@ START_TEST(silent_backend_times_out)
 	struct api_user_page p;
 	/* The server never answers: only the client's own timeout can end this call (the
 	 * test case's timeout would fail it otherwise). */
-	ck_assert_int_eq(api_list_users(&client, "", 10, 0, &p, &e), API_UNAVAILABLE);
+	ck_assert_int_eq(api_list_users(&client,
+	                                &(struct api_list_query){ .prefix = "", .limit = 10 }, &p,
+	                                &e),
+	                 API_UNAVAILABLE);
 	ck_assert_int_eq(e.http_status, 0);
 	stop_server();
 }

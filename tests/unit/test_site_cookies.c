@@ -31,7 +31,7 @@ static int no_write(void *h, const char *buf, int n)
 static struct request make(char **envp)
 {
 	struct request r;
-	struct http_io io = { NULL, no_io, no_write };
+	struct http_io io = { .read = no_io, .write = no_write };
 	ck_assert_int_eq(request_init(&r, envp, &io), 0);
 	return r;
 }

@@ -6,6 +6,7 @@ the same questions as fcgi-backend (the unfiltered total from user_count, kept i
 same transaction as each insert and delete; prefix search on the nameKey index, its
 count bounded), so the benchmark compares the stacks, not two schemas.
 Settings: DATABASE_URI (mysql+pymysql://...?unix_socket=...). Run under gunicorn."""
+import base64
 import json
 import os
 import unicodedata
@@ -100,10 +101,18 @@ def user_list():
     else:
         total = Session.scalar(select(UserCount.users).where(UserCount.id == 1))
         query = select(User).order_by(User.id)
-    users = Session.scalars(query.limit(limit).offset(offset)).all()
+    # One user more than the page: it says whether a next page exists (`next`, the
+    # same cursor fcgi-backend gives: base64url of "<order>:<id>:<name key>").
+    users = Session.scalars(query.limit(limit + 1).offset(offset)).all()
+    nxt = None
+    if len(users) > limit:
+        users = users[:limit]
+        last = users[-1]
+        raw = f"i:{last.id}:" if not q else f"n:{last.id}:{last.nameKey}"
+        nxt = base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
     return as_json(
         {"items": [u.as_dict() for u in users], "total": total, "totalExact": exact,
-         "limit": limit, "offset": offset}
+         "limit": limit, "offset": offset, "next": nxt}
     )
 
 

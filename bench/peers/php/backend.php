@@ -71,16 +71,19 @@ if ($path === '/backend' && $method === 'GET') {
 	}
 	$q = (string)($_GET['q'] ?? '');
 	$exact = true;
+	// One user more than the page: it says whether a next page exists (`next`, the
+	// same cursor fcgi-backend gives: base64url of "<order>:<id>:<name key>").
+	$more = $limit + 1;
 	if ($q === '') {
-		$st = $db->prepare('SELECT ' . COLS . ' FROM users ORDER BY id LIMIT ? OFFSET ?');
-		$st->bind_param('ii', $limit, $offset);
+		$st = $db->prepare('SELECT ' . COLS . ', nameKey FROM users ORDER BY id LIMIT ? OFFSET ?');
+		$st->bind_param('ii', $more, $offset);
 		$items = rows($st);
 		$total = $db->query('SELECT users FROM user_count WHERE id = 1')->fetch_row()[0];
 	} else {
 		$like = strtr($q, ['!' => '!!', '%' => '!%', '_' => '!_']);
-		$st = $db->prepare('SELECT ' . COLS . ' FROM users WHERE ' . PREFIX_MATCH
+		$st = $db->prepare('SELECT ' . COLS . ', nameKey FROM users WHERE ' . PREFIX_MATCH
 			. ' ORDER BY nameKey LIMIT ? OFFSET ?');
-		$st->bind_param('sii', $like, $limit, $offset);
+		$st->bind_param('sii', $like, $more, $offset);
 		$items = rows($st);
 		// Count at most PREFIX_COUNT_BOUND matches past the page, as fcgi-backend does.
 		$bound = max($offset + $limit + 1, PREFIX_COUNT_BOUND);
@@ -90,8 +93,19 @@ if ($path === '/backend' && $method === 'GET') {
 		$total = rows($st)[0]['n'];
 		$exact = $total < $bound;
 	}
+	$next = null;
+	if (count($items) > $limit) {
+		array_pop($items);
+		$last = end($items);
+		$raw = $q === '' ? "i:{$last['id']}:" : "n:{$last['id']}:{$last['nameKey']}";
+		$next = rtrim(strtr(base64_encode($raw), '+/', '-_'), '=');
+	}
+	foreach ($items as &$item) {
+		unset($item['nameKey']);
+	}
+	unset($item);
 	answer(200, ['items' => $items, 'total' => (int)$total, 'totalExact' => $exact, 'limit' => $limit,
-		'offset' => $offset]);
+		'offset' => $offset, 'next' => $next]);
 } elseif ($path === '/api/v1/users' && $method === 'POST') {
 	if (!str_starts_with($_SERVER['CONTENT_TYPE'] ?? '', 'application/json')) {
 		problem(415, 'Unsupported Media Type', 'send application/json');

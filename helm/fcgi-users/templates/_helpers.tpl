@@ -416,3 +416,17 @@ migration: {{ $migration }}
 reserved: {{ $reserved }}
 total: {{ add (mul (add $pods $surge) $workers) $migration $reserved }}
 {{- end -}}
+
+{{/*
+The frontend's BACKEND_URL: frontend.backendURL, or the backend pool straight over
+FastCGI through its Service (fcgi://<backend Service>:<port>): a page then costs no
+second pass through nginx. A new connection per call (no kept connection holds a
+backend worker). The NetworkPolicies follow the choice.
+*/}}
+{{- define "fcgi-users.frontendBackendURL" -}}
+{{- if .Values.frontend.backendURL -}}
+{{- .Values.frontend.backendURL -}}
+{{- else -}}
+{{- printf "fcgi://%s:%d" (include "fcgi-users.componentName" (dict "ctx" . "component" "backend")) (int .Values.backend.service.ports.fastcgi) -}}
+{{- end -}}
+{{- end -}}
