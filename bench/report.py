@@ -110,7 +110,9 @@ def main():
       f"{meta.get('threads')} threads on the same machine. Every stack: "
       f"{meta.get('workers')} workers per pool, nginx with {meta.get('nginx_workers')} workers "
       f"and upstream keep-alive {meta.get('keepalive')} (the project's rule); no response "
-      f"cache anywhere (our micro-cache: {'on' if meta.get('micro_cache') == '1' else 'off'}). "
+      f"cache anywhere (our micro-cache: {'on' if meta.get('micro_cache') == '1' else 'off'}); "
+      f"our nginx's per-address connection limit: {meta.get('conn_limit', '32')} "
+      f"(wrk is one address). "
       f"All stacks measured back to back in this one run: compare ratios, not absolute "
       f"figures.\n")
 

@@ -41,6 +41,10 @@ export PEERS_WORKERS=$WORKERS NGINX_WORKERS
 export CEILING_BIN=$root/build/bench/fcgi_static
 # Speed without caching answers: the project's nginx micro-cache stays off.
 export NGINX_MICRO_CACHE=0
+# wrk is one client address with CLIENTS connections: nginx's per-address connection
+# limit (a guard against one client holding every worker, 32 by default) would answer
+# most of the 64-client runs with 429, and the peers have no such limit.
+export NGINX_CONN_LIMIT=off
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=bench/results/$stamp
@@ -391,7 +395,7 @@ fi
 
 # --- the report ------------------------------------------------------------------------
 {
-	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP rounds=$ROUNDS threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$PEERS_KEEPALIVE micro_cache=$NGINX_MICRO_CACHE"
+	echo "META date=$stamp quick=$QUICK duration=$DURATION warmup=$WARMUP rounds=$ROUNDS threads=$THREADS workers=$WORKERS nginx_workers=$NGINX_WORKERS keepalive=$PEERS_KEEPALIVE micro_cache=$NGINX_MICRO_CACHE conn_limit=$NGINX_CONN_LIMIT"
 	echo "META cpus=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' ,) commit=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
 } >>"$raw"
 python3 bench/report.py "$results" >bench/report.md

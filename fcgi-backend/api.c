@@ -61,6 +61,51 @@ void api_db_failed(struct request *r, enum db_status st)
 	}
 }
 
+/* 409: the name is taken. The problem names the user who has it ("existing": id and
+ * userName as stored), so a page can say "Bob already has it" to someone who typed
+ * "bob". When that lookup fails the 409 stands without it. */
+static void name_taken(struct request *r, struct db *db, const struct input *name)
+{
+	char d[200];
+	snprintf(d, sizeof d, "the user name \"%s\" is taken (names are compared ignoring case)",
+	         name->str);
+	request_add_error(r, USER_FIELD_NAME, "is taken");
+	struct user holder = { 0 };
+	int found = 0;
+	cJSON *extra = NULL;
+	if (users_get_by_name(db, name->str, name->len, &holder, &found) == DB_OK && found) {
+		extra = cJSON_CreateObject();
+		cJSON *u = user_to_json(&holder);
+		if (extra && u)
+			cJSON_AddItemToObject(extra, "existing", u);
+		else
+			cJSON_Delete(u);
+	}
+	resp_problem_with(r, 409, d, extra);
+	cJSON_Delete(extra);
+}
+
+/* Answer what went wrong with a lookup or a write: 409 (the name is taken; name NULL
+ * when the call takes none), 503/500 (the database), 404 (no such user). Returns 1 when
+ * it answered, 0 when the handler goes on. */
+static int answered_failure(struct request *r, struct db *db, enum db_status st, int found,
+                            const struct input *name)
+{
+	if (st == DB_DUPLICATE && name) {
+		name_taken(r, db, name);
+		return 1;
+	}
+	if (st != DB_OK) {
+		api_db_failed(r, st);
+		return 1;
+	}
+	if (!found) {
+		http_error(r, 404, "no such user");
+		return 1;
+	}
+	return 0;
+}
+
 /* GET /backend: every user, streamed as the rows come (json_stream), so a worker's
  * memory does not grow with the table. The status goes out with the first row: a
  * database that fails before it is still a 503; one that fails after it cuts the
@@ -290,14 +335,8 @@ static void send_user(struct request *r, struct db *db, long long id, int status
 	struct user u = { 0 };
 	int found = 0;
 	enum db_status st = users_get(db, id, &u, &found);
-	if (st != DB_OK) {
-		api_db_failed(r, st);
+	if (answered_failure(r, db, st, found, NULL))
 		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	cJSON *o = user_to_json(&u);
 	if (!o) {
 		http_error(r, 500, "out of memory");
@@ -313,30 +352,6 @@ static void user_show(struct request *r, void *svc)
 	send_user(r, backend_reader(b, r), r->in[ID].num, 200);
 }
 
-/* 409: the name is taken. The problem names the user who has it ("existing": id and
- * userName as stored), so a page can say "Bob already has it" to someone who typed
- * "bob". When that lookup fails the 409 stands without it. */
-static void name_taken(struct request *r, struct backend *b, const struct input *name)
-{
-	char d[200];
-	snprintf(d, sizeof d, "the user name \"%s\" is taken (names are compared ignoring case)",
-	         name->str);
-	request_add_error(r, USER_FIELD_NAME, "is taken");
-	struct user holder = { 0 };
-	int found = 0;
-	cJSON *extra = NULL;
-	if (users_get_by_name(&b->db, name->str, name->len, &holder, &found) == DB_OK && found) {
-		extra = cJSON_CreateObject();
-		cJSON *u = user_to_json(&holder);
-		if (extra && u)
-			cJSON_AddItemToObject(extra, "existing", u);
-		else
-			cJSON_Delete(u);
-	}
-	resp_problem_with(r, 409, d, extra);
-	cJSON_Delete(extra);
-}
-
 enum { CREATE_NAME };
 static const struct input_def create_in[] = {
 	[CREATE_NAME] = USER_NAME_INPUT(IN_JSON),
@@ -350,14 +365,8 @@ static void user_create(struct request *r, void *svc)
 	long long id = 0;
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st = users_create(&b->db, &actor, name->str, name->len, &id);
-	if (st == DB_DUPLICATE) {
-		name_taken(r, b, name);
+	if (answered_failure(r, &b->db, st, 1, name))
 		return;
-	}
-	if (st != DB_OK) {
-		api_db_failed(r, st);
-		return;
-	}
 	char loc[64];
 	snprintf(loc, sizeof loc, USERS_PATH "/%lld", id);
 	resp_header(r, "Location", loc);
@@ -379,18 +388,8 @@ static void user_rename(struct request *r, void *svc)
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st =
 	        users_rename(&b->db, &actor, r->in[RENAME_ID].num, name->str, name->len, &found);
-	if (st == DB_DUPLICATE) {
-		name_taken(r, b, name);
+	if (answered_failure(r, &b->db, st, found, name))
 		return;
-	}
-	if (st != DB_OK) {
-		api_db_failed(r, st);
-		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	send_user(r, &b->db, r->in[RENAME_ID].num, 200);
 }
 
@@ -400,14 +399,8 @@ static void user_delete(struct request *r, void *svc)
 	int found = 0;
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st = users_delete(&b->db, &actor, r->in[ID].num, &found);
-	if (st != DB_OK) {
-		api_db_failed(r, st);
+	if (answered_failure(r, &b->db, st, found, NULL))
 		return;
-	}
-	if (!found) {
-		http_error(r, 404, "no such user");
-		return;
-	}
 	resp_no_content(r);
 }
 

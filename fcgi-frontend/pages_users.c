@@ -535,6 +535,16 @@ static void render_user(struct request *r, struct frontend *fe, int status,
 	html_free(&h);
 }
 
+/* The user as the backend has it now into u; 0, or after answering (404, 503…), -1. */
+static int fetch_user(struct request *r, struct frontend *fe, long long id, struct api_user *u)
+{
+	struct api_error e;
+	if (api_get_user(&fe->api, id, u, &e) == API_OK)
+		return 0;
+	page_api_error(r, &e);
+	return -1;
+}
+
 /* The user's page and the delete confirmation. */
 enum { ID };
 static const struct input_def id_in[] = {
@@ -546,11 +556,8 @@ static void page_show(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
 	struct api_user u;
-	struct api_error e;
-	if (api_get_user(&fe->api, r->in[ID].num, &u, &e) != API_OK) {
-		page_api_error(r, &e);
+	if (fetch_user(r, fe, r->in[ID].num, &u) != 0)
 		return;
-	}
 	char flash[FLASH_MAX + 1];
 	browser_flash_take(r, fe, flash, sizeof flash);
 	render_user(r, fe, 200, &u, flash, NULL, NULL, NULL);
@@ -575,10 +582,8 @@ static void page_rename(struct request *r, void *svc)
 	 * to the same name (nothing to do) from a real one. */
 	struct api_user u;
 	struct api_error e;
-	if (api_get_user(&fe->api, id, &u, &e) != API_OK) {
-		page_api_error(r, &e);
+	if (fetch_user(r, fe, id, &u) != 0)
 		return;
-	}
 	char loc[64];
 	snprintf(loc, sizeof loc, "/users/%lld", id);
 	if (!problem && strcmp(u.name, r->in[RENAME_NAME].str) == 0) {
@@ -628,11 +633,8 @@ static void page_confirm_delete(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
 	struct api_user u;
-	struct api_error e;
-	if (api_get_user(&fe->api, r->in[ID].num, &u, &e) != API_OK) {
-		page_api_error(r, &e);
+	if (fetch_user(r, fe, r->in[ID].num, &u) != 0)
 		return;
-	}
 	char token[CSRF_TOKEN_MAX];
 	if (browser_csrf_token(r, fe, token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
@@ -664,8 +666,9 @@ static void page_delete(struct request *r, void *svc)
 	long long id = r->in[ID].num;
 	struct api_user u;
 	struct api_error e;
-	if (api_get_user(&fe->api, id, &u, &e) != API_OK ||
-	    api_delete_user(&fe->api, id, &e) != API_OK) {
+	if (fetch_user(r, fe, id, &u) != 0)
+		return;
+	if (api_delete_user(&fe->api, id, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}

@@ -116,25 +116,28 @@ void params_free(struct params *p)
 	p->n = 0;
 }
 
+/* RFC 3986 2.3: the characters a URI carries as they are. */
+static int is_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~';
+}
+
 char *url_encode(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF"; /* RFC 3986 2.1: uppercase */
-	size_t n = strlen(s);
-	char *d = malloc(3 * n + 1);
+	char *d = malloc(3 * strlen(s) + 1), *o = d;
 	if (!d)
 		return NULL;
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			d[j++] = (char)c;
-		} else {
-			d[j++] = '%';
-			d[j++] = hex[c >> 4];
-			d[j++] = hex[c & 15];
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (is_unreserved(*p)) {
+			*o++ = (char)*p;
+			continue;
 		}
+		*o++ = '%';
+		*o++ = hex[*p >> 4];
+		*o++ = hex[*p & 15];
 	}
-	d[j] = '\0';
+	*o = '\0';
 	return d;
 }

@@ -85,6 +85,19 @@ static long slot_duration_us(const struct sb_slot *s, int st)
 	       (now.tv_nsec - s->req_start.tv_nsec) / 1000;
 }
 
+/* The next worker after slot *i (start at -1), read consistently; 0 when there is none. */
+static int next_worker(struct scoreboard *sb, int *i, struct sb_slot *s, int *state)
+{
+	while (++*i < sb->nslots) {
+		*state = atomic_load(&sb->slots[*i].state);
+		if (*state == SLOT_FREE)
+			continue;
+		pool_sb_read_slot(&sb->slots[*i], s);
+		return 1;
+	}
+	return 0;
+}
+
 static void text(FCGX_Request *req, struct scoreboard *sb, const struct totals *t, int full)
 {
 	no_cache_headers(req, "text/plain; charset=utf-8");
@@ -117,12 +130,9 @@ static void text(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 	if (!full)
 		return;
 	time_t now = time(NULL);
-	for (int i = 0; i < sb->nslots; i++) {
-		int state = atomic_load(&sb->slots[i].state);
-		if (state == SLOT_FREE)
-			continue;
-		struct sb_slot s;
-		pool_sb_read_slot(&sb->slots[i], &s);
+	struct sb_slot s;
+	int state;
+	for (int i = -1; next_worker(sb, &i, &s, &state);) {
 		fmt_time(s.spawned.tv_sec, st, sizeof st);
 		snprintf(buf, sizeof buf,
 		         "\n************************\n"
@@ -169,12 +179,9 @@ static void json(FCGX_Request *req, struct scoreboard *sb, const struct totals *
 	if (full) {
 		cJSON *procs = cJSON_AddArrayToObject(o, "processes");
 		time_t now = time(NULL);
-		for (int i = 0; i < sb->nslots; i++) {
-			int state = atomic_load(&sb->slots[i].state);
-			if (state == SLOT_FREE)
-				continue;
-			struct sb_slot s;
-			pool_sb_read_slot(&sb->slots[i], &s);
+		struct sb_slot s;
+		int state;
+		for (int i = -1; next_worker(sb, &i, &s, &state);) {
 			cJSON *p = cJSON_CreateObject();
 			cJSON_AddNumberToObject(p, "pid", s.pid);
 			cJSON_AddStringToObject(p, "state", state_names[state]);

@@ -1,7 +1,7 @@
 /*
  * fuzz_request: whole requests through the shared dispatcher (parse → route → body →
  * check CSRF → validate → handle → respond), served from memory by the tests' request
- * double (tests/double/http_double.c), with a route table shaped like the services'
+ * double (tests/support/http_double.c), with a route table shaped like the services'
  * own: path ids, query limits, a JSON body with a user name, a CSRF-checked form
  * body. Input layout: "METHOD\nURI\nCONTENT-TYPE\nBODY". Properties: exactly one
  * well-formed response whose status is one the contract allows; a handler only ever
@@ -28,7 +28,7 @@ static void check_name(const struct request *r, size_t i)
 static void h_show(struct request *r, void *svc)
 {
 	(void)svc;
-	if (r->in[0].num < 1)
+	if (r->in[0].num < USER_ID_MIN || r->in[0].num > USER_ID_MAX)
 		abort();
 	resp_send(r, 200, "text/plain", "ok", 2);
 }
@@ -59,39 +59,25 @@ static void h_form(struct request *r, void *svc)
 	resp_redirect(r, 303, "/");
 }
 
-static const struct input_def in_id[] = {
-	{ .name = "id",
-	  .src = IN_PATH,
-	  .flags = INPUT_REQUIRED,
-	  .check = valid_int,
-	  .min = 1,
-	  .max = 2147483647 },
-	{ 0 },
-};
+/* The services' own rows where they have them (users_contract.h). */
+static const struct input_def in_id[] = { USER_ID_INPUT, { 0 } };
 static const struct input_def in_list[] = {
 	{ .name = "limit",
 	  .src = IN_QUERY,
 	  .check = valid_int,
 	  .min = 1,
-	  .max = 100,
-	  .fallback = "50" },
+	  .max = USERS_LIST_LIMIT_MAX,
+	  .fallback = USERS_LIST_LIMIT_DEFAULT },
 	{ .name = "offset",
 	  .src = IN_QUERY,
 	  .check = valid_int,
-	  .min = 0,
 	  .max = 1000000000,
 	  .fallback = "0" },
-	{ .name = "q", .src = IN_QUERY, .check = valid_text, .max = 30 },
+	{ .name = "q", .src = IN_QUERY, .check = valid_text, .max = USER_NAME_MAX_CHARS },
 	{ 0 },
 };
-static const struct input_def in_json[] = {
-	{ .name = "userName", .src = IN_JSON, .flags = INPUT_REQUIRED, .check = valid_user_name },
-	{ 0 },
-};
-static const struct input_def in_form[] = {
-	{ .name = "userName", .src = IN_FORM, .flags = INPUT_REQUIRED, .check = valid_user_name },
-	{ 0 },
-};
+static const struct input_def in_json[] = { USER_NAME_INPUT(IN_JSON), { 0 } };
+static const struct input_def in_form[] = { USER_NAME_INPUT(IN_FORM), { 0 } };
 
 /* The form's token is "good" or the form is refused (403). */
 static int check_csrf(struct request *r, void *svc)
@@ -105,13 +91,10 @@ static int check_csrf(struct request *r, void *svc)
 }
 
 static const struct route routes[] = {
-	{ .methods = METHOD_GET, .pattern = "/api/v1/users", .handler = h_list, .inputs = in_list },
-	{ .methods = METHOD_POST,
-	  .pattern = "/api/v1/users",
-	  .handler = h_create,
-	  .inputs = in_json },
+	{ .methods = METHOD_GET, .pattern = USERS_PATH, .handler = h_list, .inputs = in_list },
+	{ .methods = METHOD_POST, .pattern = USERS_PATH, .handler = h_create, .inputs = in_json },
 	{ .methods = METHOD_GET | METHOD_DELETE,
-	  .pattern = "/api/v1/users/{id}",
+	  .pattern = USERS_PATH "/{id}",
 	  .handler = h_show,
 	  .inputs = in_id },
 	{ .methods = METHOD_POST,

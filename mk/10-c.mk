@@ -37,7 +37,7 @@ FRONTEND_SRC := $(filter-out fcgi-frontend/main.c,$(wildcard fcgi-frontend/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
 HEADERS      := $(wildcard fcgi-pool/*.h fcgi-http/*.h contract/*.h fcgi-backend/*.h \
-	fcgi-frontend/*.h tests/unit/*.h tests/double/*.h)
+	fcgi-frontend/*.h tests/unit/*.h tests/support/*.h)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -56,7 +56,7 @@ all: $(BINS) ## build both services
 
 $(BUILD)/obj/%.o: %.c $(HEADERS) | $(BUILD)/.dir
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ifcgi-backend -Ifcgi-frontend -Itests/double -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Ifcgi-backend -Ifcgi-frontend -Itests/support -c -o $@ $<
 
 $(BUILD)/.dir:
 	@mkdir -p $(BUILD) && touch $@
@@ -77,9 +77,9 @@ $(BUILD)/fcgi-backend: $(call obj,fcgi-backend/main.c) $(LIB_BACKEND) $(LIB_SHAR
 $(BUILD)/fcgi-frontend: $(call obj,fcgi-frontend/main.c) $(LIB_FRONTEND) $(LIB_SHARED)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-# Unit tests link every library and the in-memory request double (tests/double/); the
+# Unit tests link every library and the in-memory request double (tests/support/); the
 # linker takes only what each test uses.
-TEST_DOUBLE := $(call obj,$(wildcard tests/double/*.c))
+TEST_DOUBLE := $(call obj,$(wildcard tests/support/*.c))
 $(BUILD)/tests/unit/%: $(call obj,tests/unit/%.c) $(TEST_DOUBLE) $(LIB_BACKEND) $(LIB_FRONTEND) \
 		$(LIB_SHARED)
 	@mkdir -p $(dir $@)

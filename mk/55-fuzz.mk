@@ -13,15 +13,15 @@ FUZZ_SMOKE_TIME ?= 8
 FUZZ_CFLAGS = -std=c17 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -Ifcgi-pool -Ifcgi-http -Icontract -Ifcgi-backend -Ifcgi-frontend \
-	-Itests/double $(PKG_CFLAGS)
+	-Itests/support $(PKG_CFLAGS)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_NAMES))
 # The pool manager takes no outside input worth fuzzing here (its tests drive it); its
 # folder's settings and log are linked (the request layer logs). The request double
-# (tests/double/) drives fuzz_request.
-FUZZ_LIB_SRC := $(filter-out fcgi-pool/pool%.c,$(POOL_SRC)) fcgi-pool/pool_responses.c $(HTTP_SRC) $(CONTRACT_SRC) \
-	$(BACKEND_SRC) $(FRONTEND_SRC) $(wildcard tests/double/*.c)
+# (tests/support/) drives fuzz_request.
+FUZZ_LIB_SRC := $(filter-out fcgi-pool/pool%.c,$(POOL_SRC)) fcgi-pool/pool_responses.c $(HTTP_SRC) \
+	$(CONTRACT_SRC) $(BACKEND_SRC) $(FRONTEND_SRC) $(wildcard tests/support/*.c)
 FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_LIB_SRC))
 
 $(FUZZ_BUILD)/obj/%.o: %.c $(HEADERS)

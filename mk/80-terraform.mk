@@ -1,6 +1,7 @@
 # Terraform (terraform/): the AWS resources of the test and production environments.
 # `make tf-check` is the offline gate: fmt -check, then init -backend=false, validate
-# and `terraform test` (mocked AWS provider) in every module and environment; it prints
+# and `terraform test` (mocked AWS provider) in every module and in envs/ (the one root
+# configuration of both environments); it prints
 # SKIPPED when terraform is not installed. See terraform/README.md.
 
 .PHONY: tf-check tf-fmt tf-outputs
@@ -12,6 +13,7 @@ tf-fmt: ## rewrite the Terraform files in canonical format
 
 TF_ENV ?= test
 tf-outputs: ## print an environment's outputs as JSON (needs its S3 state: TF_ENV=test|production)
-	@terraform -chdir=terraform/envs/$(TF_ENV) output -json
+	@. scripts/pipeline/lib.sh && tf_outputs $(TF_ENV) .run/tf-outputs-$(TF_ENV).json && \
+		cat .run/tf-outputs-$(TF_ENV).json
 
 TEST_STEPS += tf-check

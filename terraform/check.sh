@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make tf-check: the Terraform gate of `make test`. For the whole tree it runs
-# `terraform fmt -check`; for every module and environment it runs `terraform init
-# -backend=false`, `terraform validate` and `terraform test` (mocked AWS provider: no
-# cloud account, no network). The environments (the roots) must have their
-# .terraform.lock.hcl committed, naming only hashicorp/aws, and init there is
+# `terraform fmt -check`; for every module and for envs/ (the one root configuration of
+# both environments) it runs `terraform init -backend=false`, `terraform validate` and
+# `terraform test` (mocked AWS provider: no cloud account, no network). The root must
+# have its .terraform.lock.hcl committed, naming only hashicorp/aws, and init there is
 # -lockfile=readonly: every init uses the provider build that was tested.
 # Without a terraform binary it prints SKIPPED and exits 0.
 # With the machine's provider mirror (/opt/tf-plugins) it installs the AWS provider
@@ -43,7 +43,9 @@ export TF_CLI_CONFIG_FILE=$tmp/terraform.rc
 if (($#)); then
 	dirs=("$@")
 else
-	mapfile -t dirs < <(find modules envs -mindepth 1 -maxdepth 1 -type d | sort)
+	# Every module, and envs/: the one root configuration of both environments.
+	mapfile -t dirs < <(find modules -mindepth 1 -maxdepth 1 -type d | sort)
+	dirs+=(envs)
 fi
 
 echo "--- terraform fmt -check -recursive"
@@ -56,7 +58,7 @@ check_dir() {
 	{
 		echo "--- $d"
 		local lockopt=()
-		if [[ $d == envs/* ]]; then
+		if [[ $d == envs ]]; then
 			if ! git ls-files --error-unmatch "$d/.terraform.lock.hcl" >/dev/null 2>&1; then
 				echo "tf-check: FAILED: $d: no committed .terraform.lock.hcl (terraform init, then git add it)"
 				return 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write an Ansible inventory from Terraform's outputs.
 
-    terraform -chdir=terraform/envs/test output -json | \
+    make tf-outputs TF_ENV=test | \
         playbooks/inventories/from-terraform.py > playbooks/inventories/test/hosts.yml
 
 Reads `terraform output -json` (a file argument or stdin) and prints a YAML inventory

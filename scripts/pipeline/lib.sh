@@ -33,13 +33,14 @@ need_aws() {
 	fi
 }
 
-# need_backend ENV: the S3 backend settings of terraform/envs/ENV.
+# need_backend ENV: the S3 backend settings of ENV's state (terraform/envs is the one
+# root configuration; the environment is the state it is initialised with).
 need_backend() {
 	local env=$1
 	if [[ -n ${TF_BACKEND_CONFIG:-} ]]; then
 		[[ -r $TF_BACKEND_CONFIG ]] || missing+=("Terraform backend config $TF_BACKEND_CONFIG (TF_BACKEND_CONFIG)")
-	elif [[ ! -r terraform/envs/$env/backend.hcl ]]; then
-		missing+=("Terraform backend config for $env: TF_BACKEND_CONFIG=<file> or terraform/envs/$env/backend.hcl (copy backend.hcl.example)")
+	elif [[ ! -r terraform/envs/$env.backend.hcl ]]; then
+		missing+=("Terraform backend config for $env: TF_BACKEND_CONFIG=<file> or terraform/envs/$env.backend.hcl (copy $env.backend.hcl.example)")
 	fi
 }
 
@@ -52,13 +53,16 @@ stop_if_missing() {
 	exit 2
 }
 
-# tf_outputs ENV FILE: write `terraform output -json` of terraform/envs/ENV to FILE.
+# tf_outputs ENV FILE: write `terraform output -json` of ENV's state to FILE. The state
+# key is the environment's (fcgi-users/ENV/terraform.tfstate), whatever the config file
+# says: the Jenkins credential holds only the bucket and region, shared by both.
 tf_outputs() {
-	local env=$1 file=$2 dir=terraform/envs/$1
-	local config=${TF_BACKEND_CONFIG:-backend.hcl}
-	[[ $config == /* || $config == backend.hcl ]] || config=$PWD/$config
+	local env=$1 file=$2 dir=terraform/envs
+	local config=${TF_BACKEND_CONFIG:-$env.backend.hcl}
+	[[ $config == /* || $config == "$env.backend.hcl" ]] || config=$PWD/$config
 	mkdir -p "$(dirname "$file")"
-	terraform -chdir="$dir" init -input=false -reconfigure -backend-config="$config" >"$file.init.log" 2>&1 || {
+	terraform -chdir="$dir" init -input=false -reconfigure -backend-config="$config" \
+		-backend-config="key=fcgi-users/$env/terraform.tfstate" >"$file.init.log" 2>&1 || {
 		cat "$file.init.log" >&2
 		echo "terraform init of $dir failed" >&2
 		return 1

@@ -22,7 +22,7 @@ echo "-- ansible-playbook --syntax-check"
 echo '{"all":{"children":{"fcgi_users":{"hosts":{"check":{}}}}}}' >"$tmp/inventory.json"
 ansible-playbook --syntax-check -i "$tmp/inventory.json" site.yml
 echo "-- inventory from terraform outputs (inventories/from-terraform.py)"
-# The shape of `terraform -chdir=terraform/envs/test output -json`.
+# The shape of the test environment's `terraform -chdir=terraform/envs output -json`.
 cat >"$tmp/outputs.json" <<'JSON'
 {"vm_public_ip": {"sensitive": false, "type": "string", "value": "203.0.113.10"},
  "vm_ssh_user": {"sensitive": false, "type": "string", "value": "admin"},

@@ -90,6 +90,10 @@ playbooks/inventories/from-terraform.py "$RUN_DIR/terraform-outputs.json" \
 
 export ANSIBLE_CONFIG=$PWD/playbooks/ansible.cfg ANSIBLE_FORCE_COLOR=0 ANSIBLE_NOCOLOR=1
 export ANSIBLE_LOCAL_TEMP=$RUN_DIR/ansible-tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$RUN_DIR/cp
+# Under software emulation on a loaded machine sudo's first answer took longer than
+# Ansible's 10 s connection timeout ("Timeout (12s) waiting for privilege escalation
+# prompt"): the emulated VM is slow, not broken, so the test waits longer.
+export ANSIBLE_TIMEOUT=${ANSIBLE_TIMEOUT:-60}
 play() {
 	ansible-playbook -i "$RUN_DIR/inventory.yml" -e migrate_first_editor=vm-editor \
 		playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"

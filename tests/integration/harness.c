@@ -194,57 +194,71 @@ unsigned h_sql_errno(const char *db, const char *sql)
 	return e;
 }
 
-char *h_sql_value(const char *db, const char *sql)
+/* Run sql (the test fails when the server refuses it) and hand its result, when it has
+ * one, to take. */
+static void query(const char *db, const char *sql, const char *who,
+                  void (*take)(MYSQL_RES *res, void *arg), void *arg)
 {
 	MYSQL *m = connect_db(db);
-	char *v = NULL;
 	if (mysql_query(m, sql) != 0)
-		ck_abort_msg("h_sql_value: %s: %s", sql, mysql_error(m));
+		ck_abort_msg("%s: %s: %s", who, sql, mysql_error(m));
 	MYSQL_RES *res = mysql_store_result(m);
 	if (res) {
-		MYSQL_ROW row = mysql_fetch_row(res);
-		unsigned long *lens = mysql_fetch_lengths(res);
-		if (row && row[0])
-			v = strndup(row[0], lens[0]);
+		take(res, arg);
 		mysql_free_result(res);
 	}
 	mysql_close(m);
+}
+
+static void take_value(MYSQL_RES *res, void *arg)
+{
+	MYSQL_ROW row = mysql_fetch_row(res);
+	unsigned long *lens = mysql_fetch_lengths(res);
+	if (row && row[0])
+		*(char **)arg = strndup(row[0], lens[0]);
+}
+
+char *h_sql_value(const char *db, const char *sql)
+{
+	char *v = NULL;
+	query(db, sql, "h_sql_value", take_value, &v);
 	return v;
+}
+
+static void take_count(MYSQL_RES *res, void *arg)
+{
+	*(long *)arg = (long)mysql_num_rows(res);
 }
 
 long h_sql_count(const char *db, const char *sql)
 {
-	MYSQL *m = connect_db(db);
 	long n = -1;
-	if (mysql_query(m, sql) != 0)
-		ck_abort_msg("h_sql_count: %s: %s", sql, mysql_error(m));
-	MYSQL_RES *res = mysql_store_result(m);
-	if (res) {
-		n = (long)mysql_num_rows(res);
-		mysql_free_result(res);
-	}
-	mysql_close(m);
+	query(db, sql, "h_sql_count", take_count, &n);
 	return n;
+}
+
+/* The named column of the first row. */
+struct field {
+	const char *column;
+	char *value;
+};
+
+static void take_field(MYSQL_RES *res, void *arg)
+{
+	struct field *f = arg;
+	MYSQL_ROW row = mysql_fetch_row(res);
+	unsigned n = mysql_num_fields(res);
+	MYSQL_FIELD *fields = mysql_fetch_fields(res);
+	for (unsigned i = 0; row && i < n; i++)
+		if (strcmp(fields[i].name, f->column) == 0 && row[i])
+			f->value = strdup(row[i]);
 }
 
 char *h_sql_field(const char *db, const char *sql, const char *column)
 {
-	MYSQL *m = connect_db(db);
-	char *v = NULL;
-	if (mysql_query(m, sql) != 0)
-		ck_abort_msg("h_sql_field: %s: %s", sql, mysql_error(m));
-	MYSQL_RES *res = mysql_store_result(m);
-	if (res) {
-		MYSQL_ROW row = mysql_fetch_row(res);
-		unsigned n = mysql_num_fields(res);
-		MYSQL_FIELD *f = mysql_fetch_fields(res);
-		for (unsigned i = 0; row && i < n; i++)
-			if (strcmp(f[i].name, column) == 0 && row[i])
-				v = strdup(row[i]);
-		mysql_free_result(res);
-	}
-	mysql_close(m);
-	return v;
+	struct field f = { .column = column };
+	query(db, sql, "h_sql_field", take_field, &f);
+	return f.value;
 }
 
 /* fork/exec argv with extra env; output captured when out is non-NULL. */

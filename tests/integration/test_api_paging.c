@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static const char *str_of(const cJSON *o, const char *k)
@@ -384,21 +385,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("api_paging");
-	TCase *tc = tcase_create("paging");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, cursor_pages_by_name_both_ways);
-	tcase_add_test(tc, cursor_pages_by_id_both_ways);
-	tcase_add_test(tc, last_and_empty_pages);
-	tcase_add_test(tc, bad_cursors_are_400);
-	tcase_add_test(tc, deep_offsets_are_refused_and_point_to_after);
-	tcase_add_test(tc, a_page_is_one_statement);
-	tcase_add_test(tc, backend_streams_the_same_bytes);
-	tcase_add_test(tc, backend_memory_stays_flat_on_a_large_table);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const paging_tests[] = { cursor_pages_by_name_both_ways,
+		                              cursor_pages_by_id_both_ways,
+		                              last_and_empty_pages,
+		                              bad_cursors_are_400,
+		                              deep_offsets_are_refused_and_point_to_after,
+		                              a_page_is_one_statement,
+		                              backend_streams_the_same_bytes,
+		                              backend_memory_stays_flat_on_a_large_table,
+		                              NULL };
+	return check_run(check_suite(
+	        "api_paging",
+	        (const struct check_case[]){
+	                { .name = "paging", .tests = paging_tests, .timeout = 120 }, { 0 } }));
 }

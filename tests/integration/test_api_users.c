@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static const char *str_of(const cJSON *o, const char *k)
@@ -687,29 +688,25 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("api-users");
-	TCase *tc = tcase_create("api");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, create_read_rename_delete);
-	tcase_add_test(tc, names_stored_exactly);
-	tcase_add_test(tc, thirty_four_byte_characters);
-	tcase_add_test(tc, invalid_utf8_refused);
-	tcase_add_test(tc, duplicate_names_conflict);
-	tcase_add_test(tc, concurrent_creates_one_winner);
-	tcase_add_test(tc, validation_errors);
-	tcase_add_test(tc, malformed_and_wrong_type_bodies);
-	tcase_add_test(tc, body_too_large);
-	tcase_add_test(tc, not_found_and_methods);
-	tcase_add_test(tc, list_paging);
-	tcase_add_test(tc, prefix_search);
-	tcase_add_test(tc, prefix_total_bounded);
-	tcase_add_test(tc, search_uses_the_index);
-	tcase_add_test(tc, counter_follows_writes);
-	tcase_add_test(tc, health_and_ready);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const api_tests[] = { create_read_rename_delete,
+		                           names_stored_exactly,
+		                           thirty_four_byte_characters,
+		                           invalid_utf8_refused,
+		                           duplicate_names_conflict,
+		                           concurrent_creates_one_winner,
+		                           validation_errors,
+		                           malformed_and_wrong_type_bodies,
+		                           body_too_large,
+		                           not_found_and_methods,
+		                           list_paging,
+		                           prefix_search,
+		                           prefix_total_bounded,
+		                           search_uses_the_index,
+		                           counter_follows_writes,
+		                           health_and_ready,
+		                           NULL };
+	Suite *s = check_suite(
+	        "api-users", (const struct check_case[]){
+	                             { .name = "api", .tests = api_tests, .timeout = 60 }, { 0 } });
+	return check_run(s);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 START_TEST(backend_old_shape)
@@ -184,17 +185,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("compat-db");
-	TCase *tc = tcase_create("db");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, backend_old_shape);
-	tcase_add_test(tc, bad_settings_exit_2);
-	tcase_add_test(tc, uri_forms_and_password_file);
-	tcase_add_test(tc, database_restart);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const db_tests[] = { backend_old_shape, bad_settings_exit_2,
+		                          uri_forms_and_password_file, database_restart, NULL };
+	Suite *s = check_suite(
+	        "compat-db", (const struct check_case[]){
+	                             { .name = "db", .tests = db_tests, .timeout = 120 }, { 0 } });
+	return check_run(s);
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* Run `fcgi-backend migrate` against uri (password from the stack); returns the exit
@@ -212,18 +213,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("db-connection");
-	TCase *tc = tcase_create("tls");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, required_uses_tls);
-	tcase_add_test(tc, verify_identity_with_the_ca);
-	tcase_add_test(tc, verify_identity_refuses_another_ca);
-	tcase_add_test(tc, required_refuses_a_server_without_tls);
-	tcase_add_test(tc, silent_server_times_out);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const tls_tests[] = { required_uses_tls,
+		                           verify_identity_with_the_ca,
+		                           verify_identity_refuses_another_ca,
+		                           required_refuses_a_server_without_tls,
+		                           silent_server_times_out,
+		                           NULL };
+	Suite *s =
+	        check_suite("db-connection",
+	                    (const struct check_case[]){
+	                            { .name = "tls", .tests = tls_tests, .timeout = 60 }, { 0 } });
+	return check_run(s);
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "db_grants.h"
 #include "harness.h"
 
@@ -368,18 +369,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("db-grants");
-	TCase *tc = tcase_create("grants");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, app_user_changes_rows_never_the_schema);
-	tcase_add_test(tc, migrate_takes_back_what_the_table_does_not_list);
-	tcase_add_test(tc, migrate_refuses_a_bad_app_user);
-	tcase_add_test(tc, late_file_then_recovered_without_restart);
-	tcase_add_test(tc, rotation_under_load_every_answer_2xx);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const grants_tests[] = { app_user_changes_rows_never_the_schema,
+		                              migrate_takes_back_what_the_table_does_not_list,
+		                              migrate_refuses_a_bad_app_user,
+		                              late_file_then_recovered_without_restart,
+		                              rotation_under_load_every_answer_2xx,
+		                              NULL };
+	return check_run(check_suite(
+	        "db-grants",
+	        (const struct check_case[]){
+	                { .name = "grants", .tests = grants_tests, .timeout = 120 }, { 0 } }));
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* ---- raw HTTP to nginx ---------------------------------------------------------- */
@@ -672,37 +673,36 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("hostile");
-	TCase *tc = tcase_create("nginx");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, oversized_headers);
-	tcase_add_test(tc, oversized_body_json);
-	tcase_add_test(tc, truncated_body);
-	tcase_add_test(tc, content_length_shorter_than_body);
-	tcase_add_test(tc, bad_content_length);
-	tcase_add_test(tc, invalid_utf8_and_nul);
-	tcase_add_test(tc, path_traversal);
-	tcase_add_test(tc, sql_injection_is_data);
-	tcase_add_test(tc, xss_payload_in_json);
-	tcase_add_test(tc, huge_and_negative_numbers);
-	tcase_add_test(tc, duplicate_parameters);
-	tcase_add_test(tc, slow_client_does_not_block_others);
-	tcase_add_test(tc, bad_methods_and_versions);
-	tcase_add_test(tc, session_endpoint_hostile_bodies);
-	tcase_add_test(tc, hostile_credentials);
-	tcase_add_test(tc, credentials_in_urls_refused);
-	suite_add_tcase(s, tc);
-	TCase *td = tcase_create("fastcgi");
-	tcase_add_checked_fixture(td, setup, teardown);
-	tcase_set_timeout(td, 60);
-	tcase_add_test(td, direct_wrong_content_length);
-	tcase_add_test(td, direct_missing_and_odd_params);
-	tcase_add_test(td, direct_sso_param_not_trusted_without_sso);
-	suite_add_tcase(s, td);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const nginx_tests[] = { oversized_headers,
+		                             oversized_body_json,
+		                             truncated_body,
+		                             content_length_shorter_than_body,
+		                             bad_content_length,
+		                             invalid_utf8_and_nul,
+		                             path_traversal,
+		                             sql_injection_is_data,
+		                             xss_payload_in_json,
+		                             huge_and_negative_numbers,
+		                             duplicate_parameters,
+		                             slow_client_does_not_block_others,
+		                             bad_methods_and_versions,
+		                             session_endpoint_hostile_bodies,
+		                             hostile_credentials,
+		                             credentials_in_urls_refused,
+		                             NULL };
+	const TTest *const fastcgi_tests[] = { direct_wrong_content_length,
+		                               direct_missing_and_odd_params,
+		                               direct_sso_param_not_trusted_without_sso, NULL };
+	Suite *s = check_suite("hostile", (const struct check_case[]){ { .name = "nginx",
+	                                                                 .tests = nginx_tests,
+	                                                                 .timeout = 60,
+	                                                                 .setup = setup,
+	                                                                 .teardown = teardown },
+	                                                               { .name = "fastcgi",
+	                                                                 .tests = fastcgi_tests,
+	                                                                 .timeout = 60,
+	                                                                 .setup = setup,
+	                                                                 .teardown = teardown },
+	                                                               { 0 } });
+	return check_run(s);
 }

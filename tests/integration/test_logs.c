@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static long status_of(const char *path)
@@ -103,18 +104,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("logs");
-	TCase *tc = tcase_create("hostile values");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, paths_not_utf8);
-	tcase_add_test(tc, paths_with_quotes_and_controls);
-	tcase_add_test(tc, path_over_4k);
-	tcase_add_test(tc, header_over_4k);
-	tcase_add_test(tc, name_not_utf8);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const hostile_values_tests[] = {
+		paths_not_utf8, paths_with_quotes_and_controls,
+		path_over_4k,   header_over_4k,
+		name_not_utf8,  NULL
+	};
+	Suite *s = check_suite("logs", (const struct check_case[]){ { .name = "hostile values",
+	                                                              .tests = hostile_values_tests,
+	                                                              .timeout = 60 },
+	                                                            { 0 } });
+	return check_run(s);
 }

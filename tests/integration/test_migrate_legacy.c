@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 static char dbname[64];
@@ -168,15 +169,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("migrate-legacy");
-	TCase *tc = tcase_create("legacy");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, upgrade_keeps_rows_and_order);
-	tcase_add_test(tc, duplicates_stop_the_upgrade);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const legacy_tests[] = { upgrade_keeps_rows_and_order,
+		                              duplicates_stop_the_upgrade, NULL };
+	Suite *s = check_suite(
+	        "migrate-legacy",
+	        (const struct check_case[]){
+	                { .name = "legacy", .tests = legacy_tests, .timeout = 60 }, { 0 } });
+	return check_run(s);
 }

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 /* ---- a browser: one handle, its cookies, no redirects followed ---- */
@@ -815,28 +816,26 @@ END_TEST
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	Suite *s = suite_create("pages");
-	TCase *tc = tcase_create("pages");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, list_shows_seeded_names);
-	tcase_add_test(tc, anonymous_visitor_reads_only);
-	tcase_add_test(tc, sign_in_add_rename_delete_sign_out);
-	tcase_add_test(tc, add_via_form_redirects_and_lists);
-	tcase_add_test(tc, writes_without_valid_token_are_403);
-	tcase_add_test(tc, markup_names_are_text);
-	tcase_add_test(tc, rename_through_the_form);
-	tcase_add_test(tc, pages_are_valid_html);
-	tcase_add_test(tc, bad_settings_stop_with_one_line);
-	suite_add_tcase(s, tc);
-	/* Last: it stops and starts the backend. */
-	TCase *down = tcase_create("backend_down");
-	tcase_set_timeout(down, 120);
-	tcase_add_test(down, backend_down_gives_friendly_page_then_recovers);
-	suite_add_tcase(s, down);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	const TTest *const pages_tests[] = { list_shows_seeded_names,
+		                             anonymous_visitor_reads_only,
+		                             sign_in_add_rename_delete_sign_out,
+		                             add_via_form_redirects_and_lists,
+		                             writes_without_valid_token_are_403,
+		                             markup_names_are_text,
+		                             rename_through_the_form,
+		                             pages_are_valid_html,
+		                             bad_settings_stop_with_one_line,
+		                             NULL };
+	const TTest *const backend_down_tests[] = { backend_down_gives_friendly_page_then_recovers,
+		                                    NULL };
+	Suite *s = check_suite(
+	        "pages",
+	        (const struct check_case[]){
+	                { .name = "pages", .tests = pages_tests, .timeout = 60 },
+	                /* Last: it stops and starts the backend. */
+	                { .name = "backend_down", .tests = backend_down_tests, .timeout = 120 },
+	                { 0 } });
+	int status = check_run(s);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return status;
 }

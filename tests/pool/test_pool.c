@@ -26,6 +26,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_run.h"
 #include "fcgi_client.h"
 
 struct pool {
@@ -196,19 +197,64 @@ static void pool_init(struct pool *p)
 	snprintf(p->log, sizeof p->log, "%s/pool.log", p->dir);
 }
 
-/* Start a pool on a unix socket in a fresh directory, with extra env settings. */
-static void pool_start(struct pool *p, const char *const extra[], long workers)
+static void copy_file(const char *from, const char *to)
 {
-	pool_init(p);
-	static char listen[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p->addr);
-	const char *env[32] = { listen };
-	size_t n = 1;
-	for (size_t i = 0; extra && extra[i] && n < 31; i++)
-		env[n++] = extra[i];
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "cp %s %s.tmp && mv %s.tmp %s", from, to, to, to);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* A socket the pool inherits instead of opening LISTEN. */
+enum inherit { INHERIT_NONE, INHERIT_FD0 /* spawn-fcgi */, INHERIT_SYSTEMD /* fd 3 */ };
+
+/*
+ * How a test starts its pool. All zero is the usual: a unix socket in the pool's own
+ * directory (LISTEN=unix:…/p.sock), the program $POOL_APP, no waiting.
+ */
+struct pool_opts {
+	const char *env[8]; /* more settings, "K=V"; "{dir}" stands for the pool's directory */
+	long workers;       /* wait until the status page shows this many workers; 0: don't */
+	const char *listen; /* LISTEN (and the address tests talk to) instead of the socket */
+	enum inherit inherit;
+	int fd;       /* with inherit: the listening socket (LISTEN is then not set) */
+	int copy_app; /* run a copy of $POOL_APP from the directory (binary upgrades) */
+};
+
+/* s with "{dir}" replaced by dir (into out), or s itself. */
+static const char *expand_dir(const char *s, const char *dir, char *out, size_t cap)
+{
+	const char *at = strstr(s, "{dir}");
+	if (!at)
+		return s;
+	snprintf(out, cap, "%.*s%s%s", (int)(at - s), s, dir, at + 5);
+	return out;
+}
+
+/* The one way tests start a pool: p (pool_init'ed here unless the test did, to prepare
+ * its directory first) as o says. */
+static void pool_start(struct pool *p, const struct pool_opts *o)
+{
+	if (!p->dir[0])
+		pool_init(p);
+	if (o->listen)
+		snprintf(p->addr, sizeof p->addr, "%s", o->listen);
+	if (o->copy_app) {
+		snprintf(p->prog, sizeof p->prog, "%s/app", p->dir);
+		copy_file(app_path(), p->prog);
+	}
+	char listen[200], values[8][300];
+	const char *env[10];
+	size_t n = 0;
+	if (o->inherit == INHERIT_NONE) {
+		snprintf(listen, sizeof listen, "LISTEN=%s", p->addr);
+		env[n++] = listen;
+	}
+	for (size_t i = 0; i < 8 && o->env[i]; i++)
+		env[n++] = expand_dir(o->env[i], p->dir, values[i], sizeof values[i]);
 	env[n] = NULL;
-	pool_spawn(p, env, -1, 0);
-	pool_wait_total(p, workers, 5000);
+	pool_spawn(p, env, o->inherit ? o->fd : -1, o->inherit == INHERIT_SYSTEMD);
+	if (o->workers)
+		pool_wait_total(p, o->workers, 5000);
 }
 
 /* Wait for the master to exit by itself; 0 when it did within timeout_ms. */
@@ -323,9 +369,8 @@ static void load_wait(struct load *l, long *ok, long *failed)
 
 START_TEST(serves_and_counts)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=3", NULL };
-	pool_start(&p, env, 3);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=3" }, .workers = 3 });
 	long before = status_field(&p, "accepted conn");
 	struct fcgi_resp *r = malloc(sizeof *r);
 	for (int i = 0; i < 10; i++) {
@@ -405,9 +450,8 @@ END_TEST
 
 START_TEST(openmetrics_is_valid)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2 });
 	struct fcgi_resp *r = malloc(sizeof *r);
 	ck_assert_int_eq(fcgi_get(p.addr, "/-/status/testpool?openmetrics", r, 5000), 0);
 	ck_assert_int_eq(r->status, 200);
@@ -438,9 +482,8 @@ END_TEST
 
 START_TEST(kill9_under_load)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=4", NULL };
-	pool_start(&p, env, 4);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=4" }, .workers = 4 });
 	struct load l;
 	load_start(&l, &p, 3, "/sleep?ms=5", 2500);
 	sleep_ms(500);
@@ -492,11 +535,10 @@ static int count_in_log(struct pool *p, const char *needle)
  * pid stays. exec: "1" re-executes the program, "0" replaces the workers only. */
 static void reload_under_load(const char *exec)
 {
-	struct pool p;
+	struct pool p = { 0 };
 	char setting[32];
 	snprintf(setting, sizeof setting, "RELOAD_EXEC=%s", exec);
-	const char *env[] = { "WORKERS=3", setting, NULL };
-	pool_start(&p, env, 3);
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=3", setting }, .workers = 3 });
 	pid_t before[16], after[16];
 	ck_assert_int_eq(worker_pids(&p, before, 16), 3);
 	struct load l;
@@ -534,25 +576,11 @@ START_TEST(reload_workers_drops_nothing)
 }
 END_TEST
 
-static void copy_file(const char *from, const char *to)
-{
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "cp %s %s.tmp && mv %s.tmp %s", from, to, to, to);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
 /* Install a new binary over the running one, SIGUSR2: the master runs the new one. */
 START_TEST(reload_upgrades_binary)
 {
-	struct pool p;
-	pool_init(&p);
-	snprintf(p.prog, sizeof p.prog, "%s/app", p.dir);
-	copy_file(app_path(), p.prog);
-	char listen[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	const char *env[] = { listen, "WORKERS=2", NULL };
-	pool_spawn(&p, env, -1, 0);
-	pool_wait_total(&p, 2, 5000);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2, .copy_app = 1 });
 	copy_file(app_path(), p.prog); /* a new inode: the old one is now "(deleted)" */
 	char link[64], exe[256];
 	snprintf(link, sizeof link, "/proc/%d/exe", (int)p.pid);
@@ -579,15 +607,8 @@ END_TEST
 /* A broken program on disk: SIGUSR2 keeps the running master, replaces workers. */
 START_TEST(reload_refuses_broken_binary)
 {
-	struct pool p;
-	pool_init(&p);
-	snprintf(p.prog, sizeof p.prog, "%s/app", p.dir);
-	copy_file(app_path(), p.prog);
-	char listen[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	const char *env[] = { listen, "WORKERS=2", NULL };
-	pool_spawn(&p, env, -1, 0);
-	pool_wait_total(&p, 2, 5000);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2, .copy_app = 1 });
 	pid_t before[16], after[16];
 	ck_assert_int_eq(worker_pids(&p, before, 16), 2);
 	char script[200];
@@ -616,9 +637,8 @@ END_TEST
 
 START_TEST(sigquit_finishes_inflight)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2 });
 	int fd = fcgi_connect(p.addr);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(fcgi_send(fd, "/sleep?ms=1500"), 0);
@@ -669,9 +689,9 @@ static void wait_one_replaced(struct pool *p, const pid_t *before, int n, long t
 
 START_TEST(request_timeout_kills_hung_worker)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", "REQUEST_TIMEOUT=1", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2", "REQUEST_TIMEOUT=1" },
+	                                    .workers = 2 });
 	pid_t before[16];
 	ck_assert_int_eq(worker_pids(&p, before, 16), 2);
 	struct fcgi_resp *r = malloc(sizeof *r);
@@ -695,9 +715,9 @@ END_TEST
 
 START_TEST(max_requests_recycles)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", "MAX_REQUESTS=100", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p,
+	           &(struct pool_opts){ .env = { "WORKERS=2", "MAX_REQUESTS=100" }, .workers = 2 });
 	struct fcgi_resp *r = malloc(sizeof *r);
 	pid_t pids[64] = { 0 };
 	int npids = 0;
@@ -724,9 +744,8 @@ END_TEST
 
 START_TEST(listen_queue_and_max_children)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2 });
 	int a = fcgi_connect(p.addr), b = fcgi_connect(p.addr);
 	ck_assert_int_eq(fcgi_send(a, "/sleep?ms=2500"), 0);
 	ck_assert_int_eq(fcgi_send(b, "/sleep?ms=1000"), 0);
@@ -764,14 +783,11 @@ END_TEST
 
 START_TEST(dynamic_scales)
 {
-	struct pool p;
-	const char *env[] = { "PM=dynamic",
-		              "WORKERS=3",
-		              "PM_START_SERVERS=2",
-		              "PM_MIN_SPARE_SERVERS=1",
-		              "PM_MAX_SPARE_SERVERS=2",
-		              NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "PM=dynamic", "WORKERS=3",
+	                                             "PM_START_SERVERS=2", "PM_MIN_SPARE_SERVERS=1",
+	                                             "PM_MAX_SPARE_SERVERS=2" },
+	                                    .workers = 2 });
 	int fds[3];
 	for (int i = 0; i < 3; i++) {
 		fds[i] = fcgi_connect(p.addr);
@@ -798,9 +814,9 @@ END_TEST
 
 START_TEST(slow_requests_counted)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", "SLOW_REQUEST_TIMEOUT=200", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2", "SLOW_REQUEST_TIMEOUT=200" },
+	                                    .workers = 2 });
 	struct fcgi_resp *r = malloc(sizeof *r);
 	ck_assert_int_eq(fcgi_get(p.addr, "/sleep?ms=450", r, 5000), 0);
 	ck_assert_int_eq(fcgi_get(p.addr, "/sleep?ms=250", r, 5000), 0);
@@ -814,9 +830,8 @@ END_TEST
 
 START_TEST(crash_is_replaced)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=2", NULL };
-	pool_start(&p, env, 2);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2" }, .workers = 2 });
 	pid_t before[16];
 	ck_assert_int_eq(worker_pids(&p, before, 16), 2);
 	struct fcgi_resp *r = malloc(sizeof *r);
@@ -833,12 +848,8 @@ END_TEST
 
 START_TEST(failing_init_backs_off)
 {
-	struct pool p;
-	pool_init(&p);
-	char listen[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	const char *env[] = { listen, "WORKERS=2", "FAIL_INIT=1", NULL };
-	pool_spawn(&p, env, -1, 0);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2", "FAIL_INIT=1" } });
 	sleep_ms(2000);
 	ck_assert_msg(pool_wait_exit(&p, 0) != 0, "the master exited because workers failed");
 	ck_assert(log_contains(&p, "worker_init failed"));
@@ -914,18 +925,14 @@ END_TEST
 
 START_TEST(listen_tcp_and_mode)
 {
-	struct pool p;
-	pool_init(&p);
-	snprintf(p.addr, sizeof p.addr, "127.0.0.1:18201");
-	const char *env[] = { "LISTEN=127.0.0.1:18201", "LISTEN_BACKLOG=64", "WORKERS=2", NULL };
-	pool_spawn(&p, env, -1, 0);
-	pool_wait_total(&p, 2, 5000);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .listen = "127.0.0.1:18201",
+	                                    .env = { "LISTEN_BACKLOG=64", "WORKERS=2" },
+	                                    .workers = 2 });
 	ck_assert_int_eq(status_field(&p, "listen queue len"), 64);
 	pool_stop(&p);
 
-	pool_init(&p);
-	char listen[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
+	p = (struct pool){ 0 };
 	/* As root, hand the socket to nobody:nogroup (nginx's workers' user, say);
 	 * otherwise to ourselves, which still goes through the same code. */
 	int root = getuid() == 0;
@@ -936,9 +943,9 @@ START_TEST(listen_tcp_and_mode)
 		snprintf(owner, sizeof owner, "LISTEN_OWNER=%d", (int)getuid());
 		snprintf(group, sizeof group, "LISTEN_GROUP=%d", (int)getgid());
 	}
-	const char *env2[] = { listen, "LISTEN_MODE=0600", owner, group, "WORKERS=1", NULL };
-	pool_spawn(&p, env2, -1, 0);
-	pool_wait_total(&p, 1, 5000);
+	pool_start(&p,
+	           &(struct pool_opts){ .env = { "LISTEN_MODE=0600", owner, group, "WORKERS=1" },
+	                                .workers = 1 });
 	struct stat st;
 	ck_assert_int_eq(stat(p.addr + 5, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -965,11 +972,13 @@ static int listening_socket(const char *path)
 START_TEST(inherited_sockets)
 {
 	for (int systemd = 0; systemd <= 1; systemd++) {
-		struct pool p;
+		struct pool p = { 0 };
 		pool_init(&p);
 		int fd = listening_socket(p.addr + 5);
-		const char *env[] = { "WORKERS=2", NULL };
-		pool_spawn(&p, env, fd, systemd);
+		pool_start(&p,
+		           &(struct pool_opts){ .env = { "WORKERS=2" },
+		                                .inherit = systemd ? INHERIT_SYSTEMD : INHERIT_FD0,
+		                                .fd = fd });
 		close(fd);
 		pool_wait_total(&p, 2, 5000);
 		struct fcgi_resp *r = malloc(sizeof *r);
@@ -983,19 +992,16 @@ END_TEST
 
 START_TEST(sigusr1_reopens_log)
 {
-	struct pool p;
-	pool_init(&p);
-	char listen[200], logfile[200], moved[220];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	snprintf(logfile, sizeof logfile, "LOG_FILE=%s/app.log", p.dir);
-	const char *env[] = { listen, logfile, "WORKERS=2", NULL };
-	pool_spawn(&p, env, -1, 0);
-	pool_wait_total(&p, 2, 5000);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "LOG_FILE={dir}/app.log", "WORKERS=2" },
+	                                    .workers = 2 });
+	char logfile[200], moved[220];
+	snprintf(logfile, sizeof logfile, "%s/app.log", p.dir);
 	snprintf(moved, sizeof moved, "%s/app.log.1", p.dir);
-	ck_assert_int_eq(rename(logfile + 9, moved), 0);
+	ck_assert_int_eq(rename(logfile, moved), 0);
 	ck_assert_int_eq(kill(p.pid, SIGUSR1), 0);
 	sleep_ms(300);
-	snprintf(p.log, sizeof p.log, "%s", logfile + 9);
+	snprintf(p.log, sizeof p.log, "%s", logfile);
 	ck_assert(log_contains(&p, "log reopened"));
 	/* the workers write to the new file too */
 	struct fcgi_resp *r = malloc(sizeof *r);
@@ -1015,9 +1021,8 @@ END_TEST
 /* nginx with fastcgi_keep_conn on: one connection, many requests, one worker. */
 START_TEST(keep_conn)
 {
-	struct pool p;
-	const char *env[] = { "WORKERS=1", NULL };
-	pool_start(&p, env, 1);
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=1" }, .workers = 1 });
 	struct fcgi_resp *r = malloc(sizeof *r);
 	int fd = fcgi_connect(p.addr);
 	int first = 0;
@@ -1058,28 +1063,23 @@ END_TEST
  * PID_FILE holds the master's pid while it runs and is removed at exit. */
 START_TEST(socket_in_use_and_pid_file)
 {
-	struct pool p;
+	struct pool p = { 0 };
 	pool_init(&p);
 	int stale = listening_socket(p.addr + 5);
 	close(stale); /* the file stays, nobody listens: stale */
-	char listen[200], pidfile[200];
-	snprintf(listen, sizeof listen, "LISTEN=%s", p.addr);
-	snprintf(pidfile, sizeof pidfile, "PID_FILE=%s/pool.pid", p.dir);
-	const char *env[] = { listen, pidfile, "WORKERS=1", NULL };
-	pool_spawn(&p, env, -1, 0);
-	pool_wait_total(&p, 1, 5000);
-	FILE *f = fopen(pidfile + 9, "r");
+	pool_start(&p, &(struct pool_opts){ .env = { "PID_FILE={dir}/pool.pid", "WORKERS=1" },
+	                                    .workers = 1 });
+	char pidfile[200];
+	snprintf(pidfile, sizeof pidfile, "%s/pool.pid", p.dir);
+	FILE *f = fopen(pidfile, "r");
 	ck_assert_ptr_nonnull(f);
 	int pid = 0;
 	ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
 	fclose(f);
 	ck_assert_int_eq(pid, p.pid);
 
-	struct pool second;
-	pool_init(&second);
-	snprintf(second.addr, sizeof second.addr, "%s", p.addr);
-	const char *env2[] = { listen, "WORKERS=1", NULL };
-	pool_spawn(&second, env2, -1, 0);
+	struct pool second = { 0 };
+	pool_start(&second, &(struct pool_opts){ .listen = p.addr, .env = { "WORKERS=1" } });
 	ck_assert_int_eq(pool_wait_exit(&second, 5000), 0);
 	ck_assert_int_eq(WEXITSTATUS(second.exit_status), 1);
 	ck_assert(log_contains(&second, "another process serves this socket"));
@@ -1090,39 +1090,40 @@ START_TEST(socket_in_use_and_pid_file)
 	ck_assert_int_eq(kill(p.pid, SIGTERM), 0);
 	ck_assert_int_eq(pool_wait_exit(&p, 5000), 0);
 	struct stat st;
-	ck_assert_int_ne(stat(pidfile + 9, &st), 0); /* removed at exit */
-	ck_assert_int_ne(stat(p.addr + 5, &st), 0);  /* and so is the socket */
+	ck_assert_int_ne(stat(pidfile, &st), 0);    /* removed at exit */
+	ck_assert_int_ne(stat(p.addr + 5, &st), 0); /* and so is the socket */
 	pool_stop(&p);
 }
 END_TEST
 
 static Suite *pool_suite(void)
 {
-	Suite *s = suite_create("pool");
-	TCase *tc = tcase_create("integration");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, serves_and_counts);
-	tcase_add_test(tc, openmetrics_is_valid);
-	tcase_add_test(tc, kill9_under_load);
-	tcase_add_test(tc, reload_exec_drops_nothing);
-	tcase_add_test(tc, reload_workers_drops_nothing);
-	tcase_add_test(tc, reload_upgrades_binary);
-	tcase_add_test(tc, reload_refuses_broken_binary);
-	tcase_add_test(tc, sigquit_finishes_inflight);
-	tcase_add_test(tc, request_timeout_kills_hung_worker);
-	tcase_add_test(tc, max_requests_recycles);
-	tcase_add_test(tc, listen_queue_and_max_children);
-	tcase_add_test(tc, dynamic_scales);
-	tcase_add_test(tc, slow_requests_counted);
-	tcase_add_test(tc, crash_is_replaced);
-	tcase_add_test(tc, failing_init_backs_off);
-	tcase_add_test(tc, bad_settings_exit_2);
-	tcase_add_test(tc, listen_tcp_and_mode);
-	tcase_add_test(tc, inherited_sockets);
-	tcase_add_test(tc, sigusr1_reopens_log);
-	tcase_add_test(tc, keep_conn);
-	tcase_add_test(tc, socket_in_use_and_pid_file);
-	suite_add_tcase(s, tc);
+	const TTest *const integration_tests[] = { serves_and_counts,
+		                                   openmetrics_is_valid,
+		                                   kill9_under_load,
+		                                   reload_exec_drops_nothing,
+		                                   reload_workers_drops_nothing,
+		                                   reload_upgrades_binary,
+		                                   reload_refuses_broken_binary,
+		                                   sigquit_finishes_inflight,
+		                                   request_timeout_kills_hung_worker,
+		                                   max_requests_recycles,
+		                                   listen_queue_and_max_children,
+		                                   dynamic_scales,
+		                                   slow_requests_counted,
+		                                   crash_is_replaced,
+		                                   failing_init_backs_off,
+		                                   bad_settings_exit_2,
+		                                   listen_tcp_and_mode,
+		                                   inherited_sockets,
+		                                   sigusr1_reopens_log,
+		                                   keep_conn,
+		                                   socket_in_use_and_pid_file,
+		                                   NULL };
+	Suite *s = check_suite("pool", (const struct check_case[]){ { .name = "integration",
+	                                                              .tests = integration_tests,
+	                                                              .timeout = 60 },
+	                                                            { 0 } });
 	return s;
 }
 
@@ -1136,10 +1137,7 @@ int main(void)
 	}
 	/* Orphans of a failed test (its pool's workers) come here to be reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	SRunner *sr = srunner_create(pool_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int status = check_run(pool_suite());
 	usleep(200000); /* workers of a failed test get SIGTERM when their master dies */
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -1147,5 +1145,5 @@ int main(void)
 	snprintf(cmd, sizeof cmd, "rm -rf %s", base_dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", base_dir);
-	return failed ? 1 : 0;
+	return status;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "cursor.h"
 
 /* base64url without padding of raw bytes: cursors made by hand. */
@@ -117,15 +118,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("cursor");
-	TCase *t = tcase_create("cursor");
-	tcase_add_test(t, round_trips);
-	tcase_add_test(t, refuses_what_is_not_a_cursor);
-	tcase_add_test(t, order_names);
-	suite_add_tcase(s, t);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const cursor_tests[] = { round_trips, refuses_what_is_not_a_cursor,
+		                              order_names, NULL };
+	Suite *s = check_suite(
+	        "cursor",
+	        (const struct check_case[]){ { .name = "cursor", .tests = cursor_tests }, { 0 } });
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "db_grants.h"
 
 static const struct table_grant *row_of(const char *table)
@@ -82,15 +83,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("backend_db_grants");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, rows_only_and_audit_append_only);
-	tcase_add_test(tc, privilege_text);
-	tcase_add_test(tc, account_names);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { rows_only_and_audit_append_only, privilege_text,
+		                            account_names, NULL };
+	return check_run(check_suite(
+	        "backend_db_grants",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } }));
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "db_uri.h"
 
 START_TEST(full_uri)
@@ -104,16 +105,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("db_uri");
-	TCase *tc = tcase_create("parse");
-	tcase_add_test(tc, full_uri);
-	tcase_add_test(tc, old_form_and_defaults);
-	tcase_add_test(tc, unix_socket);
-	tcase_add_test(tc, errors);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	const TTest *const parse_tests[] = { full_uri, old_form_and_defaults, unix_socket, errors,
+		                             NULL };
+	Suite *s = check_suite(
+	        "db_uri",
+	        (const struct check_case[]){ { .name = "parse", .tests = parse_tests }, { 0 } });
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "json_stream.h"
 
 struct sink {
@@ -137,16 +138,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("json_stream");
-	TCase *t = tcase_create("json_stream");
-	tcase_add_test(t, every_byte_as_cjson_prints_it);
-	tcase_add_test(t, random_strings_and_small_writes);
-	tcase_add_test(t, an_array_across_many_buffers);
-	tcase_add_test(t, a_failing_writer_stops_the_stream);
-	suite_add_tcase(s, t);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const json_stream_tests[] = { every_byte_as_cjson_prints_it,
+		                                   random_strings_and_small_writes,
+		                                   an_array_across_many_buffers,
+		                                   a_failing_writer_stops_the_stream, NULL };
+	Suite *s =
+	        check_suite("json_stream",
+	                    (const struct check_case[]){
+	                            { .name = "json_stream", .tests = json_stream_tests }, { 0 } });
+	return check_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "password.h"
 
 /* Cheap parameters for the tests that do not care about cost. */
@@ -200,22 +201,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("backend_password");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, library_matches_rfc9106_vector);
-	tcase_add_test(tc, default_hash_has_stated_format);
-	tcase_add_test(tc, verify_only_the_right_password);
-	tcase_add_test(tc, each_hash_has_its_own_salt);
-	tcase_add_test(tc, bad_hashes_refused);
-	tcase_add_test(tc, too_long_password_refused);
-	tcase_add_test(tc, rehash_when_parameters_differ);
-	tcase_add_test(tc, dummy_hash_has_default_cost);
-	tcase_add_test(tc, new_password_rule);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { library_matches_rfc9106_vector,
+		                            default_hash_has_stated_format,
+		                            verify_only_the_right_password,
+		                            each_hash_has_its_own_salt,
+		                            bad_hashes_refused,
+		                            too_long_password_refused,
+		                            rehash_when_parameters_differ,
+		                            dummy_hash_has_default_cost,
+		                            new_password_rule,
+		                            NULL };
+	Suite *s = check_suite(
+	        "backend_password",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests, .timeout = 60 },
+	                                     { 0 } });
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "secret_input.h"
 
 /* A stream reading the n bytes of s. */
@@ -129,16 +130,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("backend_secret_input");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, first_line_without_newline);
-	tcase_add_test(tc, bad_input_refused);
-	tcase_add_test(tc, from_a_file);
-	tcase_add_test(tc, terminal_echo_off_and_restored);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { first_line_without_newline, bad_input_refused,
+		                            from_a_file, terminal_echo_off_and_restored, NULL };
+	Suite *s = check_suite(
+	        "backend_secret_input",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "token.h"
 
 START_TEST(new_tokens_have_the_shape)
@@ -123,18 +124,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("backend_token");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, new_tokens_have_the_shape);
-	tcase_add_test(tc, many_tokens_all_recognised);
-	tcase_add_test(tc, other_shapes_refused);
-	tcase_add_test(tc, hash_is_sha256_hex);
-	tcase_add_test(tc, bearer_header_parsed);
-	tcase_add_test(tc, credentials_in_query_found);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { new_tokens_have_the_shape,
+		                            many_tokens_all_recognised,
+		                            other_shapes_refused,
+		                            hash_is_sha256_hex,
+		                            bearer_header_parsed,
+		                            credentials_in_query_found,
+		                            NULL };
+	Suite *s = check_suite(
+	        "backend_token",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

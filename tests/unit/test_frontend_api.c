@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "api_client.h"
 #include "log.h"
 
@@ -330,24 +331,22 @@ int main(void)
 	 * the results. */
 	log_init("test", LOG_TEXT, LOG_ERROR, NULL);
 	api_global_init();
-	Suite *s = suite_create("frontend_api");
-	TCase *tc = tcase_create("parse");
-	tcase_add_test(tc, parse_page);
-	tcase_add_test(tc, parse_refuses_wrong_shapes);
-	tcase_add_test(tc, map_problem_json);
-	suite_add_tcase(s, tc);
-	TCase *tt = tcase_create("transport");
-	tcase_set_timeout(tt, 15);
-	tcase_add_checked_fixture(tt, NULL, stop_server);
-	tcase_add_test(tt, calls_map_answers);
-	tcase_add_test(tt, connection_is_reused);
-	tcase_add_test(tt, refused_is_unavailable);
-	tcase_add_test(tt, silent_backend_times_out);
-	tcase_add_test(tt, uninitialised_client_fails_cleanly);
-	suite_add_tcase(s, tt);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const parse_tests[] = { parse_page, parse_refuses_wrong_shapes,
+		                             map_problem_json, NULL };
+	const TTest *const transport_tests[] = { calls_map_answers,
+		                                 connection_is_reused,
+		                                 refused_is_unavailable,
+		                                 silent_backend_times_out,
+		                                 uninitialised_client_fails_cleanly,
+		                                 NULL };
+	Suite *s =
+	        check_suite("frontend_api",
+	                    (const struct check_case[]){ { .name = "parse", .tests = parse_tests },
+	                                                 { .name = "transport",
+	                                                   .tests = transport_tests,
+	                                                   .timeout = 15,
+	                                                   .setup = NULL,
+	                                                   .teardown = stop_server },
+	                                                 { 0 } });
+	return check_run(s);
 }

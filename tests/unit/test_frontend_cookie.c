@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "check_run.h"
 #include "cookie.h"
 
 START_TEST(get_finds_the_named_cookie)
@@ -41,14 +42,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("cookie");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, get_finds_the_named_cookie);
-	tcase_add_test(tc, format_sets_attributes);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { get_finds_the_named_cookie, format_sets_attributes,
+		                            NULL };
+	Suite *s = check_suite("cookie", (const struct check_case[]){
+	                                         { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "csrf.h"
 
 static struct sign_key key;
@@ -110,20 +111,18 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("frontend_csrf");
-	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, valid_token_accepted);
-	tcase_add_test(tc, forged_tokens_refused);
-	tcase_add_test(tc, other_key_refused);
-	tcase_add_test(tc, expired_token_refused);
-	tcase_add_test(tc, wrong_or_missing_cookie_refused);
-	tcase_add_test(tc, missing_token_refused);
-	tcase_add_test(tc, sign_equal_compares);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { valid_token_accepted,
+		                            forged_tokens_refused,
+		                            other_key_refused,
+		                            expired_token_refused,
+		                            wrong_or_missing_cookie_refused,
+		                            missing_token_refused,
+		                            sign_equal_compares,
+		                            NULL };
+	Suite *s = check_suite(
+	        "frontend_csrf",
+	        (const struct check_case[]){
+	                { .name = "core", .tests = core_tests, .setup = setup, .teardown = NULL },
+	                { 0 } });
+	return check_run(s);
 }

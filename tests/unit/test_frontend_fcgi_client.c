@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "api_auth_client.h"
+#include "check_run.h"
 #include "fcgi_client.h"
 
 /* ---- fake pools ---- */
@@ -705,39 +706,31 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("fcgi_client");
-	TCase *t = tcase_create("url");
-	tcase_add_test(t, parse_urls);
-	suite_add_tcase(s, t);
-	t = tcase_create("libfcgi");
-	tcase_add_test(t, echo_unix);
-	tcase_add_test(t, echo_tcp);
-	tcase_add_test(t, param_over_one_record);
-	tcase_add_test(t, host_name_resolved);
-	suite_add_tcase(s, t);
-	t = tcase_create("canned");
-	tcase_add_test(t, padding_stderr_and_bytes_after_the_end);
-	tcase_add_test(t, answer_one_byte_at_a_time);
-	tcase_add_test(t, refuses_what_is_not_fastcgi);
-	tcase_add_test(t, a_stalled_pool_times_out);
-	tcase_add_test(t, an_answer_over_the_limit_is_refused);
-	tcase_add_test(t, an_answer_before_the_body_was_read);
-	tcase_add_test(t, pairs_never_straddle_records);
-	tcase_add_test(t, no_pool_is_a_connect_error);
-	tcase_add_test(t, api_client_credentials_over_fcgi);
-	suite_add_tcase(s, t);
-	t = tcase_create("parser");
-	tcase_add_test(t, parser_header_forms);
-	suite_add_tcase(s, t);
+	const TTest *const url_tests[] = { parse_urls, NULL };
+	const TTest *const libfcgi_tests[] = { echo_unix, echo_tcp, param_over_one_record,
+		                               host_name_resolved, NULL };
+	const TTest *const canned_tests[] = { padding_stderr_and_bytes_after_the_end,
+		                              answer_one_byte_at_a_time,
+		                              refuses_what_is_not_fastcgi,
+		                              a_stalled_pool_times_out,
+		                              an_answer_over_the_limit_is_refused,
+		                              an_answer_before_the_body_was_read,
+		                              pairs_never_straddle_records,
+		                              no_pool_is_a_connect_error,
+		                              api_client_credentials_over_fcgi,
+		                              NULL };
+	const TTest *const parser_tests[] = { parser_header_forms, NULL };
+	Suite *s = check_suite("fcgi_client", (const struct check_case[]){
+	                                              { .name = "url", .tests = url_tests },
+	                                              { .name = "libfcgi", .tests = libfcgi_tests },
+	                                              { .name = "canned", .tests = canned_tests },
+	                                              { .name = "parser", .tests = parser_tests },
+	                                              { 0 } });
 	return s;
 }
 
 int main(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "html.h"
 
 START_TEST(slots_are_escaped)
@@ -79,18 +80,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("frontend_html");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, slots_are_escaped);
-	tcase_add_test(tc, attribute_breakout_is_escaped);
-	tcase_add_test(tc, same_slot_twice_and_braces_kept);
-	tcase_add_test(tc, missing_slot_fails);
-	tcase_add_test(tc, literals_text_and_fragments);
-	tcase_add_test(tc, grows_past_first_block);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { slots_are_escaped,
+		                            attribute_breakout_is_escaped,
+		                            same_slot_twice_and_braces_kept,
+		                            missing_slot_fails,
+		                            literals_text_and_fragments,
+		                            grows_past_first_block,
+		                            NULL };
+	Suite *s = check_suite(
+	        "frontend_html",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "pager.h"
 
 /* The plan as text: "1 … 4 [5] 6 … 9". */
@@ -108,18 +109,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("frontend_pager");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, page_count);
-	tcase_add_test(tc, few_pages_all_shown);
-	tcase_add_test(tc, gaps_hide_two_or_more);
-	tcase_add_test(tc, never_more_than_max);
-	tcase_add_test(tc, bounded_count_has_no_last);
-	tcase_add_test(tc, out_of_range_is_clamped);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { page_count,
+		                            few_pages_all_shown,
+		                            gaps_hide_two_or_more,
+		                            never_more_than_max,
+		                            bounded_count_has_no_last,
+		                            out_of_range_is_clamped,
+		                            NULL };
+	Suite *s = check_suite(
+	        "frontend_pager",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "api_client.h"
 #include "browser.h"
 #include "frontend.h"
@@ -321,23 +322,22 @@ int main(void)
 	 * the results. */
 	log_init("test", LOG_TEXT, LOG_ERROR, NULL);
 	api_global_init();
-	Suite *s = suite_create("frontend_pages");
-	TCase *tc = tcase_create("pages");
-	tcase_set_timeout(tc, 20);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, new_form_sets_cookie_and_token);
-	tcase_add_test(tc, https_cookie_is_secure);
-	tcase_add_test(tc, post_without_or_with_forged_token_is_403);
-	tcase_add_test(tc, expired_token_is_403);
-	tcase_add_test(tc, invalid_name_is_422_beside_the_field);
-	tcase_add_test(tc, backend_down_gives_friendly_page);
-	tcase_add_test(tc, not_found_pages);
-	tcase_add_test(tc, flash_is_signed);
-	tcase_add_test(tc, broken_page_becomes_500);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const pages_tests[] = { new_form_sets_cookie_and_token,
+		                             https_cookie_is_secure,
+		                             post_without_or_with_forged_token_is_403,
+		                             expired_token_is_403,
+		                             invalid_name_is_422_beside_the_field,
+		                             backend_down_gives_friendly_page,
+		                             not_found_pages,
+		                             flash_is_signed,
+		                             broken_page_becomes_500,
+		                             NULL };
+	Suite *s =
+	        check_suite("frontend_pages", (const struct check_case[]){ { .name = "pages",
+	                                                                     .tests = pages_tests,
+	                                                                     .timeout = 20,
+	                                                                     .setup = setup,
+	                                                                     .teardown = teardown },
+	                                                                   { 0 } });
+	return check_run(s);
 }

@@ -1,6 +1,6 @@
 /*
  * Unit tests for the frontend's sign-in (fcgi-frontend/pages_sign_in.c) through
- * http_serve, against a canned backend (tests/double/backend_double.h): who is asking
+ * http_serve, against a canned backend (tests/support/backend_double.h): who is asking
  * (the signed cookie, ignored when forged), anonymous visitors sent to sign in and
  * back, the sign-in form, the session cookie's flags (HttpOnly, SameSite=Lax, Max-Age;
  * __Host- and Secure over TLS), a refused or throttled sign-in, CSRF before anything,

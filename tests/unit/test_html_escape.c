@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "html_escape.h"
 
 static void expect(const char *in, size_t len, const char *want)
@@ -80,18 +81,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("html_escape");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, special_characters);
-	tcase_add_test(tc, script_name_is_text);
-	tcase_add_test(tc, plain_and_utf8_unchanged);
-	tcase_add_test(tc, invalid_utf8_and_controls_replaced);
-	tcase_add_test(tc, length_and_truncation);
-	tcase_add_test(tc, dup_allocates_escaped_copy);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { special_characters,
+		                            script_name_is_text,
+		                            plain_and_utf8_unchanged,
+		                            invalid_utf8_and_controls_replaced,
+		                            length_and_truncation,
+		                            dup_allocates_escaped_copy,
+		                            NULL };
+	Suite *s = check_suite(
+	        "html_escape",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "http.h"
 #include "http_double.h"
 #include "users_contract.h"
@@ -344,22 +345,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("http");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, urlencoded_decodes);
-	tcase_add_test(tc, utf8_strict);
-	tcase_add_test(tc, user_names);
-	tcase_add_test(tc, routes_and_methods);
-	tcase_add_test(tc, query_inputs);
-	tcase_add_test(tc, json_bodies);
-	tcase_add_test(tc, form_bodies);
-	tcase_add_test(tc, csrf_route_flag);
-	tcase_add_test(tc, response_headers);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	const TTest *const core_tests[] = {
+		urlencoded_decodes, utf8_strict, user_names,      routes_and_methods, query_inputs,
+		json_bodies,        form_bodies, csrf_route_flag, response_headers,   NULL
+	};
+	Suite *s = check_suite("http", (const struct check_case[]){
+	                                       { .name = "core", .tests = core_tests }, { 0 } });
+	int status = check_run(s);
 	http_double_free(&d);
-	return failed ? 1 : 0;
+	return status;
 }

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_run.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -99,23 +100,14 @@ START_TEST(request_id_on_every_line)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("lines");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, text_quotes_stay_inside_one_value);
-	tcase_add_test(tc, json_lines_parse_whatever_the_values);
-	tcase_add_test(tc, request_id_on_every_line);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const lines_tests[] = { text_quotes_stay_inside_one_value,
+		                             json_lines_parse_whatever_the_values,
+		                             request_id_on_every_line, NULL };
+	return check_run(check_suite("log", (const struct check_case[]){ { .name = "lines",
+	                                                                   .tests = lines_tests,
+	                                                                   .setup = setup,
+	                                                                   .teardown = teardown },
+	                                                                 { 0 } }));
 }

@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_run.h"
 #include "log_line.h"
 #include "utf8.h"
 
@@ -183,26 +184,23 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("log_line");
-	TCase *tc = tcase_create("lines");
-	tcase_add_test(tc, json_plain);
-	tcase_add_test(tc, json_invalid_utf8_replaced);
-	tcase_add_test(tc, json_long_value_cut_inside_the_string);
-	tcase_add_test(tc, json_many_long_values_fit);
-	tcase_add_test(tc, json_cut_never_splits_a_character);
-	tcase_add_test(tc, text_quotes_and_controls_escaped);
-	tcase_add_test(tc, text_message_stays_on_one_line);
-	tcase_add_test(tc, keys_cannot_break_the_line);
-	tcase_add_test(tc, utf8_helper);
-	suite_add_tcase(s, tc);
+	const TTest *const lines_tests[] = { json_plain,
+		                             json_invalid_utf8_replaced,
+		                             json_long_value_cut_inside_the_string,
+		                             json_many_long_values_fit,
+		                             json_cut_never_splits_a_character,
+		                             text_quotes_and_controls_escaped,
+		                             text_message_stays_on_one_line,
+		                             keys_cannot_break_the_line,
+		                             utf8_helper,
+		                             NULL };
+	Suite *s = check_suite(
+	        "log_line",
+	        (const struct check_case[]){ { .name = "lines", .tests = lines_tests }, { 0 } });
 	return s;
 }
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "name_rules.h"
 
 static enum name_problem apply(const char *s, struct user_name *u)
@@ -276,25 +277,22 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("name_rules");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, nfc_and_nfd_are_one_name);
-	tcase_add_test(tc, zero_width_and_invisible_refused);
-	tcase_add_test(tc, names_made_only_of_invisible_characters);
-	tcase_add_test(tc, bidi_controls_refused);
-	tcase_add_test(tc, confusables_share_a_skeleton);
-	tcase_add_test(tc, compatibility_forms_refused);
-	tcase_add_test(tc, marks_and_restricted_scripts);
-	tcase_add_test(tc, controls_and_bytes);
-	tcase_add_test(tc, trimmed_and_counted);
-	tcase_add_test(tc, real_names_pass);
-	tcase_add_test(tc, messages);
-	tcase_add_test(tc, normalize_for_search);
-	tcase_add_test(tc, describe_spells_out_the_invisible);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { nfc_and_nfd_are_one_name,
+		                            zero_width_and_invisible_refused,
+		                            names_made_only_of_invisible_characters,
+		                            bidi_controls_refused,
+		                            confusables_share_a_skeleton,
+		                            compatibility_forms_refused,
+		                            marks_and_restricted_scripts,
+		                            controls_and_bytes,
+		                            trimmed_and_counted,
+		                            real_names_pass,
+		                            messages,
+		                            normalize_for_search,
+		                            describe_spells_out_the_invisible,
+		                            NULL };
+	Suite *s = check_suite(
+	        "name_rules",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

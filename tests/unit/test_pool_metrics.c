@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "pool_metrics.h"
 
 static void render(void *ctx, FILE *out, int openmetrics)
@@ -275,30 +276,29 @@ END_TEST
 
 static Suite *suite(void)
 {
-	Suite *s = suite_create("pool_metrics");
-	TCase *tc = tcase_create("http");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 20);
-	tcase_add_test(tc, metrics_text_for_plain_clients);
-	tcase_add_test(tc, metrics_openmetrics_when_asked);
-	tcase_add_test(tc, ping_and_head);
-	tcase_add_test(tc, refuses_everything_else);
-	tcase_add_test(tc, long_head_gets_431);
-	tcase_add_test(tc, slowloris_does_not_block_a_scrape);
-	tcase_add_test(tc, slow_client_cut_at_deadline);
-	tcase_add_test(tc, busy_port_is_an_error);
-	suite_add_tcase(s, tc);
-	TCase *forms = tcase_create("settings");
-	tcase_add_test(forms, listen_forms);
-	suite_add_tcase(s, forms);
+	const TTest *const http_tests[] = { metrics_text_for_plain_clients,
+		                            metrics_openmetrics_when_asked,
+		                            ping_and_head,
+		                            refuses_everything_else,
+		                            long_head_gets_431,
+		                            slowloris_does_not_block_a_scrape,
+		                            slow_client_cut_at_deadline,
+		                            busy_port_is_an_error,
+		                            NULL };
+	const TTest *const settings_tests[] = { listen_forms, NULL };
+	Suite *s = check_suite(
+	        "pool_metrics",
+	        (const struct check_case[]){ { .name = "http",
+	                                       .tests = http_tests,
+	                                       .timeout = 20,
+	                                       .setup = setup,
+	                                       .teardown = teardown },
+	                                     { .name = "settings", .tests = settings_tests },
+	                                     { 0 } });
 	return s;
 }
 
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "pool_notify.h"
 
 static int sock = -1;
@@ -84,24 +85,15 @@ START_TEST(nothing_without_notify_socket)
 }
 END_TEST
 
-static Suite *suite(void)
-{
-	Suite *s = suite_create("pool_notify");
-	TCase *tc = tcase_create("sd_notify");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, ready_with_counts);
-	tcase_add_test(tc, status_only_when_changed);
-	tcase_add_test(tc, reload_and_stop);
-	tcase_add_test(tc, nothing_without_notify_socket);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *r = srunner_create(suite());
-	srunner_run_all(r, CK_NORMAL);
-	int failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const sd_notify_tests[] = { ready_with_counts, status_only_when_changed,
+		                                 reload_and_stop, nothing_without_notify_socket,
+		                                 NULL };
+	return check_run(
+	        check_suite("pool_notify", (const struct check_case[]){ { .name = "sd_notify",
+	                                                                  .tests = sd_notify_tests,
+	                                                                  .setup = setup,
+	                                                                  .teardown = teardown },
+	                                                                { 0 } }));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "request.h"
 #include "same_origin.h"
 #include "site_cookies.h"
@@ -188,17 +189,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("site_cookies");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, names_follow_the_scheme);
-	tcase_add_test(tc, set_cookie_attributes);
-	tcase_add_test(tc, reads_only_its_own_spelling);
-	tcase_add_test(tc, duplicates_found);
-	tcase_add_test(tc, cross_site_writes_refused);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const core_tests[] = { names_follow_the_scheme,     set_cookie_attributes,
+		                            reads_only_its_own_spelling, duplicates_found,
+		                            cross_site_writes_refused,   NULL };
+	Suite *s = check_suite(
+	        "site_cookies",
+	        (const struct check_case[]){ { .name = "core", .tests = core_tests }, { 0 } });
+	return check_run(s);
 }

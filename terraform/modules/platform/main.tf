@@ -1,7 +1,7 @@
 # One environment of fcgi-users, whole: the network, the EKS cluster, the MySQL
-# database, and optionally the image registry and the test VM. Both environments
-# (terraform/envs/test, terraform/envs/production) are this module with different
-# settings, so what is tested is what runs in production.
+# database, and optionally the image registry and the test VM. Both environments are
+# this module with different settings (terraform/envs/environments.tf), so what is
+# tested is what runs in production.
 
 locals {
   name = "${var.project}-${var.environment}"

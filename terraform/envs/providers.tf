@@ -5,9 +5,9 @@ provider "aws" {
   default_tags {
     tags = {
       Project     = "fcgi-users"
-      Environment = "production"
+      Environment = var.environment
       ManagedBy   = "terraform"
-      Source      = "terraform/envs/production"
+      Source      = "terraform/envs"
     }
   }
 }

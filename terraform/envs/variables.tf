@@ -1,3 +1,12 @@
+variable "environment" {
+  description = "Which environment this run acts on: test or production (environments.tf; the state must be that environment's, see <env>.backend.hcl)."
+  type        = string
+  validation {
+    condition     = contains(["test", "production"], var.environment)
+    error_message = "environment must be test or production."
+  }
+}
+
 variable "region" {
   description = "AWS region of the environment."
   type        = string
@@ -35,5 +44,15 @@ variable "cluster_admin_principal_arns" {
   validation {
     condition     = alltrue([for a in var.cluster_admin_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", a))])
     error_message = "cluster_admin_principal_arns must be IAM role or user ARNs (arn:aws:iam::123456789012:role/name)."
+  }
+}
+
+variable "vm_ssh_public_key" {
+  description = "test: OpenSSH public key for the test VM's `admin` user; its private key is the Jenkins credential fcgi-users-vm-ssh. production: not used."
+  type        = string
+  default     = null
+  validation {
+    condition     = var.vm_ssh_public_key == null ? var.environment != "test" : can(regex("^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]+( .*)?$", var.vm_ssh_public_key))
+    error_message = "vm_ssh_public_key must be one OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-*); the test environment needs it."
   }
 }

@@ -1,7 +1,8 @@
 # State lives in S3, one key per environment, locked with S3's native lock file
 # (use_lockfile, Terraform >= 1.10): no DynamoDB table to create and pay for. The
-# bucket and region are given at init: terraform init -backend-config=backend.hcl
-# (see backend.hcl.example and terraform/README.md).
+# bucket, region and the environment's key are given at init:
+# terraform init -backend-config=<env>.backend.hcl (see <env>.backend.hcl.example and
+# terraform/README.md).
 terraform {
   required_version = ">= 1.10"
   required_providers {
@@ -11,7 +12,6 @@ terraform {
     }
   }
   backend "s3" {
-    key          = "fcgi-users/test/terraform.tfstate"
     encrypt      = true
     use_lockfile = true
   }

@@ -1,7 +1,7 @@
 # Read by playbooks/inventories/from-terraform.py (vm_*, db_*), the Jenkinsfile and
 # helm install (cluster_name, region, registry, image_repositories, db_*):
-#   terraform -chdir=terraform/envs/<env> output -json
-# The same names in both environments; what an environment lacks is null or empty.
+#   terraform -chdir=terraform/envs output -json    (after init with <env>.backend.hcl)
+# Declared once for both environments; what an environment lacks is null or empty.
 
 output "environment" {
   description = "test or production."
