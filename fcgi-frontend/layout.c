@@ -6,6 +6,7 @@
 
 #include "log.h"
 #include "response.h"
+#include "static_assets.h" /* generated: fingerprinted names (scripts/static-assets.sh) */
 
 #define CSP                                                                                        \
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "               \
@@ -48,8 +49,8 @@ static void frame(struct html *h, const struct request *r, const char *title, co
 	     "<title>{{title}} · Users directory</title>\n"
 	     "<meta name=\"description\" content=\"The users directory: find people by "
 	     "name, see when they were added, add and rename users.\">\n"
-	     "<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
-	     "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+	     "<link rel=\"stylesheet\" href=\"" STATIC_STYLE_CSS "\">\n"
+	     "<link rel=\"icon\" href=\"" STATIC_FAVICON_SVG "\" type=\"image/svg+xml\">\n"
 	     "</head>\n"
 	     "<body>\n"
 	     "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"

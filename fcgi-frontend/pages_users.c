@@ -147,39 +147,43 @@ static void redirect_with_flash(struct request *r, const struct frontend *fe, co
 
 /* ---- the list ---- */
 
-/* "/?page=N" or "/?q=Q&amp;page=N" (q already URL-encoded). */
-static void list_href(char *out, size_t cap, const char *q_enc, long long page)
+/* The list's links are "<base>page=N": base is "/?", "/?q=Q&" (q URL-encoded) or
+ * "/?sort=newest&", so every page link, the pager's and the past-the-end redirect's,
+ * keeps the search or the order the visitor chose. */
+/* A name is at most 4 bytes a character, 3 URL-encoded: "/?q=" that "&", then
+ * "page=" and a number. */
+#define LIST_BASE_MAX (4 * 3 * USER_NAME_MAX_CHARS + 8)
+#define LIST_HREF_MAX (LIST_BASE_MAX + 32)
+
+static void list_href(char *out, size_t cap, const char *base, long long page)
 {
-	if (*q_enc)
-		snprintf(out, cap, "/?q=%s&page=%lld", q_enc, page);
-	else
-		snprintf(out, cap, "/?page=%lld", page);
+	snprintf(out, cap, "%spage=%lld", base, page);
 }
 
-static void pager_link(struct html *h, const char *q_enc, long long page, const char *rel,
+static void pager_link(struct html *h, const char *base, long long page, const char *rel,
                        const char *text)
 {
-	char href[160];
-	list_href(href, sizeof href, q_enc, page);
+	char href[LIST_HREF_MAX];
+	list_href(href, sizeof href, base, page);
 	HTML(h, "<a rel=\"{{rel}}\" href=\"{{href}}\">{{text}}</a>", "rel", rel, "href", href,
 	     "text", text);
 }
 
 /* Previous, the page numbers (pager.c: first, last, the current page's neighbours),
  * Next, and "Page N of M" for whoever reads rather than scans. */
-static void pager_nav(struct html *h, const char *q_enc, const struct pager *p,
+static void pager_nav(struct html *h, const char *base, const struct pager *p,
                       const char *total_pages)
 {
 	HTML_LIT(h, "<nav class=\"pager\" aria-label=\"Pages\">");
 	if (p->page > 1)
-		pager_link(h, q_enc, p->page - 1, "prev", "‹ Previous");
+		pager_link(h, base, p->page - 1, "prev", "‹ Previous");
 	else
 		HTML_LIT(h, "<span class=\"disabled\">‹ Previous</span>");
 	HTML_LIT(h, "<ol>");
 	for (int i = 0; i < p->nitems; i++) {
-		char n[24], href[160];
+		char n[24], href[LIST_HREF_MAX];
 		snprintf(n, sizeof n, "%lld", p->items[i]);
-		list_href(href, sizeof href, q_enc, p->items[i]);
+		list_href(href, sizeof href, base, p->items[i]);
 		if (p->items[i] == PAGER_GAP)
 			HTML_LIT(h, "<li class=\"gap\" aria-hidden=\"true\">…</li>");
 		else if (p->items[i] == p->page)
@@ -195,7 +199,7 @@ static void pager_nav(struct html *h, const char *q_enc, const struct pager *p,
 	}
 	HTML_LIT(h, "</ol>");
 	if (p->page < p->pages || !p->pages_exact)
-		pager_link(h, q_enc, p->page + 1, "next", "Next ›");
+		pager_link(h, base, p->page + 1, "next", "Next ›");
 	else
 		HTML_LIT(h, "<span class=\"disabled\">Next ›</span>");
 	char cur[80];
@@ -205,7 +209,36 @@ static void pager_nav(struct html *h, const char *q_enc, const struct pager *p,
 	HTML_LIT(h, "</nav>\n");
 }
 
-enum { LIST_Q, LIST_PAGE };
+/* The list's orders (issue 19): by name, A to Z ignoring case, unless the visitor
+ * asks for the newest first. ?sort= names one; .api is what the backend is asked. A
+ * search is always by name (the API orders a prefix search by name only). */
+enum list_sort { SORT_NAME, SORT_NEWEST };
+static const struct {
+	const char *name, *api;
+} list_sorts[] = {
+	[SORT_NAME] = { "name", "name" },
+	[SORT_NEWEST] = { "newest", "-id" },
+};
+
+/* ?sort=: one of list_sorts (num is its index); anything else is a 400 page. */
+static int valid_list_sort(const struct input_def *def, const struct raw_input *raw,
+                           struct input *out, char *why, size_t whylen)
+{
+	(void)def;
+	for (size_t i = 0; !raw->json && i < sizeof list_sorts / sizeof list_sorts[0]; i++) {
+		if (raw->len == strlen(list_sorts[i].name) &&
+		    memcmp(raw->str, list_sorts[i].name, raw->len) == 0) {
+			out->str = raw->str;
+			out->len = raw->len;
+			out->num = (long long)i;
+			return 0;
+		}
+	}
+	snprintf(why, whylen, "must be name or newest");
+	return -1;
+}
+
+enum { LIST_Q, LIST_PAGE, LIST_SORT };
 static const struct input_def list_in[] = {
 	[LIST_Q] = { .name = "q",
 	             .src = IN_QUERY,
@@ -219,8 +252,29 @@ static const struct input_def list_in[] = {
 	                .min = 1,
 	                .max = 1000000,
 	                .fallback = "1" },
+	[LIST_SORT] = { .name = "sort",
+	                .src = IN_QUERY,
+	                .check = valid_list_sort,
+	                .fallback = "name" },
 	{ 0 },
 };
+
+/* The order control above the list: two links, the current one marked (aria-current
+ * and a filled look), so it works without JavaScript and says where you are. Changing
+ * the order starts again at page 1. */
+static void sort_nav(struct html *h, enum list_sort sort)
+{
+	if (sort == SORT_NEWEST)
+		HTML_LIT(
+		        h,
+		        "<nav class=\"sort\" aria-label=\"Order\"><span>Order:</span> "
+		        "<a href=\"/\">Name A–Z</a> "
+		        "<a href=\"/?sort=newest\" aria-current=\"true\">Newest first</a></nav>\n");
+	else
+		HTML_LIT(h, "<nav class=\"sort\" aria-label=\"Order\"><span>Order:</span> "
+		            "<a href=\"/\" aria-current=\"true\">Name A–Z</a> "
+		            "<a href=\"/?sort=newest\">Newest first</a></nav>\n");
+}
 
 /* Names never start or end with a space, so neither does a search for one: " Al"
  * searches "Al" (the page says so). */
@@ -244,6 +298,9 @@ static void page_list(struct request *r, void *svc)
 	char q[4 * USER_NAME_MAX_CHARS + 1];
 	trim_spaces(typed, q, sizeof q);
 	long long page = r->in[LIST_PAGE].present ? r->in[LIST_PAGE].num : 1;
+	/* A search is A to Z whatever ?sort= says (its links do not carry it). */
+	const enum list_sort sort =
+	        *q || !r->in[LIST_SORT].present ? SORT_NAME : (enum list_sort)r->in[LIST_SORT].num;
 	/* A page by number is a page by offset, and offsets are bounded (issue 20: a deep
 	 * offset costs the rows it skips): past the bound there is no page by number. The
 	 * first page is asked instead, for the total: a number past the end of a short list
@@ -253,6 +310,7 @@ static void page_list(struct request *r, void *svc)
 	struct api_user_page users;
 	struct api_error e;
 	const struct api_list_query lq = { .prefix = q,
+		                           .sort = list_sorts[sort].api,
 		                           .limit = fe->page_size,
 		                           .offset = too_deep ? 0 : (page - 1) * fe->page_size };
 	if (api_list_users(&fe->api, &lq, &users, &e) != API_OK) {
@@ -274,12 +332,17 @@ static void page_list(struct request *r, void *svc)
 		frontend_error(r, 500, "out of memory");
 		return;
 	}
+	char base[LIST_BASE_MAX];
+	if (*q)
+		snprintf(base, sizeof base, "/?q=%s&", q_enc);
+	else
+		snprintf(base, sizeof base, "/?%s", sort == SORT_NEWEST ? "sort=newest&" : "");
+	free(q_enc);
 	/* A page past the end (a bookmark, a list that shrank): go to the last page. */
 	if (users.total > 0 && page > pages) {
-		char loc[160];
-		list_href(loc, sizeof loc, q_enc, pages);
+		char loc[LIST_HREF_MAX];
+		list_href(loc, sizeof loc, base, pages);
 		api_user_page_free(&users);
-		free(q_enc);
 		page_security_headers(r);
 		resp_redirect(r, 303, loc);
 		return;
@@ -323,6 +386,9 @@ static void page_list(struct request *r, void *svc)
 		     "search for “{{q}}”.</p>\n",
 		     "q", q);
 
+	if (!*q && users.total > 1)
+		sort_nav(&h, sort);
+
 	if (users.count == 0) {
 		if (*q)
 			HTML(&h, "<p class=\"empty\">No user’s name starts with “{{q}}”.</p>\n",
@@ -350,8 +416,7 @@ static void page_list(struct request *r, void *svc)
 	struct pager p;
 	pager_plan(&p, page, pages, users.total_exact);
 	if (paged)
-		pager_nav(&h, q_enc, &p, total_pages);
-	free(q_enc);
+		pager_nav(&h, base, &p, total_pages);
 	api_user_page_free(&users);
 
 	/* Where am I: "Users – page 2 of 7", "Search “Al”", "Search “Al” – page 2 of 3". */
@@ -361,7 +426,8 @@ static void page_list(struct request *r, void *svc)
 	if (*q)
 		snprintf(title, sizeof title, "Search “%s”%s", q, where);
 	else
-		snprintf(title, sizeof title, "Users%s", where);
+		snprintf(title, sizeof title, "Users%s%s",
+		         sort == SORT_NEWEST ? ", newest first" : "", where);
 	page_send(r, 200, title, flash, &h);
 	html_free(&h);
 }

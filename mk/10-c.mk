@@ -13,7 +13,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 CFLAGS_WARN := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla
-CPPFLAGS_DEF := -D_GNU_SOURCE -Ifcgi-pool -Ifcgi-http -Icontract
+CPPFLAGS_DEF := -D_GNU_SOURCE -Ifcgi-pool -Ifcgi-http -Icontract -Ibuild/gen
 ifeq ($(SAN),1)
 BUILD := build/san
 CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -36,8 +36,10 @@ BACKEND_SRC  := $(filter-out fcgi-backend/main.c,$(wildcard fcgi-backend/*.c))
 FRONTEND_SRC := $(filter-out fcgi-frontend/main.c,$(wildcard fcgi-frontend/*.c))
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRC))
+# build/gen/: headers made by the build (mk/40-frontend.mk: the static assets' names).
+GEN_HEADERS  := build/gen/static_assets.h
 HEADERS      := $(wildcard fcgi-pool/*.h fcgi-http/*.h contract/*.h fcgi-backend/*.h \
-	fcgi-frontend/*.h tests/unit/*.h tests/support/*.h)
+	fcgi-frontend/*.h tests/unit/*.h tests/support/*.h) $(GEN_HEADERS)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 

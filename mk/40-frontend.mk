@@ -9,10 +9,19 @@ browser-test: all ## headless Chromium walk of every page state: axe-core, Light
 	@tests/browser/run.sh
 TEST_STEPS += browser-test
 
-# `make install` also puts the stylesheet (fcgi-frontend/static/) where DESIGN.md says:
+# Static files as served: build/static holds each file of fcgi-frontend/static under
+# its name and under a fingerprinted one (style.<sha256:10>.css), and
+# build/gen/static_assets.h the fingerprinted paths the layout links (a new stylesheet
+# is a new name, so nginx can let browsers keep it for a year: docs/frontend.md).
+STATIC_SRC := $(wildcard fcgi-frontend/static/*)
+build/gen/static_assets.h: $(STATIC_SRC) scripts/static-assets.sh
+	@scripts/static-assets.sh fcgi-frontend/static build/static $@
+all: build/gen/static_assets.h
+
+# `make install` also puts the static files (build/static) where DESIGN.md says:
 # $(PREFIX)/share/fcgi-users/static.
 .PHONY: install-static
-install-static:
+install-static: build/gen/static_assets.h
 	install -d $(DESTDIR)$(PREFIX)/share/fcgi-users/static
-	cp -r fcgi-frontend/static/. $(DESTDIR)$(PREFIX)/share/fcgi-users/static/
+	cp -r build/static/. $(DESTDIR)$(PREFIX)/share/fcgi-users/static/
 install: install-static

@@ -20,7 +20,7 @@ $(FCGI_ECHO): tests/nginx/fcgi_echo.c | $(BUILD)/.dir
 nginx-check: ## nginx -t on every rendered variant, keep-alive rule, chart copy
 	@tests/nginx/check-render.sh
 
-nginx-routes: $(FCGI_ECHO) ## nginx routes, headers and limits over HTTP
+nginx-routes: $(FCGI_ECHO) build/gen/static_assets.h ## nginx routes, headers and limits over HTTP
 	@RUN_DIR=$(NGINX_TEST_RUN)/echo PORT=$(NGINX_TEST_PORT) FCGI_ECHO=$(FCGI_ECHO) tests/nginx/routes.sh echo
 	@RUN_DIR=$(NGINX_TEST_RUN) PORT=$(NGINX_TEST_PORT) tests/nginx/routes.sh stack
 

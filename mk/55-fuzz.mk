@@ -13,7 +13,7 @@ FUZZ_SMOKE_TIME ?= 8
 FUZZ_CFLAGS = -std=c17 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	-D_GNU_SOURCE -Ifcgi-pool -Ifcgi-http -Icontract -Ifcgi-backend -Ifcgi-frontend \
-	-Itests/support $(PKG_CFLAGS)
+	-Itests/support -Ibuild/gen $(PKG_CFLAGS)
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 FUZZ_BINS := $(addprefix $(FUZZ_BUILD)/,$(FUZZ_NAMES))

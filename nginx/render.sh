@@ -211,7 +211,7 @@ local)
 	[[ -n $prefix ]] || die "local needs --prefix RUN_DIR (pid, temp and log paths)"
 	((${#backends[@]})) || backends=("unix:$prefix/backend.sock")
 	((${#frontends[@]})) || frontends=("unix:$prefix/frontend.sock")
-	: "${static_root:=$(cd "$here/.." && pwd)/fcgi-frontend/static}"
+	: "${static_root:=$(cd "$here/.." && pwd)/build/static}" # make: fingerprinted names too
 	: "${errors_root:=$here/errors}"
 	# As root, workers would become "nobody" and could not open the pools' sockets
 	# or the work tree; a local stack keeps the caller's identity.

@@ -39,13 +39,11 @@ install -d -m 0755 "$root/usr/lib/systemd/system" "$root/usr/share/doc/fcgi-user
 install -d -m 0750 "$root/etc/fcgi-users"
 install -m 0644 packaging/systemd/*.service packaging/systemd/*.socket "$root/usr/lib/systemd/system/"
 
-# The static files nginx serves at /static/ (make install takes them from static/ when
-# that exists; the stylesheet lives in fcgi-frontend/static/).
+# The static files nginx serves at /static/: make install copies build/static (each
+# file under its name and its fingerprinted name, which the pages link).
 share=$root/usr/share/fcgi-users
-if [[ -z $(ls -A "$share/static" 2>/dev/null) && -d fcgi-frontend/static ]]; then
-	cp -r fcgi-frontend/static/. "$share/static/"
-fi
-[[ -n $(ls -A "$share/static" 2>/dev/null) ]] || die "no static files to ship"
+fingerprinted=("$share"/static/style.??????????.css)
+[[ -f ${fingerprinted[0]} ]] || die "no fingerprinted stylesheet in $share/static (make install)"
 
 # nginx's whole configuration for the VM (nginx/render.sh renders one nginx.conf per
 # place), for the package's paths and the default pool sizes. The playbook's nginx

@@ -266,7 +266,7 @@ nginx_start() {
 	mkdir -p "$prefix/logs"
 	nginx/render.sh local --listen "127.0.0.1:$PORT" \
 		--backend "unix:$RUN_DIR/backend.sock" --frontend "unix:$RUN_DIR/frontend.sock" \
-		--static-root "$ROOT/fcgi-frontend/static" --prefix "$prefix" \
+		--static-root "$ROOT/build/static" --prefix "$prefix" \
 		--backend-workers "$BACKEND_WORKERS" --frontend-workers "$FRONTEND_WORKERS" \
 		-o "$RUN_DIR/nginx.conf"
 	"$NGINX" -t -q -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;' 2>>"$LOGS/nginx.log" ||

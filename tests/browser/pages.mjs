@@ -236,6 +236,40 @@ try {
 		res.status() === 200 && new URL(page.url()).search === '?page=3',
 		`a page past the end goes to the last page (${res.status()} ${page.url()})`,
 	);
+	// The list is A to Z by name, ignoring case, across its pages (the database orders
+	// by the lower-cased name, bytewise: for these names, JavaScript's < on lower case).
+	const listed = [];
+	for (const n of [1, 2, 3]) {
+		await page.goto(`${base}/?page=${n}`);
+		listed.push(...(await page.locator('ul.users .name').allInnerTexts()));
+	}
+	const disorder = listed.findIndex((n, i) => i > 0 && !(listed[i - 1].toLowerCase() < n.toLowerCase()));
+	check(
+		listed.length === seeded.length + extraUsers.length && disorder === -1 && listed[1] === 'Ferg',
+		`the list is A–Z by name over its three pages (${listed.length} names${disorder > 0 ? `; “${listed[disorder]}” after “${listed[disorder - 1]}”` : ''})`,
+	);
+	// Newest first: one click, marked as the current order; the pager keeps it.
+	await page.goto(`${base}/?page=2`);
+	check((await page.locator('nav.sort a[aria-current="true"]').innerText()) === 'Name A–Z', 'the order control marks "Name A–Z" as current');
+	await page.locator('nav.sort a', { hasText: 'Newest first' }).click();
+	await page.waitForURL(/\?sort=newest$/);
+	const newest = await page.locator('ul.users .name').allInnerTexts();
+	check(newest[0] === extraUsers[extraUsers.length - 1], `newest first shows the last user added on top (${newest[0]})`);
+	check((await page.locator('nav.sort a[aria-current="true"]').innerText()) === 'Newest first', 'the order control marks "Newest first" as current');
+	check((await page.title()) === 'Users, newest first – page 1 of 3 · Users directory', `title "${await page.title()}"`);
+	await state(page, 'newest-first');
+	await page.locator('nav.pager a[rel="next"]').click();
+	await page.waitForURL(/\?sort=newest&page=2$/);
+	const newest2 = await page.locator('ul.users .name').allInnerTexts();
+	check(newest2[0] === extraUsers[extraUsers.length - 21], `the pager keeps the order: page 2 goes on with ${newest2[0]}`);
+	await state(page, 'newest-first-page-2');
+	res = await page.goto(`${base}/?sort=newest&page=99`);
+	check(
+		res.status() === 200 && new URL(page.url()).search === '?sort=newest&page=3',
+		`newest first, a page past the end goes to its last page (${res.status()} ${page.url()})`,
+	);
+	res = await page.goto(`${base}/?sort=oldest`);
+	check(res.status() === 400, `an unknown order answers 400 (got ${res.status()})`);
 
 	// ---- an anonymous visitor reads; the forms ask to sign in first ----
 	await page.goto(`${base}/`);
@@ -388,6 +422,7 @@ try {
 	const phonePages = [
 		['list', '/'],
 		['paged-middle', '/?page=2'],
+		['newest-first', '/?sort=newest&page=2'],
 		['search', '/?q=Paging'],
 		['add', '/users/new'],
 		['user', '/users/1'],

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -343,10 +344,35 @@ START_TEST(list_shows_seeded_names)
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "X-Content-Type-Options: nosniff"));
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "Referrer-Policy:"));
 	ck_assert_ptr_null(strstr(p.headers, "unsafe-inline"));
+	/* The page links the stylesheet by its fingerprinted name (style.<10 hex>.css, made
+	 * by the build from fcgi-frontend/static/style.css), which nginx serves with the
+	 * source's bytes and lets browsers keep for a year. */
+	const char *link = strstr(p.body, "<link rel=\"stylesheet\" href=\"/static/style.");
+	ck_assert_ptr_nonnull(link);
+	char href[64] = "";
+	const char *start = strstr(link, "href=\"") + 6, *end = strchr(start, '"');
+	ck_assert_ptr_nonnull(end);
+	ck_assert_int_lt(end - start, (long)sizeof href);
+	memcpy(href, start, (size_t)(end - start));
+	ck_assert_uint_eq(strlen(href), strlen("/static/style.0123456789.css"));
+	ck_assert_uint_eq(strspn(href + 14, "0123456789abcdef"), 10);
 	page_free(&p);
-	/* The stylesheet the pages link is served by nginx. */
-	ck_assert_int_eq(fetch(c, "GET", "/static/style.css", NULL, &p), 200);
+	ck_assert_int_eq(fetch(c, "GET", href, NULL, &p), 200);
 	ck_assert_ptr_nonnull(strcasestr(p.headers, "Content-Type: text/css"));
+	ck_assert_ptr_nonnull(
+	        strcasestr(p.headers, "Cache-Control: public, max-age=31536000, immutable"));
+	FILE *src = fopen("fcgi-frontend/static/style.css", "rb");
+	ck_assert_ptr_nonnull(src);
+	char *want = calloc(1, p.len + 2);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_uint_eq(fread(want, 1, p.len + 1, src), p.len);
+	fclose(src);
+	ck_assert_int_eq(memcmp(want, p.body, p.len), 0);
+	free(want);
+	page_free(&p);
+	/* The plain name is still served (an old page), but not kept long. */
+	ck_assert_int_eq(fetch(c, "GET", "/static/style.css", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Cache-Control: public, max-age=300"));
 	page_free(&p);
 	/* Search by prefix. */
 	ck_assert_int_eq(fetch(c, "GET", "/?q=M", NULL, &p), 200);
@@ -571,6 +597,22 @@ START_TEST(rename_through_the_form)
 }
 END_TEST
 
+/* Whether every line of tidy's report is the warning Debian 12's tidy (5.6) gives for
+ * aria-current (the pager's and the order links' "where you are"): WAI-ARIA 1.1 has it,
+ * that tidy predates it. Any other line is a defect. */
+static int only_aria_current(const char *report)
+{
+	int lines = 0;
+	for (const char *l = report; *l; lines++) {
+		size_t n = strcspn(l, "\n");
+		const char *w = strstr(l, "Warning: <a> proprietary attribute \"aria-current\"");
+		if (!w || w > l + n)
+			return 0;
+		l += n + (l[n] == '\n');
+	}
+	return lines > 0;
+}
+
 START_TEST(pages_are_valid_html)
 {
 	if (access("/usr/bin/tidy", X_OK) != 0) {
@@ -579,7 +621,7 @@ START_TEST(pages_are_valid_html)
 		fflush(stdout);
 		return;
 	}
-	const char *paths[] = { "/",        "/?q=M",           "/users/new",
+	const char *paths[] = { "/",        "/?sort=newest",   "/?q=M",        "/users/new",
 		                "/users/1", "/users/1/delete", "/no-such-page" };
 	CURL *c = browser_new();
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
@@ -599,7 +641,8 @@ START_TEST(pages_are_valid_html)
 		int rc = pclose(t);
 		unlink(file);
 		/* tidy exits 0 when clean, 1 on warnings, 2 on errors. */
-		ck_assert_msg(rc == 0, "%s is not clean HTML: %s", paths[i], report);
+		int only_known = WIFEXITED(rc) && WEXITSTATUS(rc) == 1 && only_aria_current(report);
+		ck_assert_msg(rc == 0 || only_known, "%s is not clean HTML: %s", paths[i], report);
 		page_free(&p);
 	}
 	curl_easy_cleanup(c);
@@ -813,6 +856,142 @@ START_TEST(sign_in_add_rename_delete_sign_out)
 }
 END_TEST
 
+/* ---- the list's order (issue 19: A to Z by name, or newest first) ---- */
+
+/* The names (as the page writes them) and ids of a list page, in page order. */
+struct listed {
+	char name[25][128];
+	long long id[25];
+	int n;
+};
+
+static void list_rows(const char *body, struct listed *out)
+{
+	out->n = 0;
+	const char *k = "<span class=\"name\">";
+	for (const char *s = body; (s = strstr(s, k)) && out->n < 25; out->n++) {
+		const char *a = s;
+		while (a > body && strncmp(a, "href=\"/users/", 13) != 0)
+			a--;
+		out->id[out->n] = a > body ? strtoll(a + 13, NULL, 10) : -1;
+		s += strlen(k);
+		size_t m = strcspn(s, "<");
+		snprintf(out->name[out->n], sizeof out->name[0], "%.*s", (int)m, s);
+	}
+}
+
+/* A name of letters, digits and '-' only: its place in the database's order (by
+ * LOWER(userName), bytewise) is where strcasecmp puts it among such names. */
+static int plain(const char *name)
+{
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-'))
+			return 0;
+	return 1;
+}
+
+START_TEST(list_is_a_to_z_unless_newest_first)
+{
+	/* 25 users whose names differ in case ("Srt", "sRT", "SRT"): A to Z ignoring case
+	 * puts them in number order, a case-sensitive or an id order would not (they are
+	 * created in a shuffled order). Together with the rest they fill two pages. */
+	static const int order[25] = { 7,  19, 2,  24, 11, 0,  15, 5,  21, 9,  13, 1, 17,
+		                       23, 3,  10, 20, 6,  14, 8,  22, 4,  16, 12, 18 };
+	static const char *const cases[3] = { "Srt", "sRT", "SRT" };
+	char names[25][32];
+	long long last_id = 0;
+	for (int i = 0; i < 25; i++) {
+		int k = order[i];
+		snprintf(names[k], sizeof names[k], "%s%d-%02d", cases[k % 3], (int)getpid(), k);
+		last_id = h_create_user(names[k]);
+	}
+	CURL *c = browser_new();
+	struct page p;
+	/* Walk the default list page by page: the plain names in A to Z order, also across
+	 * page boundaries, and ours in number order. */
+	char prev[128] = "";
+	int ours = 0, pages = 0, pairs = 0;
+	for (int page = 1; page <= 60; page++) {
+		char path[64];
+		snprintf(path, sizeof path, "/?page=%d", page);
+		ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+		pages++;
+		if (page == 1)
+			ck_assert_ptr_nonnull(
+			        strstr(p.body, "<a href=\"/\" aria-current=\"true\">Name A–Z</a>"));
+		struct listed l;
+		list_rows(p.body, &l);
+		for (int i = 0; i < l.n; i++) {
+			if (ours < 25 && strcmp(l.name[i], names[ours]) == 0)
+				ours++;
+			if (!plain(l.name[i]))
+				continue;
+			if (*prev) {
+				ck_assert_msg(strcasecmp(prev, l.name[i]) < 0,
+				              "page %d: “%s” comes after “%s”", page, l.name[i],
+				              prev);
+				pairs++;
+			}
+			snprintf(prev, sizeof prev, "%s", l.name[i]);
+		}
+		int more = strstr(p.body, "rel=\"next\"") != NULL;
+		page_free(&p);
+		if (!more)
+			break;
+	}
+	ck_assert_msg(pages >= 2, "the list fits one page: the test proves nothing");
+	ck_assert_msg(pairs >= 20, "only %d pairs of plain names compared", pairs);
+	ck_assert_msg(ours == 25, "only %d of the 25 test users in A–Z order", ours);
+
+	/* Newest first: the last user added is on top, ids fall, page 2 goes on below. */
+	ck_assert_int_eq(fetch(c, "GET", "/?sort=newest", NULL, &p), 200);
+	struct listed l1, l2;
+	list_rows(p.body, &l1);
+	ck_assert_int_eq(l1.n, 20);
+	ck_assert_msg(l1.id[0] == last_id, "newest first starts with %lld, not %lld", l1.id[0],
+	              last_id);
+	for (int i = 1; i < l1.n; i++)
+		ck_assert_int_lt(l1.id[i], l1.id[i - 1]);
+	ck_assert_ptr_nonnull(
+	        strstr(p.body, "<a href=\"/?sort=newest\" aria-current=\"true\">Newest first</a>"));
+	ck_assert_ptr_nonnull(strstr(p.body, "<title>Users, newest first – page 1 of "));
+	/* The pager keeps the order. */
+	ck_assert_ptr_nonnull(strstr(p.body, "rel=\"next\" href=\"/?sort=newest&amp;page=2\""));
+	ck_assert_ptr_null(strstr(p.body, "href=\"/?page="));
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/?sort=newest&page=2", NULL, &p), 200);
+	list_rows(p.body, &l2);
+	ck_assert_int_gt(l2.n, 0);
+	ck_assert_int_lt(l2.id[0], l1.id[l1.n - 1]);
+	ck_assert_ptr_nonnull(strstr(p.body, "rel=\"prev\" href=\"/?sort=newest&amp;page=1\""));
+	ck_assert_ptr_nonnull(strstr(p.body, "<title>Users, newest first – page 2 of "));
+	page_free(&p);
+	/* Past the end: to the last page, newest first still. */
+	ck_assert_int_eq(fetch(c, "GET", "/?sort=newest&page=45", NULL, &p), 303);
+	ck_assert_msg(strncmp(p.location, "/?sort=newest&page=", 19) == 0, "303 to %s", p.location);
+	page_free(&p);
+	/* A search is A to Z whatever sort says, and its links do not carry it. */
+	char search[96];
+	snprintf(search, sizeof search, "/?q=srt%d&sort=newest", (int)getpid());
+	ck_assert_int_eq(fetch(c, "GET", search, NULL, &p), 200);
+	list_rows(p.body, &l1);
+	ck_assert_int_eq(l1.n, 20);
+	for (int i = 0; i < l1.n; i++)
+		ck_assert_str_eq(l1.name[i], names[i]);
+	ck_assert_ptr_null(strstr(p.body, "sort=newest&amp;"));
+	ck_assert_ptr_null(strstr(p.body, "class=\"sort\""));
+	page_free(&p);
+	/* An order the page does not know: 400, naming the parameter. */
+	ck_assert_int_eq(fetch(c, "GET", "/?sort=oldest", NULL, &p), 400);
+	ck_assert_ptr_nonnull(strstr(p.body, "must be name or newest"));
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/?sort=-id", NULL, &p), 400);
+	page_free(&p);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -824,6 +1003,7 @@ int main(void)
 		                             markup_names_are_text,
 		                             rename_through_the_form,
 		                             pages_are_valid_html,
+		                             list_is_a_to_z_unless_newest_first,
 		                             bad_settings_stop_with_one_line,
 		                             NULL };
 	const TTest *const backend_down_tests[] = { backend_down_gives_friendly_page_then_recovers,

@@ -256,6 +256,11 @@ START_TEST(not_found_pages)
 	ck_assert_int_eq(serve("GET", "/users/0", NULL, NULL), 404);
 	ck_assert_int_eq(serve("DELETE", "/users/1", NULL, NULL), 405);
 	ck_assert_int_eq(serve("GET", "/?page=0", NULL, NULL), 400);
+	/* The list knows two orders; any other is refused before the backend is asked. */
+	ck_assert_int_eq(serve("GET", "/?sort=oldest", NULL, NULL), 400);
+	ck_assert_ptr_nonnull(strstr(body_of(), "sort: must be name or newest"));
+	ck_assert_int_eq(serve("GET", "/?sort=-id", NULL, NULL), 400);
+	ck_assert_int_eq(serve("GET", "/?sort=", NULL, NULL), 400);
 }
 END_TEST
 

@@ -1,7 +1,7 @@
 """Flask peer, backend: the data service the way the old Flask system would write it
 (Flask, SQLAlchemy ORM on PyMySQL), with the same routes, rows and JSON bytes as
 fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users (limit,
-offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/<id>. It asks the database
+offset, q prefix, sort), POST /api/v1/users, DELETE /api/v1/users/<id>. It asks the database
 the same questions as fcgi-backend (the unfiltered total from user_count, kept in the
 same transaction as each insert and delete; prefix search on the nameKey index, its
 count bounded), so the benchmark compares the stacks, not two schemas.
@@ -43,6 +43,16 @@ class UserCount(Base):
     id = Column(Integer, primary_key=True)
     users = Column(Integer, nullable=False)
 
+
+# sort= -> ORDER BY, and the order's letter in the cursor (fcgi-backend/cursor.c). By
+# name is by nameKey alone, as fcgi-backend: it is unique, and its index is the order
+# ("nameKey, id" makes MariaDB sort every match).
+ORDERS = {
+    "id": ((User.id,), "i"),
+    "-id": ((User.id.desc(),), "I"),
+    "name": ((User.nameKey,), "n"),
+    "-name": ((User.nameKey.desc(),), "N"),
+}
 
 app = Flask(__name__)
 
@@ -88,6 +98,11 @@ def user_list():
     if errors:
         return problem(422, "Invalid input", "query parameters are invalid", errors)
     q = request.args.get("q", "")
+    sort = request.args.get("sort", "name" if q else "id")
+    if sort not in ORDERS or (q and sort not in ("name", "-name")):
+        return problem(400, "Bad Request", "the query has invalid parameters",
+                       [{"field": "sort", "message": "must be id, -id, name or -name"}])
+    order, tag = ORDERS[sort]
     exact = True
     if q:
         escaped = q.replace("!", "!!").replace("%", "!%").replace("_", "!_")
@@ -97,10 +112,10 @@ def user_list():
         capped = select(literal(1)).select_from(User).where(match).limit(bound).subquery()
         total = Session.scalar(select(func.count()).select_from(capped))
         exact = total < bound
-        query = select(User).where(match).order_by(User.nameKey)
+        query = select(User).where(match).order_by(*order)
     else:
         total = Session.scalar(select(UserCount.users).where(UserCount.id == 1))
-        query = select(User).order_by(User.id)
+        query = select(User).order_by(*order)
     # One user more than the page: it says whether a next page exists (`next`, the
     # same cursor fcgi-backend gives: base64url of "<order>:<id>:<name key>").
     users = Session.scalars(query.limit(limit + 1).offset(offset)).all()
@@ -108,7 +123,7 @@ def user_list():
     if len(users) > limit:
         users = users[:limit]
         last = users[-1]
-        raw = f"i:{last.id}:" if not q else f"n:{last.id}:{last.nameKey}"
+        raw = f"{tag}:{last.id}:" + (last.nameKey if tag in "nN" else "")
         nxt = base64.urlsafe_b64encode(raw.encode()).rstrip(b"=").decode()
     return as_json(
         {"items": [u.as_dict() for u in users], "total": total, "totalExact": exact,

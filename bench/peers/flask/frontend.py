@@ -1,6 +1,7 @@
 """Flask peer, frontend: the page service the way the old Flask system would write it:
 it asks the backend over HTTP (requests, one keep-alive session per worker) and renders
-a Jinja template. GET / with q and page, the same markup as fcgi-frontend's list page.
+a Jinja template. GET / with q, page and sort (A–Z by name, or sort=newest; a search
+is A–Z), the same markup as fcgi-frontend's list page.
 Settings: BACKEND_URL. Run under gunicorn."""
 import os
 from urllib.parse import quote
@@ -47,7 +48,9 @@ def user_list():
     q = typed.strip(" ")  # names never start or end with a space
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) >= 1 else 1
-    params = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE}
+    newest = not q and request.args.get("sort") == "newest"
+    params = {"limit": PAGE_SIZE, "offset": (page - 1) * PAGE_SIZE,
+              "sort": "-id" if newest else "name"}
     if q:
         params["q"] = q
     r = http.get(BACKEND_URL + "/api/v1/users", params=params, timeout=5)
@@ -58,16 +61,16 @@ def user_list():
     q_enc = quote(q, safe="")
 
     def href(n):
-        return "/?" + (f"q={q_enc}&" if q else "") + f"page={n}"
+        return "/?" + (f"q={q_enc}&" if q else "sort=newest&" if newest else "") + f"page={n}"
 
     if not data["items"] and total > 0 and page > pages:  # past the end: the last page
         return "", 303, {**PAGE_HEADERS, "Location": href(pages)}
     cur = min(page, pages)
     paged = pages > 1 or not exact
     total_pages = ("" if exact else "at least ") + str(pages)
-    title = (f"Search “{q}”" if q else "Users") + (f" – page {page} of {total_pages}" if paged else "")
+    title = (f"Search “{q}”" if q else "Users, newest first" if newest else "Users") + (f" – page {page} of {total_pages}" if paged else "")
     body = render_template("list.html", users=data["items"], total=total, exact=exact, q=q,
-                           typed=typed, href=href, cur=cur, pages=pages, paged=paged,
+                           typed=typed, newest=newest, href=href, cur=cur, pages=pages, paged=paged,
                            items=pager_items(cur, pages, exact), total_pages=total_pages,
                            title=title)
     return body, 200, PAGE_HEADERS

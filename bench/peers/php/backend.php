@@ -2,7 +2,7 @@
 // PHP peer, backend: the data service the way a PHP shop would write it (mysqli with
 // persistent connections and prepared statements), with the same routes, rows and JSON
 // bytes as fcgi-backend for what `make bench` measures: GET /backend, GET /api/v1/users
-// (limit, offset, q prefix), POST /api/v1/users, DELETE /api/v1/users/{id}. It asks the
+// (limit, offset, q prefix, sort), POST /api/v1/users, DELETE /api/v1/users/{id}. It asks the
 // database the same questions as fcgi-backend (the unfiltered total from user_count, kept
 // in the same transaction as each insert and delete; prefix search on the nameKey index,
 // its count bounded), so the benchmark compares the stacks, not two schemas.
@@ -44,6 +44,11 @@ function int_arg(string $name, int $default, int $low, int $high, array &$errors
 const COLS = "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ') AS createdAt";
 const PREFIX_COUNT_BOUND = 1000;
 const PREFIX_MATCH = "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'";
+// sort= => ORDER BY, and the order's letter in the cursor (fcgi-backend/cursor.c).
+// By name is by nameKey alone, as fcgi-backend: it is unique, and its index is the order
+// ('nameKey, id' makes MariaDB sort every match).
+const ORDERS = ['id' => ['id', 'i'], '-id' => ['id DESC', 'I'], 'name' => ['nameKey', 'n'],
+	'-name' => ['nameKey DESC', 'N']];
 
 function rows(mysqli_stmt $st): array
 {
@@ -70,19 +75,26 @@ if ($path === '/backend' && $method === 'GET') {
 		exit;
 	}
 	$q = (string)($_GET['q'] ?? '');
+	$sort = (string)($_GET['sort'] ?? ($q === '' ? 'id' : 'name'));
+	if (!isset(ORDERS[$sort]) || ($q !== '' && $sort !== 'name' && $sort !== '-name')) {
+		problem(400, 'Bad Request', 'the query has invalid parameters',
+			[['field' => 'sort', 'message' => 'must be id, -id, name or -name']]);
+		exit;
+	}
+	[$order, $tag] = ORDERS[$sort];
 	$exact = true;
 	// One user more than the page: it says whether a next page exists (`next`, the
 	// same cursor fcgi-backend gives: base64url of "<order>:<id>:<name key>").
 	$more = $limit + 1;
 	if ($q === '') {
-		$st = $db->prepare('SELECT ' . COLS . ', nameKey FROM users ORDER BY id LIMIT ? OFFSET ?');
+		$st = $db->prepare('SELECT ' . COLS . ", nameKey FROM users ORDER BY $order LIMIT ? OFFSET ?");
 		$st->bind_param('ii', $more, $offset);
 		$items = rows($st);
 		$total = $db->query('SELECT users FROM user_count WHERE id = 1')->fetch_row()[0];
 	} else {
 		$like = strtr($q, ['!' => '!!', '%' => '!%', '_' => '!_']);
 		$st = $db->prepare('SELECT ' . COLS . ', nameKey FROM users WHERE ' . PREFIX_MATCH
-			. ' ORDER BY nameKey LIMIT ? OFFSET ?');
+			. " ORDER BY $order LIMIT ? OFFSET ?");
 		$st->bind_param('sii', $like, $more, $offset);
 		$items = rows($st);
 		// Count at most PREFIX_COUNT_BOUND matches past the page, as fcgi-backend does.
@@ -97,7 +109,7 @@ if ($path === '/backend' && $method === 'GET') {
 	if (count($items) > $limit) {
 		array_pop($items);
 		$last = end($items);
-		$raw = $q === '' ? "i:{$last['id']}:" : "n:{$last['id']}:{$last['nameKey']}";
+		$raw = "$tag:{$last['id']}:" . ($tag === 'n' || $tag === 'N' ? $last['nameKey'] : '');
 		$next = rtrim(strtr(base64_encode($raw), '+/', '-_'), '=');
 	}
 	foreach ($items as &$item) {

@@ -1,8 +1,9 @@
 <?php
 // PHP peer, frontend: the page service the way a PHP shop would write it: it asks the
 // backend over HTTP with curl (a new handle, so a new connection, per page: PHP keeps
-// nothing between requests) and prints the page, every value escaped. GET / with q and
-// page: the same markup and headers as fcgi-frontend's list page.
+// nothing between requests) and prints the page, every value escaped. GET / with q,
+// page and sort (A–Z by name, or sort=newest; a search is A–Z): the same markup and
+// headers as fcgi-frontend's list page.
 // Settings (pool env): BACKEND_URL, PAGE_SIZE (20).
 // htmlspecialchars() with the entities fcgi-frontend writes (&#39;, not &apos; or &#039;).
 function h($s): string
@@ -16,7 +17,8 @@ $typed = (string)($_GET['q'] ?? '');
 $q = trim($typed, ' ');
 $page = (string)($_GET['page'] ?? '1');
 $page = ctype_digit($page) && (int)$page >= 1 ? (int)$page : 1;
-$args = ['limit' => $size, 'offset' => ($page - 1) * $size];
+$newest = $q === '' && ($_GET['sort'] ?? '') === 'newest';
+$args = ['limit' => $size, 'offset' => ($page - 1) * $size, 'sort' => $newest ? '-id' : 'name'];
 if ($q !== '') {
 	$args['q'] = $q;
 }
@@ -37,7 +39,7 @@ $total = (int)$data['total'];
 $exact = ($data['totalExact'] ?? true) !== false;
 $pages = $total > 0 ? intdiv($total + $size - 1, $size) : 1;
 $qe = rawurlencode($q);
-$href = fn(int $n) => '/?' . ($q !== '' ? "q=$qe&" : '') . "page=$n";
+$href = fn(int $n) => '/?' . ($q !== '' ? "q=$qe&" : ($newest ? 'sort=newest&' : '')) . "page=$n";
 $link = fn(int $n) => h($href($n));
 $secure = function () {
 	header("Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
@@ -83,7 +85,7 @@ if (!$exact) {
 }
 $paged = $pages > 1 || !$exact;
 $totalPages = ($exact ? '' : 'at least ') . $pages;
-$title = ($q !== '' ? "Search “{$q}”" : 'Users') . ($paged ? " – page $page of $totalPages" : '');
+$title = ($q !== '' ? "Search “{$q}”" : ($newest ? 'Users, newest first' : 'Users')) . ($paged ? " – page $page of $totalPages" : '');
 header('Content-Type: text/html; charset=utf-8');
 $secure();
 ?>
@@ -111,6 +113,13 @@ $secure();
 <?php endif ?>
 <?php if ($q !== $typed): ?>
 <p class="note">Names never start or end with a space, so this is a search for “<?= h($q) ?>”.</p>
+<?php endif ?>
+<?php if ($q === '' && $total > 1): ?>
+<?php if ($newest): ?>
+<nav class="sort" aria-label="Order"><span>Order:</span> <a href="/">Name A–Z</a> <a href="/?sort=newest" aria-current="true">Newest first</a></nav>
+<?php else: ?>
+<nav class="sort" aria-label="Order"><span>Order:</span> <a href="/" aria-current="true">Name A–Z</a> <a href="/?sort=newest">Newest first</a></nav>
+<?php endif ?>
 <?php endif ?>
 <?php if (!$data['items']): ?>
 <?php if ($q !== ''): ?>
