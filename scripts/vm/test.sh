@@ -162,12 +162,22 @@ echo "systemctl reload (SIGUSR2): both pools still answer"
 # i.e. its workers can answer. So the very first requests after it, with no retry,
 # must succeed: the master's own /-/ping and /metrics (METRICS_LISTEN, loopback), and
 # a worker's answer through nginx. systemd shows the pool's STATUS line.
+# The VM has no curl (the playbook installs only what the service needs); Python is
+# there (Ansible needs it), so a three-line GET goes over first.
+getpy=$(base64 -w0 <<'PY'
+import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=2)  # raises (exit 1) on errors and non-2xx
+body = r.read().decode()
+print(r.status if sys.argv[2:] else body, end="\n" if sys.argv[2:] else "")
+PY
+)
+vmsh "echo $getpy | base64 -d >/tmp/vm-test-get.py" || die "cannot copy the GET helper to the VM"
 for pool in backend:9100 frontend:9101; do
 	name=${pool%:*} port=${pool#*:}
 	out=$(vmsh "sudo systemctl restart fcgi-users-$name.service &&
-		curl -fsS --max-time 2 http://127.0.0.1:$port/-/ping &&
-		curl -fsS --max-time 2 http://127.0.0.1:$port/metrics | grep -c '^fcgi_pool_idle_processes{pool=\"$name\"}' &&
-		curl -fsS --max-time 2 -o /dev/null -w '%{http_code}\n' http://127.0.0.1/$([[ $name == backend ]] && echo api/v1/health || echo -/ping) &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1:$port/-/ping &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1:$port/metrics | grep -c '^fcgi_pool_idle_processes{pool=\"$name\"}' &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1/$([[ $name == backend ]] && echo api/v1/health || echo -/ping) code &&
 		systemctl show -p Type -p StatusText fcgi-users-$name.service") ||
 		die "fcgi-users-$name: not answering right after systemctl restart returned: $out"
 	if ! grep -qx pong <<<"$out" || ! grep -qx 200 <<<"$out" || ! grep -qx 'Type=notify' <<<"$out" ||
