@@ -55,8 +55,11 @@ bad() {
 	failed=$((failed + 1))
 	echo "FAIL: $*"
 }
+# Writes are an editor's on ours (a token for this run); the peers have no sign-in
+# and ignore the header, as they ignore it in the write mix.
+auth="Authorization: Bearer $(scripts/stack.sh token "bench-check-$$")"
 post() { # url name -> status and Location, one line
-	curl -s -o /dev/null -w '%{http_code} %header{location}\n' -X POST \
+	curl -s -o /dev/null -w '%{http_code} %header{location}\n' -X POST -H "$auth" \
 		-H 'Content-Type: application/json' -d "{\"userName\":\"$2\"}" "$1/api/v1/users"
 }
 
@@ -97,9 +100,9 @@ for peer in php flask; do
 	if [[ $code == 201 && $loc =~ ^/api/v1/users/[0-9]+$ ]]; then ok; else bad "$peer: POST gave '$code $loc'"; fi
 	if [[ $(post "$url" "PEER-$peer" | cut -d' ' -f1) == 409 ]]; then ok; else bad "$peer: a taken name (any case) is not 409"; fi
 	if [[ $(post "$url" "" | cut -d' ' -f1) == 422 ]]; then ok; else bad "$peer: an empty name is not 422"; fi
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$url${loc:-/api/v1/users/0}")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "$auth" "$url${loc:-/api/v1/users/0}")
 	if [[ $code == 204 ]]; then ok; else bad "$peer: DELETE $loc gave $code"; fi
-	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$url${loc:-/api/v1/users/0}")
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE -H "$auth" "$url${loc:-/api/v1/users/0}")
 	if [[ $code == 404 ]]; then ok; else bad "$peer: DELETE of a deleted user gave $code"; fi
 done
 counted=$(mariadb --no-defaults --socket="$MYSQL_SOCKET" -uroot -N -B "$DB_NAME" \

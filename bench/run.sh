@@ -99,6 +99,13 @@ ka_of_stack() {
 PEERS_KEEPALIVE=$(ka_of_stack)
 export PEERS_KEEPALIVE=${PEERS_KEEPALIVE%%/*}
 
+# The write mix writes as an editor: a session of the stack's editor, made through the
+# sign-in endpoint as a client would (the peers have no sign-in and ignore the header).
+BENCH_TOKEN=$(jq -n --arg n "$EDITOR_NAME" --rawfile p "$EDITOR_PASSWORD_FILE" \
+	'{name: $n, password: ($p | rtrimstr("\n"))}' |
+	curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/sessions" |
+	jq -r .token) || die "could not sign in as the stack's editor $EDITOR_NAME"
+
 # The peers log in as our backend does: the stack's account (DB_USER, DB_PASS).
 export DB_USER DB_PASSWORD=$DB_PASS DB_NAME DB_SOCKET=$MYSQL_SOCKET
 
@@ -173,9 +180,9 @@ measure() {
 	local label=$1 s=$2 target=$3 c=$4 url=$5 script=$6
 	shift 6
 	local out=$results/wrk-$label-$s-$target-c$c.txt
-	wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "bench/wrk/$script" "$url" -- "w$RANDOM" >/dev/null 2>&1 || true
+	wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "bench/wrk/$script" "$url" -- "w$RANDOM" "$BENCH_TOKEN" >/dev/null 2>&1 || true
 	wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency -s "bench/wrk/$script" \
-		"$url" -- "m$RANDOM" >"$out" 2>&1 &
+		"$url" -- "m$RANDOM" "$BENCH_TOKEN" >"$out" 2>&1 &
 	local wpid=$!
 	sleep "$(awk "BEGIN {print $DURATION / 2}")"
 	pool_masters "$s" | while read -r pool pid; do

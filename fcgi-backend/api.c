@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_auth.h"
 #include "cookie.h"
 #include "json_stream.h"
 #include "log.h"
@@ -50,7 +51,7 @@ static struct db *backend_reader(struct backend *b, const struct request *r)
 	return &b->read_db;
 }
 
-static void db_failed(struct request *r, enum db_status st)
+void api_db_failed(struct request *r, enum db_status st)
 {
 	if (st == DB_UNAVAILABLE) {
 		resp_header(r, "Retry-After", "1");
@@ -106,7 +107,7 @@ static int answered_failure(struct request *r, struct db *db, enum db_status st,
 		return 1;
 	}
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return 1;
 	}
 	if (!found) {
@@ -153,7 +154,7 @@ static void compat_list(struct request *r, void *svc)
 		if (st == DB_OK)
 			resp_send(r, 200, "application/json", "[]", 2);
 		else
-			db_failed(r, st);
+			api_db_failed(r, st);
 		return;
 	}
 	if (st == DB_OK) {
@@ -301,7 +302,7 @@ static void user_list(struct request *r, void *svc)
 	struct users_list_result res;
 	enum db_status st = users_list(backend_reader(b, r), &q, page_user, &o, &res);
 	if (st != DB_OK) {
-		db_failed(r, st);
+		api_db_failed(r, st);
 		return;
 	}
 	struct json_stream *js = &o.js;
@@ -373,7 +374,8 @@ static void user_create(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
-	enum db_status st = users_create(&b->db, name->str, name->len, &id);
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
+	enum db_status st = users_create(&b->db, &actor, name->str, name->len, &id);
 	if (answered_failure(r, &b->db, st, 1, name))
 		return;
 	char loc[64];
@@ -394,8 +396,9 @@ static void user_rename(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[RENAME_NAME];
 	int found = 0;
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
 	enum db_status st =
-	        users_rename(&b->db, r->in[RENAME_ID].num, name->str, name->len, &found);
+	        users_rename(&b->db, &actor, r->in[RENAME_ID].num, name->str, name->len, &found);
 	if (answered_failure(r, &b->db, st, found, name))
 		return;
 	send_user(r, &b->db, r->in[RENAME_ID].num, 200);
@@ -405,7 +408,8 @@ static void user_delete(struct request *r, void *svc)
 {
 	struct backend *b = svc;
 	int found = 0;
-	enum db_status st = users_delete(&b->db, r->in[ID].num, &found);
+	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
+	enum db_status st = users_delete(&b->db, &actor, r->in[ID].num, &found);
 	if (answered_failure(r, &b->db, st, found, NULL))
 		return;
 	resp_no_content(r);
@@ -446,7 +450,8 @@ static const struct route routes[] = {
 	{ .methods = METHOD_POST,
 	  .pattern = USERS_PATH,
 	  .handler = user_create,
-	  .inputs = create_in },
+	  .inputs = create_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_GET,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_show,
@@ -454,11 +459,33 @@ static const struct route routes[] = {
 	{ .methods = METHOD_PATCH,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_rename,
-	  .inputs = rename_in },
+	  .inputs = rename_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_DELETE,
 	  .pattern = USERS_PATH "/{id}",
 	  .handler = user_delete,
-	  .inputs = id_in },
+	  .inputs = id_in,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_POST,
+	  .pattern = "/api/v1/sessions",
+	  .handler = session_create,
+	  .inputs = session_create_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/api/v1/sessions/sso",
+	  .handler = session_create_sso },
+	{ .methods = METHOD_GET,
+	  .pattern = "/api/v1/sessions/current",
+	  .handler = session_show,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_DELETE,
+	  .pattern = "/api/v1/sessions/current",
+	  .handler = session_delete,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_GET,
+	  .pattern = "/api/v1/audit",
+	  .handler = audit_page,
+	  .inputs = audit_list_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_GET, .pattern = "/api/v1/health", .handler = health },
 	{ .methods = METHOD_GET, .pattern = "/api/v1/ready", .handler = ready },
 };
@@ -468,4 +495,6 @@ const struct http_app backend_http = {
 	.routes = routes,
 	.nroutes = sizeof routes / sizeof routes[0],
 	.max_body = HTTP_DEFAULT_MAX_BODY,
+	.authenticate = backend_authenticate,
+	.unauthenticated = backend_unauthenticated,
 };

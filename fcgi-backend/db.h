@@ -58,8 +58,8 @@ void db_config_free(struct db_config *cfg);
  * shares cfg's memory: free only cfg. */
 int db_config_read(const struct db_config *cfg, struct db_config *out);
 
-#define DB_MAX_STMTS    32 /* prepared statements kept per connection */
-#define DB_MAX_COLS     8  /* parameters or columns of one statement */
+#define DB_MAX_STMTS    64 /* prepared statements kept per connection */
+#define DB_MAX_COLS     12 /* parameters or columns of one statement */
 #define DB_TEXT_MAX     2048
 #define DB_PASSWORD_MAX 512 /* bytes of a password re-read from DATABASE_PASSWORD_FILE */
 

@@ -1,6 +1,7 @@
 /*
  * fcgi-backend: the users data service. Settings, then either a subcommand
- * (`migrate`, `recount`, `skeletons`) or the worker pool serving the API routes (api.c). The
+ * (`migrate`, `recount`, `skeletons`, `editor …`, `token …` — cli.h) or the worker pool
+ * serving the API routes (api.c). The
  * configuration and the service struct live in main()'s frame; the pool hands the
  * service to every worker hook and handler.
  */
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cli.h"
 #include "db_grants.h"
 #include "log.h"
 #include "migrate.h"
@@ -17,6 +19,7 @@
 
 struct backend_config {
 	struct db_config db;
+	struct auth_config auth;
 	struct migrate_config migrate;
 	struct app_user_config app_user; /* migrate only */
 	struct pool_config pool;
@@ -77,13 +80,18 @@ static int command(struct backend_config *cfg, const char *name)
 		int rc = migrate_run(&cfg->db, migrate_dir(&cfg->migrate, buf, sizeof buf),
 		                     &cfg->app_user);
 		app_user_free(&cfg->app_user);
+		if (rc == 0 && *cfg->auth.first_editor)
+			rc = cli_first_editor(&cfg->db, cfg->auth.first_editor,
+			                      cfg->auth.first_editor_password_file);
 		return rc;
 	}
 	if (strcmp(name, "recount") == 0)
 		return recount(&cfg->db);
 	if (strcmp(name, "skeletons") == 0)
 		return skeletons(&cfg->db);
-	fprintf(stderr, "fcgi-backend: unknown command '%s' (migrate, recount, skeletons)\n", name);
+	fprintf(stderr,
+	        "fcgi-backend: unknown command '%s' (migrate, recount, skeletons, editor, token)\n",
+	        name);
 	return 2;
 }
 
@@ -92,6 +100,7 @@ int main(int argc, char **argv)
 	struct backend_config cfg = { 0 };
 	const struct settings_block blocks[] = {
 		{ db_settings, &cfg.db },
+		{ auth_settings, &cfg.auth },
 		{ migrate_settings, &cfg.migrate },
 		{ app_user_settings, &cfg.app_user },
 		{ pool_settings, &cfg.pool },
@@ -102,13 +111,16 @@ int main(int argc, char **argv)
 	log_start("backend", &cfg.log);
 	db_config_finish(&cfg.db);
 	int rc;
-	if (first + 1 < argc) {
+	if (first < argc &&
+	    (strcmp(argv[first], "editor") == 0 || strcmp(argv[first], "token") == 0)) {
+		rc = cli_run(&cfg.db, argc - first, argv + first);
+	} else if (first + 1 < argc) {
 		fprintf(stderr, "fcgi-backend: unexpected argument '%s'\n", argv[first + 1]);
 		rc = 2;
 	} else if (first < argc) {
 		rc = command(&cfg, argv[first]);
 	} else {
-		struct backend b = { 0 };
+		struct backend b = { .auth = &cfg.auth };
 		db_init(&b.db, &cfg.db);
 		struct db_config read_cfg;
 		b.has_read = db_config_read(&cfg.db, &read_cfg);

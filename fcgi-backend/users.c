@@ -60,6 +60,7 @@ enum {
 	ST_DELETE,
 	ST_COUNT_DEC,
 	ST_RECOUNT,
+	ST_LOCK_NAME,
 	ST_BY_NAME_KEY,
 	ST_BY_SKELETON,
 	ST__MAX
@@ -86,6 +87,11 @@ static const struct db_stmt users_sql[ST__MAX] = {
 	                .params = "ssi" },
 	[ST_DELETE] = { .sql = "DELETE FROM users WHERE id = ?", .params = "i" },
 	[ST_COUNT_DEC] = { .sql = "UPDATE user_count SET users = users - 1 WHERE id = 1" },
+	/* The row a rename or delete changes, locked until the transaction ends: the audit
+	 * row names what it was. */
+	[ST_LOCK_NAME] = { .sql = "SELECT userName FROM users WHERE id = ? FOR UPDATE",
+	                   .params = "i",
+	                   .cols = "s" },
 	[ST_RECOUNT] = { .sql = "UPDATE user_count SET users = (SELECT COUNT(*) FROM users) "
 	                        "WHERE id = 1" },
 };
@@ -282,21 +288,37 @@ enum db_status users_get(struct db *db, long long id, struct user *u, int *found
 	return st == DB_OK && g.bad ? DB_ERROR : st;
 }
 
-/* Run the write, then keep user_count in step in the same transaction when it changed a
- * row (delta +1 or -1). *changed gets the rows the write matched. */
-static enum db_status counted_write(struct db *db, const struct db_stmt *write,
-                                    const struct db_param *p, const struct db_stmt *count,
-                                    unsigned long long *changed, long long *insert_id)
+/* The user's name as stored, into name (capacity USER_NAME_MAX_BYTES + 1). */
+static int take_name(const struct db_row *row, void *arg)
 {
+	size_t n = row->col[0].len <= USER_NAME_MAX_BYTES ? row->col[0].len : USER_NAME_MAX_BYTES;
+	memcpy(arg, row->col[0].s, n);
+	((char *)arg)[n] = '\0';
+	return 0;
+}
+
+/* Begin the transaction of a change to user id, its row locked and its name as stored
+ * in old ("" and no transaction left open when there is no such user). */
+static enum db_status begin_on_user(struct db *db, long long id, char old[USER_NAME_MAX_BYTES + 1])
+{
+	old[0] = '\0';
 	enum db_status st = db_begin(db);
 	if (st != DB_OK)
 		return st;
-	st = db_exec(db, write, p, changed);
-	if (insert_id)
-		*insert_id = (long long)db->insert_id;
-	if (st == DB_OK && *changed > 0)
-		st = db_exec(db, count, NULL, NULL);
-	if (st == DB_OK && *changed > 0)
+	const struct db_param who[] = { DB_INT(id) };
+	st = db_query(db, &users_sql[ST_LOCK_NAME], who, take_name, old);
+	if (st != DB_OK || !old[0])
+		db_rollback(db);
+	return st;
+}
+
+/* The end of a write's transaction: its audit row, then commit; or roll back. */
+static enum db_status finish(struct db *db, enum db_status st, const struct audit_actor *actor,
+                             const struct audit_entry *entry)
+{
+	if (st == DB_OK)
+		st = audit_record(db, actor, entry);
+	if (st == DB_OK)
 		return db_commit(db);
 	db_rollback(db);
 	return st;
@@ -314,39 +336,70 @@ static enum db_status canonical(const char *name, size_t len, struct user_name *
 	return DB_ERROR;
 }
 
-enum db_status users_create(struct db *db, const char *name, size_t len, long long *id)
+enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
+                            size_t len, long long *id)
 {
+	*id = 0;
 	struct user_name u;
 	enum db_status st = canonical(name, len, &u);
+	if (st == DB_OK)
+		st = db_begin(db);
 	if (st != DB_OK)
 		return st;
 	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len) };
-	unsigned long long changed = 0;
-	return counted_write(db, &users_sql[ST_INSERT], p, &users_sql[ST_COUNT_INC], &changed, id);
-}
-
-enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found)
-{
-	struct user_name u;
-	*found = 0;
-	enum db_status st0 = canonical(name, len, &u);
-	if (st0 != DB_OK)
-		return st0;
-	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len),
-		                      DB_INT(id) };
-	unsigned long long matched = 0;
-	enum db_status st = db_exec(db, &users_sql[ST_RENAME], p, &matched);
-	*found = matched > 0;
+	st = db_exec(db, &users_sql[ST_INSERT], p, NULL);
+	if (st == DB_OK) {
+		*id = (long long)db->insert_id;
+		st = db_exec(db, &users_sql[ST_COUNT_INC], NULL, NULL);
+	}
+	const struct audit_entry entry = { .action = AUDIT_USER_CREATE,
+		                           .user_id = *id,
+		                           .new_name = u.text };
+	st = finish(db, st, actor, &entry);
+	if (st != DB_OK)
+		*id = 0;
 	return st;
 }
 
-enum db_status users_delete(struct db *db, long long id, int *found)
+enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
+                            const char *name, size_t len, int *found)
 {
-	const struct db_param p[] = { DB_INT(id) };
-	unsigned long long changed = 0;
-	enum db_status st = counted_write(db, &users_sql[ST_DELETE], p, &users_sql[ST_COUNT_DEC],
-	                                  &changed, NULL);
-	*found = st == DB_OK && changed > 0;
+	*found = 0;
+	struct user_name u;
+	char old[USER_NAME_MAX_BYTES + 1] = "";
+	enum db_status st = canonical(name, len, &u);
+	if (st == DB_OK)
+		st = begin_on_user(db, id, old);
+	if (st != DB_OK || !old[0])
+		return st;
+	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len),
+		                      DB_INT(id) };
+	st = db_exec(db, &users_sql[ST_RENAME], p, NULL);
+	const struct audit_entry entry = {
+		.action = AUDIT_USER_RENAME, .user_id = id, .old_name = old, .new_name = u.text
+	};
+	st = finish(db, st, actor, &entry);
+	*found = st == DB_OK;
+	return st;
+}
+
+enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
+                            int *found)
+{
+	*found = 0;
+	char old[USER_NAME_MAX_BYTES + 1] = "";
+	enum db_status st = begin_on_user(db, id, old);
+	if (st != DB_OK || !old[0])
+		return st;
+	const struct db_param who[] = { DB_INT(id) };
+	st = db_exec(db, &users_sql[ST_DELETE], who, NULL);
+	if (st == DB_OK)
+		st = db_exec(db, &users_sql[ST_COUNT_DEC], NULL, NULL);
+	const struct audit_entry entry = { .action = AUDIT_USER_DELETE,
+		                           .user_id = id,
+		                           .old_name = old };
+	st = finish(db, st, actor, &entry);
+	*found = st == DB_OK;
 	return st;
 }
 

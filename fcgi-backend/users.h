@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "audit.h"
 #include "cursor.h"
 #include "db.h"
 #include "users_contract.h"
@@ -51,13 +52,18 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
-/* DB_DUPLICATE when the name is taken or looks like one that is (its skeleton is
- * taken: users_holder says which and who); DB_FULL when no id is left. The name is
- * stored in its canonical form, with its skeleton (name_rules.h). */
-enum db_status users_create(struct db *db, const char *name, size_t len, long long *id);
+/* The writes. Each records its audit row (who: actor) in the same transaction, so a
+ * change and its record are kept or lost together. DB_DUPLICATE when the name is taken
+ * or looks like one that is (its skeleton is taken: users_holder says which and who);
+ * DB_FULL when no id is left. The name is stored in its canonical form, with its
+ * skeleton (name_rules.h). */
+enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
+                            size_t len, long long *id);
 /* *found 0 when there is no such user. */
-enum db_status users_rename(struct db *db, long long id, const char *name, size_t len, int *found);
-enum db_status users_delete(struct db *db, long long id, int *found);
+enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
+                            const char *name, size_t len, int *found);
+enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
+                            int *found);
 enum users_clash {
 	USERS_CLASH_NONE,
 	USERS_CLASH_SAME,      /* the same name ignoring case (nameKey) */

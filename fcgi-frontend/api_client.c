@@ -21,7 +21,8 @@ struct body {
 	char *p; /* NUL-terminated */
 	size_t len;
 	int too_big;
-	int owned; /* p is malloc'd (HTTP); FastCGI answers live in the client's reply */
+	long retry_after; /* the answer's Retry-After, 0 when none */
+	int owned;        /* p is malloc'd (HTTP); FastCGI answers live in the client's reply */
 };
 
 /* The "just wrote" cookie nginx sets on every write's answer (nginx/README.md). */
@@ -118,8 +119,38 @@ static void set_error(struct api_error *err, enum api_status status, long http, 
 	snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
 	err->field[0] = '\0';
 	err->field_message[0] = '\0';
+	err->retry_after = 0;
 	err->holder_id = 0;
 	err->holder_name[0] = '\0';
+}
+
+void api_client_act_for(struct api_client *c, const struct principal *p)
+{
+	explicit_bzero(c->bearer, sizeof c->bearer);
+	if (p && p->credential[0])
+		snprintf(c->bearer, sizeof c->bearer, "%s", p->credential);
+	c->forward_cookie = NULL;
+	c->sso_user = NULL;
+}
+
+/* The request's credentials: the bearer token of the editor the page acts for, and
+ * (single sign-on only) the browser's cookies for nginx to show the proxy. */
+static struct curl_slist *with_credentials(const struct api_client *c, struct curl_slist *h)
+{
+	char line[PRINCIPAL_CREDENTIAL_MAX + 32];
+	if (c->bearer[0]) {
+		snprintf(line, sizeof line, "Authorization: Bearer %s", c->bearer);
+		h = curl_slist_append(h, line);
+		explicit_bzero(line, sizeof line);
+	}
+	if (c->forward_cookie && *c->forward_cookie) {
+		char *cookie = NULL;
+		if (asprintf(&cookie, "Cookie: %s", c->forward_cookie) >= 0) {
+			h = curl_slist_append(h, cookie);
+			free(cookie);
+		}
+	}
+	return h;
 }
 
 /* The page request's id (log.c holds it while the request is in hand) goes with the
@@ -160,7 +191,9 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	if (json)
 		headers = curl_slist_append(headers, "Content-Type: application/json");
 	headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
-	if (c->wrote)
+	headers = with_credentials(c, headers);
+	/* The single sign-on call forwards the browser's cookies, "just wrote" included. */
+	if (c->wrote && !c->forward_cookie)
 		headers = curl_slist_append(headers, "Cookie: " WROTE_COOKIE "=1");
 	headers = with_request_id(headers);
 	memset(body, 0, sizeof *body);
@@ -189,7 +222,26 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 		return -1;
 	}
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+	struct curl_header *retry = NULL;
+	if (curl_easy_header(curl, "Retry-After", 0, CURLH_HEADER, -1, &retry) == CURLHE_OK)
+		body->retry_after = strtol(retry->value, NULL, 10);
 	return 0;
+}
+
+/* The request's credentials as the params a web server would pass: the bearer token as
+ * HTTP_AUTHORIZATION, and (single sign-on only) SSO_USER as nginx sets it behind its
+ * auth_request. auth holds the header's value; the count of params added. */
+static size_t fcgi_credentials(const struct api_client *c, struct fcgi_param *p, char *auth,
+                               size_t cap)
+{
+	size_t n = 0;
+	if (c->bearer[0]) {
+		snprintf(auth, cap, "Bearer %s", c->bearer);
+		p[n++] = (struct fcgi_param){ "HTTP_AUTHORIZATION", auth };
+	}
+	if (c->sso_user && *c->sso_user)
+		p[n++] = (struct fcgi_param){ "SSO_USER", c->sso_user };
+	return n;
 }
 
 static int fcgi_api_call(struct api_client *c, const char *method, const char *path,
@@ -200,7 +252,8 @@ static int fcgi_api_call(struct api_client *c, const char *method, const char *p
 	char doc[1024], len[24];
 	snprintf(doc, sizeof doc, "%.*s", (int)(q ? (size_t)(q - path) : strlen(path)), path);
 	snprintf(len, sizeof len, "%zu", json ? strlen(json) : (size_t)0);
-	struct fcgi_param p[16];
+	char auth[PRINCIPAL_CREDENTIAL_MAX + 16];
+	struct fcgi_param p[20];
 	size_t n = 0;
 	p[n++] = (struct fcgi_param){ "GATEWAY_INTERFACE", "CGI/1.1" };
 	p[n++] = (struct fcgi_param){ "SERVER_PROTOCOL", "HTTP/1.1" };
@@ -220,11 +273,13 @@ static int fcgi_api_call(struct api_client *c, const char *method, const char *p
 		p[n++] = (struct fcgi_param){ "HTTP_COOKIE", WROTE_COOKIE "=1" };
 	if (*log_request_id())
 		p[n++] = (struct fcgi_param){ "REQUEST_ID", log_request_id() };
+	n += fcgi_credentials(c, p + n, auth, sizeof auth);
 	const struct fcgi_limits lim = { .connect_timeout_ms = c->connect_timeout_ms,
 		                         .timeout_ms = c->timeout_ms,
 		                         .max_reply = MAX_BODY };
 	enum fcgi_result res =
 	        fcgi_call(&c->target, &lim, p, n, json, json ? strlen(json) : 0, &c->reply);
+	explicit_bzero(auth, sizeof auth);
 	if (res != FCGI_OK) {
 		const char *why = fcgi_result_text(res);
 		log_kv(LOG_WARN, "backend call failed", "method", method, "path", path, "error",
@@ -238,6 +293,9 @@ static int fcgi_api_call(struct api_client *c, const char *method, const char *p
 	*status = c->reply.status;
 	body->p = (char *)c->reply.body;
 	body->len = c->reply.body_len;
+	char retry[24];
+	if (fcgi_reply_header(&c->reply, "Retry-After", retry, sizeof retry))
+		body->retry_after = strtol(retry, NULL, 10);
 	return 0;
 }
 
@@ -250,6 +308,15 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 		break;
 	case 409:
 		st = API_CONFLICT;
+		break;
+	case 401:
+		st = API_UNAUTHORIZED;
+		break;
+	case 403:
+		st = API_FORBIDDEN;
+		break;
+	case 429:
+		st = API_THROTTLED;
 		break;
 	case 507:
 		st = API_FULL;
@@ -384,6 +451,7 @@ static enum api_status finish(long status, struct body *b, long want,
 		}
 	} else {
 		api_map_error(status, b->p, err);
+		err->retry_after = b->retry_after;
 	}
 	if (b->owned)
 		free(b->p);
@@ -413,11 +481,9 @@ static char *name_body(const char *name)
 	return s;
 }
 
-/* One call: method path [json body], expecting want and parsing the answer with parse
- * (may be NULL) into out. */
-static enum api_status call(struct api_client *c, const char *method, const char *path,
-                            const char *json, long want, int (*parse)(const char *, void *),
-                            void *out, struct api_error *err)
+enum api_status api_call_json(struct api_client *c, const char *method, const char *path,
+                              const char *json, long want, int (*parse)(const char *, void *),
+                              void *out, struct api_error *err)
 {
 	long status = 0;
 	struct body b;
@@ -439,7 +505,7 @@ static enum api_status name_call(struct api_client *c, const char *method, const
 		set_error(err, API_FAILED, 0, "out of memory");
 		return err->status;
 	}
-	enum api_status st = call(c, method, path, json, want, parse_user_cb, out, err);
+	enum api_status st = api_call_json(c, method, path, json, want, parse_user_cb, out, err);
 	free(json);
 	return st;
 }
@@ -474,7 +540,7 @@ enum api_status api_list_users(struct api_client *c, const struct api_list_query
 		snprintf(path + n, sizeof path - (size_t)n, "&sort=%s", q->sort);
 	free(prefix);
 	free(after);
-	return call(c, "GET", path, NULL, 200, parse_page_cb, out, err);
+	return api_call_json(c, "GET", path, NULL, 200, parse_page_cb, out, err);
 }
 
 enum api_status api_get_user(struct api_client *c, long long id, struct api_user *out,
@@ -482,7 +548,7 @@ enum api_status api_get_user(struct api_client *c, long long id, struct api_user
 {
 	char path[64];
 	user_path(path, sizeof path, id);
-	return call(c, "GET", path, NULL, 200, parse_user_cb, out, err);
+	return api_call_json(c, "GET", path, NULL, 200, parse_user_cb, out, err);
 }
 
 enum api_status api_create_user(struct api_client *c, const char *name, struct api_user *out,
@@ -503,5 +569,5 @@ enum api_status api_delete_user(struct api_client *c, long long id, struct api_e
 {
 	char path[64];
 	user_path(path, sizeof path, id);
-	return call(c, "DELETE", path, NULL, 204, NULL, NULL, err);
+	return api_call_json(c, "DELETE", path, NULL, 204, NULL, NULL, err);
 }

@@ -18,17 +18,21 @@
 #include <curl/curl.h>
 
 #include "fcgi_client.h"
+#include "principal.h"
 #include "request.h"
 #include "users_contract.h"
 
 enum api_status {
 	API_OK,
-	API_NOT_FOUND,   /* 404 */
-	API_CONFLICT,    /* 409: the name is taken, or looks like one that is */
-	API_FULL,        /* 507: no user id is left */
-	API_INVALID,     /* 400, 413, 415, 422: the input was refused */
-	API_UNAVAILABLE, /* no answer in time, refused connection, or 502/503/504 */
-	API_FAILED,      /* anything else: 500, an answer that is not what the API promises */
+	API_NOT_FOUND,    /* 404 */
+	API_CONFLICT,     /* 409: the name is taken, or looks like one that is */
+	API_FULL,         /* 507: no user id is left */
+	API_INVALID,      /* 400, 413, 415, 422: the input was refused */
+	API_UNAVAILABLE,  /* no answer in time, refused connection, or 502/503/504 */
+	API_UNAUTHORIZED, /* 401: no session, or one the backend no longer knows */
+	API_FORBIDDEN,    /* 403 */
+	API_THROTTLED,    /* 429: retry_after seconds */
+	API_FAILED,       /* anything else: 500, an answer that is not what the API promises */
 };
 
 struct api_error {
@@ -37,6 +41,7 @@ struct api_error {
 	char detail[256]; /* the problem's detail (or title), or the transport error */
 	char field[32];   /* the first errors[].field of a 422, or "" */
 	char field_message[256];
+	long retry_after; /* the answer's Retry-After (seconds), 0 when none */
 	/* A 409's "existing": the user who already has the name (id 0 when not said). */
 	long long holder_id;
 	char holder_name[USER_NAME_MAX_BYTES + 1];
@@ -80,7 +85,18 @@ struct api_client {
 	 * wrote" cookie), or this request wrote: its reads must see the write, so the
 	 * calls carry the cookie and the backend reads from the primary. */
 	int wrote;
+	/* The credentials of the request being served (api_client_act_for): the editor's
+	 * session token, sent as Authorization: Bearer; "" for an anonymous visitor. */
+	char bearer[PRINCIPAL_CREDENTIAL_MAX + 1];
+	/* For the single sign-on call only (api_auth_client.h): over http:// the browser's
+	 * Cookie header, so that nginx asks the authenticating proxy itself; over fcgi://
+	 * the editor nginx named to this frontend, passed on as the same SSO_USER param. */
+	const char *forward_cookie;
+	const char *sso_user;
 };
+
+/* Act for p (its credential, if any) on the calls made for the current request. */
+void api_client_act_for(struct api_client *c, const struct principal *p);
 
 /* In the master (before workers fork): curl_global_init. 0, or -1. */
 int api_global_init(void);
@@ -107,6 +123,12 @@ enum api_status api_rename_user(struct api_client *c, long long id, const char *
                                 struct api_user *out, struct api_error *err);
 enum api_status api_delete_user(struct api_client *c, long long id, struct api_error *err);
 void api_user_page_free(struct api_user_page *page);
+
+/* One call (api_auth_client.c builds on it): method path [json body], expecting
+ * status want and parsing the answer with parse (may be NULL) into out. */
+enum api_status api_call_json(struct api_client *c, const char *method, const char *path,
+                              const char *json, long want, int (*parse)(const char *, void *),
+                              void *out, struct api_error *err);
 
 /* Parsing, exposed for the unit tests. Return 0, or -1 when json is not the shape the
  * API promises. */

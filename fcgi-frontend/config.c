@@ -90,6 +90,12 @@ const struct setting frontend_settings[] = {
 	  .min = 1,
 	  .max = USERS_LIST_LIMIT_MAX,
 	  .help = "names per list page (1 to 100: the API's largest page)" },
+	{ .name = "SSO",
+	  .set = setting_flag,
+	  .offset = CONF(sso),
+	  .fallback = "0",
+	  .help = "1: editors may sign in through single sign-on at /sign-in/sso (nginx "
+	          "render.sh --sso-url; the backend's SSO=1 too)" },
 	{ 0 },
 };
 

@@ -3,6 +3,7 @@
  * to do next; technical detail goes to the log, not the page.
  */
 #include "error_pages.h"
+#include "pages_sign_in.h"
 
 #include <stdio.h>
 
@@ -109,6 +110,9 @@ void page_api_error(struct request *r, const struct api_error *e)
 	switch (e->status) {
 	case API_NOT_FOUND:
 		frontend_error(r, 404, e->detail);
+		return;
+	case API_UNAUTHORIZED:
+		page_sign_in_again(r);
 		return;
 	case API_UNAVAILABLE:
 		frontend_error(r, e->http_status == 502 || e->http_status == 504 ? 502 : 503,

@@ -23,12 +23,13 @@ struct frontend_config {
 	int csrf_ttl;      /* seconds a form stays valid */
 	int cookie_secure; /* COOKIE_SECURE: __Host- names and Secure even without TLS */
 	int page_size;     /* names per list page */
+	int sso;           /* SSO: single sign-on entry point /sign-in/sso */
 	struct pool_config pool;
 	struct log_config log;
 };
 
 /* BACKEND_URL, BACKEND_CONNECT_TIMEOUT_MS, BACKEND_TIMEOUT_MS, SECRET_KEY(_FILE),
- * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, COOKIE_SECURE, PAGE_SIZE, into a struct
+ * DEV_INSECURE_SECRET, CSRF_TOKEN_TTL, COOKIE_SECURE, PAGE_SIZE, SSO, into a struct
  * frontend_config. */
 extern const struct setting frontend_settings[];
 
@@ -42,6 +43,7 @@ struct frontend {
 	long csrf_ttl;         /* CSRF_TOKEN_TTL */
 	int cookie_secure;     /* COOKIE_SECURE (site_cookies.h) */
 	long page_size;        /* PAGE_SIZE */
+	int sso;               /* SSO */
 	struct api_client api; /* this worker's backend connection (worker_init) */
 };
 

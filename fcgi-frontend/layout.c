@@ -21,7 +21,24 @@ void page_security_headers(struct request *r)
 	resp_header(r, "Cache-Control", "no-store");
 }
 
-static void frame(struct html *h, const char *title, const char *flash, const struct html *content)
+/* The header's links: what an editor may do and who they are, or the way to sign in.
+ * The anonymous header is the same on every page (the bench peers render it byte for
+ * byte); the forms themselves send a visitor to sign in and back (pages_sign_in.h). */
+static void nav(struct html *h, const struct request *r)
+{
+	if (r->principal.kind != PRINCIPAL_NONE) {
+		HTML(h,
+		     "<nav aria-label=\"Main\"><a href=\"/users/new\">Add a user</a>"
+		     "<span class=\"who\">Signed in as {{name}}</span>"
+		     "<a href=\"/sign-out\">Sign out</a></nav>",
+		     "name", r->principal.name);
+		return;
+	}
+	HTML_LIT(h, "<nav aria-label=\"Main\"><a href=\"/sign-in\">Sign in</a></nav>");
+}
+
+static void frame(struct html *h, const struct request *r, const char *title, const char *flash,
+                  const struct html *content)
 {
 	HTML(h,
 	     "<!DOCTYPE html>\n"
@@ -38,11 +55,11 @@ static void frame(struct html *h, const char *title, const char *flash, const st
 	     "<body>\n"
 	     "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
 	     "<header class=\"site\"><div class=\"wrap\">"
-	     "<a class=\"brand\" href=\"/\">Users directory</a>"
-	     "<nav aria-label=\"Main\"><a href=\"/users/new\">Add a user</a></nav>"
-	     "</div></header>\n"
-	     "<main id=\"main\" class=\"wrap\">\n",
+	     "<a class=\"brand\" href=\"/\">Users directory</a>",
 	     "title", title);
+	nav(h, r);
+	HTML_LIT(h, "</div></header>\n"
+	            "<main id=\"main\" class=\"wrap\">\n");
 	if (flash && *flash)
 		HTML(h, "<p class=\"flash\" role=\"status\">{{flash}}</p>\n", "flash", flash);
 	html_append(h, content);
@@ -57,14 +74,14 @@ void page_send(struct request *r, int status, const char *title, const char *fla
                const struct html *content)
 {
 	struct html h = { 0 };
-	frame(&h, title, flash, content);
+	frame(&h, r, title, flash, content);
 	if (h.failed) {
 		log_kv(LOG_ERROR, "page could not be built", "title", title, NULL);
 		html_free(&h);
 		struct html oops = { 0 };
 		HTML_LIT(&oops, "<h1>Something went wrong</h1>"
 		                "<p>This page could not be shown. Please try again.</p>");
-		frame(&h, "Something went wrong", NULL, &oops);
+		frame(&h, r, "Something went wrong", NULL, &oops);
 		html_free(&oops);
 		status = 500;
 	}

@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	log_start("frontend", &cfg.log);
 	struct frontend fe = { .csrf_ttl = cfg.csrf_ttl,
 		               .cookie_secure = cfg.cookie_secure,
-		               .page_size = cfg.page_size };
+		               .page_size = cfg.page_size,
+		               .sso = cfg.sso };
 	frontend_key_load(&cfg, &fe.key);
 	if (api_client_config(&fe.api, cfg.backend_url, cfg.backend_connect_timeout_ms,
 	                      cfg.backend_timeout_ms) != 0)

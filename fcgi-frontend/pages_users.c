@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_auth_client.h"
 #include "api_client.h"
 #include "browser.h"
 #include "error_pages.h"
@@ -19,6 +20,7 @@
 #include "html.h"
 #include "layout.h"
 #include "log.h"
+#include "pages_sign_in.h"
 #include "pager.h"
 #include "response.h"
 #include "site_cookies.h"
@@ -372,20 +374,22 @@ static void page_list(struct request *r, void *svc)
 	char total[24], total_pages[32];
 	/* A broad search is counted only so far: say "1000+" rather than a wrong number. */
 	snprintf(total, sizeof total, "%lld%s", users.total, users.total_exact ? "" : "+");
+	int editor = r->principal.kind != PRINCIPAL_NONE;
 	snprintf(total_pages, sizeof total_pages, "%s%lld", users.total_exact ? "" : "at least ",
 	         pages);
 	if (*q)
 		HTML(&h,
 		     "<div class=\"toolbar\"><span>{{total}} {{noun}} starting with "
 		     "“<bdi>{{q}}</bdi>” · "
-		     "<a href=\"/\">show all</a></span>"
-		     "<a href=\"/users/new\">Add a user</a></div>\n",
+		     "<a href=\"/\">show all</a></span>",
 		     "total", total, "noun", users.total == 1 ? "name" : "names", "q", q);
 	else
-		HTML(&h,
-		     "<div class=\"toolbar\"><span>{{total}} {{noun}}</span>"
-		     "<a href=\"/users/new\">Add a user</a></div>\n",
-		     "total", total, "noun", users.total == 1 ? "user" : "users");
+		HTML(&h, "<div class=\"toolbar\"><span>{{total}} {{noun}}</span>", "total", total,
+		     "noun", users.total == 1 ? "user" : "users");
+	/* The forms are for editors; a visitor reads. */
+	if (editor)
+		HTML_LIT(&h, "<a href=\"/users/new\">Add a user</a>");
+	HTML_LIT(&h, "</div>\n");
 	if (strcmp(q, typed) != 0)
 		HTML(&h,
 		     "<p class=\"note\">Names never start or end with a space, so this is a "
@@ -401,9 +405,11 @@ static void page_list(struct request *r, void *svc)
 			     "<p class=\"empty\">No user’s name starts with "
 			     "“<bdi>{{q}}</bdi>”.</p>\n",
 			     "q", q);
-		else
+		else if (editor)
 			HTML_LIT(&h, "<p class=\"empty\">There are no users yet. "
 			             "<a href=\"/users/new\">Add the first one</a>.</p>\n");
+		else
+			HTML_LIT(&h, "<p class=\"empty\">There are no users yet.</p>\n");
 	} else {
 		HTML_LIT(&h, "<ul class=\"users\">\n");
 		for (size_t i = 0; i < users.count; i++) {
@@ -534,15 +540,38 @@ static void page_create(struct request *r, void *svc)
 
 /* ---- a user's page and rename ---- */
 
-static void render_user(struct request *r, const struct frontend *fe, int status,
+/* "Renamed from Ann by editor alice, 2026-01-02 03:04 UTC": the newest audit entry
+ * about u, for editors (the audit trail is theirs to read). Nothing when there is
+ * none or the backend cannot say: the page does not depend on it. */
+static void last_change(struct html *h, struct frontend *fe, const struct api_user *u)
+{
+	struct api_change c = { 0 };
+	struct api_error e;
+	int found = 0;
+	if (api_last_change(&fe->api, u->id, &c, &found, &e) != API_OK || !found)
+		return;
+	char when[64];
+	human_time(c.at, when, sizeof when);
+	const char *what = strcmp(c.action, "user.rename") == 0   ? "Renamed from "
+	                   : strcmp(c.action, "user.create") == 0 ? "Added"
+	                                                          : c.action;
+	HTML(h,
+	     "<dt>Last change</dt><dd>{{what}}{{old}} by {{kind}} {{who}}, "
+	     "<time datetime=\"{{iso}}\">{{when}}</time></dd>",
+	     "what", what, "old", strcmp(c.action, "user.rename") == 0 ? c.old_name : "", "kind",
+	     c.actor_kind, "who", c.actor_name, "iso", c.at, "when", when);
+}
+
+static void render_user(struct request *r, struct frontend *fe, int status,
                         const struct api_user *u, const char *flash, const char *value,
                         const char *error, const struct name_holder *holder)
 {
+	int editor = r->principal.kind != PRINCIPAL_NONE;
 	char id[24], when[64], action[64];
 	snprintf(id, sizeof id, "%lld", u->id);
 	snprintf(action, sizeof action, "/users/%s", id);
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, action, token) != 0) {
+	if (editor && browser_csrf_token(r, fe, action, token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
@@ -561,8 +590,19 @@ static void render_user(struct request *r, const struct frontend *fe, int status
 	if (*u->created_at)
 		HTML(&h, "<dt>Added</dt><dd><time datetime=\"{{iso}}\">{{when}}</time></dd>", "iso",
 		     u->created_at, "when", when);
+	if (editor)
+		last_change(&h, fe, u);
+	HTML_LIT(&h, "</dl>\n");
+	if (!editor) {
+		char to[600];
+		sign_in_link(r, to, sizeof to);
+		HTML(&h, "<p><a href=\"{{to}}\">Sign in</a> to rename or delete this user.</p>\n",
+		     "to", to);
+		page_send(r, status, u->name, flash, &h);
+		html_free(&h);
+		return;
+	}
 	HTML(&h,
-	     "</dl>\n"
 	     "<form class=\"card\" method=\"post\" action=\"/users/{{id}}\">"
 	     "<h2>Rename</h2>",
 	     "id", id);
@@ -790,27 +830,49 @@ static int check_csrf(struct request *r, void *svc)
 
 static const struct route routes[] = {
 	{ .methods = METHOD_GET, .pattern = "/", .handler = page_list, .inputs = list_in },
-	{ .methods = METHOD_GET, .pattern = "/users/new", .handler = page_new },
-	{ .methods = METHOD_GET, .pattern = "/users", .handler = page_new },
+	{ .methods = METHOD_GET,
+	  .pattern = "/users/new",
+	  .handler = page_new,
+	  .flags = ROUTE_EDITOR },
+	{ .methods = METHOD_GET, .pattern = "/users", .handler = page_new, .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_POST,
 	  .pattern = "/users",
 	  .handler = page_create,
 	  .inputs = create_in,
-	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
+	  .flags = ROUTE_EDITOR | ROUTE_CSRF | ROUTE_HANDLE_INVALID },
 	{ .methods = METHOD_GET, .pattern = "/users/{id}", .handler = page_show, .inputs = id_in },
 	{ .methods = METHOD_POST,
 	  .pattern = "/users/{id}",
 	  .handler = page_rename,
 	  .inputs = rename_in,
-	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
+	  .flags = ROUTE_EDITOR | ROUTE_CSRF | ROUTE_HANDLE_INVALID },
 	{ .methods = METHOD_GET,
 	  .pattern = "/users/{id}/delete",
 	  .handler = page_confirm_delete,
-	  .inputs = id_in },
+	  .inputs = id_in,
+	  .flags = ROUTE_EDITOR },
 	{ .methods = METHOD_POST,
 	  .pattern = "/users/{id}/delete",
 	  .handler = page_delete,
 	  .inputs = id_in,
+	  .flags = ROUTE_EDITOR | ROUTE_CSRF },
+	{ .methods = METHOD_GET,
+	  .pattern = "/sign-in",
+	  .handler = page_sign_in,
+	  .inputs = sign_in_show_in },
+	{ .methods = METHOD_POST,
+	  .pattern = "/sign-in",
+	  .handler = page_sign_in_post,
+	  .inputs = sign_in_post_in,
+	  .flags = ROUTE_CSRF | ROUTE_HANDLE_INVALID },
+	{ .methods = METHOD_GET,
+	  .pattern = "/sign-in/sso",
+	  .handler = page_sign_in_sso,
+	  .inputs = sign_in_show_in },
+	{ .methods = METHOD_GET, .pattern = "/sign-out", .handler = page_sign_out },
+	{ .methods = METHOD_POST,
+	  .pattern = "/sign-out",
+	  .handler = page_sign_out_post,
 	  .flags = ROUTE_CSRF },
 };
 
@@ -828,5 +890,7 @@ const struct http_app frontend_http = {
 	.error = frontend_error,
 	.admit = admit,
 	.check_csrf = check_csrf,
+	.authenticate = frontend_authenticate,
+	.unauthenticated = frontend_unauthenticated,
 	.begin = begin_request,
 };

@@ -241,6 +241,27 @@ static int check_csrf(struct request *r, void *svc)
 	return r->app->check_csrf(r, svc) == 0 ? 0 : -1;
 }
 
+/* Who is asking (the app's authenticate hook), and the app's unauthenticated answer for
+ * an editors' route without a principal: before the body is read, so an anonymous
+ * write costs no parsing. Returns 0, or -1 after answering. */
+static int identify(struct request *r, void *svc)
+{
+	if (r->app->authenticate && r->app->authenticate(r, svc) != 0)
+		return -1;
+	if (!(r->route->flags & ROUTE_EDITOR) || r->principal.kind != PRINCIPAL_NONE)
+		return 0;
+	if (!r->app->unauthenticated) {
+		log_kv(LOG_ERROR, "ROUTE_EDITOR route in an app without unauthenticated", "path",
+		       r->path, NULL);
+		http_error(r, 500, "this route is misconfigured");
+		return -1;
+	}
+	r->app->unauthenticated(r, svc);
+	if (!r->status)
+		http_error(r, 401, "sign in first");
+	return -1;
+}
+
 static void dispatch(struct request *r, void *svc)
 {
 	const struct http_app *app = r->app;
@@ -266,6 +287,8 @@ static void dispatch(struct request *r, void *svc)
 		http_error(r, 400, "the query string has a malformed %-escape");
 		return;
 	}
+	if (identify(r, svc) != 0)
+		return;
 	if (parse_body(r, route_body_kind(r->route)) != 0)
 		return;
 	if (check_csrf(r, svc) != 0)

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "principal.h"
 #include "urlencoded.h"
 
 /* Bit flags, so a route may accept several methods and 405 can list them in Allow. */
@@ -78,6 +79,7 @@ struct request {
 	size_t nin;
 	struct field_error *errors; /* field errors found by validation */
 	size_t nerrors;
+	struct principal principal; /* who asks: set by the app's authenticate hook */
 
 	/* Response state (response.c). */
 	int status;             /* 0 until a response was sent */

@@ -25,6 +25,10 @@ enum route_flag {
 	 * inputs are validated, and the handler runs only if it passed (implies a form
 	 * body). */
 	ROUTE_CSRF = 1u << 1,
+	/* For editors only: without a principal (the app's authenticate hook found no
+	 * valid credentials) the dispatcher gives the app's unauthenticated answer —
+	 * 401 for the API, a redirect to sign-in for pages — before the body is read. */
+	ROUTE_EDITOR = 1u << 2,
 };
 
 struct route {

@@ -30,7 +30,7 @@ RUN make -j"$(nproc)" install DESTDIR=/out PREFIX=/usr/local
 FROM ${BASE_IMAGE}
 # RUNTIME_LIBS: the Debian packages of the shared libraries fcgi-backend links (beyond
 # the base image's own). RUNTIME_TOOLS: cgi-fcgi for the probes, CA certificates.
-ARG RUNTIME_LIBS="libfcgi0ldbl libcjson1 libmariadb3 libssl3 libicu72"
+ARG RUNTIME_LIBS="libfcgi0ldbl libcjson1 libmariadb3 libargon2-1 libssl3 libicu72"
 ARG RUNTIME_TOOLS="libfcgi-bin ca-certificates"
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${RUNTIME_LIBS} ${RUNTIME_TOOLS} \

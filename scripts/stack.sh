@@ -10,12 +10,15 @@
 #   scripts/stack.sh db-stop   stop only MariaDB (tests of the database going away)
 #   scripts/stack.sh db-start  start MariaDB again
 #   scripts/stack.sh migrate   apply the migrations to the stack's database
+#   scripts/stack.sh token NAME  a new API token for the stack (printed; tests, benches)
 #
 # Environment: RUN_DIR (default .run), PORT (nginx on 127.0.0.1:PORT, default 8080),
 # DB_TCP_PORT (MariaDB also on 127.0.0.1:PORT; default: unix socket only),
 # DB_TLS=1 (MariaDB also speaks TLS, with a CA and certificate for 127.0.0.1 and
 # localhost made under RUN_DIR/tls: tests of the ssl-mode settings),
 # BACKEND_WORKERS / FRONTEND_WORKERS (default 2 each), BUILD (default build),
+# EDITOR_NAME (the local editor, default "editor"; its password is generated into
+# RUN_DIR/editor-password),
 # FRONTEND_BACKEND_URL (default fcgi://unix:RUN_DIR/backend.sock: the pool straight),
 # BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
 # /metrics, METRICS_LISTEN; default off). LOG_FORMAT and nginx/render.sh's NGINX_*
@@ -63,6 +66,8 @@ APP_DB_USER=fcgi_app
 APP_DB_PASSWORD_FILE=$RUN_DIR/app_db_password
 APP_DATABASE_URI="mysql://$APP_DB_USER@localhost/$DB_NAME?socket=$SOCK"
 BASE_URL="http://127.0.0.1:$PORT"
+EDITOR_NAME=${EDITOR_NAME:-editor}
+EDITOR_PASSWORD_FILE=$RUN_DIR/editor-password
 
 say() { printf 'stack: %s\n' "$*"; }
 die() {
@@ -215,6 +220,18 @@ migrate() {
 		"$BACKEND_BIN" migrate
 }
 
+# The local editor (issue 17): one account with a generated password kept in
+# RUN_DIR/editor-password (0600), added once; printed at start like Jenkins prints
+# its first admin password.
+editor_setup() {
+	if [[ ! -s $EDITOR_PASSWORD_FILE ]]; then
+		(umask 077 && head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$EDITOR_PASSWORD_FILE")
+	fi
+	DATABASE_URI=$DATABASE_URI "$BACKEND_BIN" editor add "$EDITOR_NAME" \
+		--password-file "$EDITOR_PASSWORD_FILE" --exists-ok >>"$LOGS/editor.log" 2>&1 ||
+		die "could not add the local editor (see $LOGS/editor.log)"
+}
+
 # ---- pools and nginx ---------------------------------------------------------------
 
 backend_start() {
@@ -288,6 +305,8 @@ write_env() {
 		BACKEND_SOCKET='$RUN_DIR/backend.sock'
 		FRONTEND_SOCKET='$RUN_DIR/frontend.sock'
 		LOGS='$LOGS'
+		EDITOR_NAME='$EDITOR_NAME'
+		EDITOR_PASSWORD_FILE='$EDITOR_PASSWORD_FILE'
 	EOF
 }
 
@@ -312,6 +331,7 @@ start_all() {
 	db_start
 	db_setup
 	migrate
+	editor_setup
 	backend_start
 	frontend_start
 	nginx_start
@@ -319,6 +339,7 @@ start_all() {
 	wait_ready
 	started=1
 	say "up at $BASE_URL (state and logs in $RUN_DIR)"
+	say "sign in at $BASE_URL/sign-in as '$EDITOR_NAME' with the password $(<"$EDITOR_PASSWORD_FILE") (kept in $EDITOR_PASSWORD_FILE)"
 }
 
 stop_all() {
@@ -369,8 +390,13 @@ db-start)
 	db_start
 	;;
 migrate) migrate ;;
+token)
+	[[ -n ${2:-} ]] || die "usage: scripts/stack.sh token NAME"
+	mkdir -p "$LOGS"
+	DATABASE_URI=$DATABASE_URI "$BACKEND_BIN" token create --name "$2" 2>>"$LOGS/editor.log"
+	;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac

@@ -2,7 +2,9 @@
 -- /api/v1/users (a new unique name), 5% DELETE of a user this thread created (its id
 -- taken from the 201's Location), so the table keeps its size. Every status is counted:
 -- anything outside 2xx is a non-2xx in the BENCH line (see report.lua).
--- Arguments (after --): a run tag that keeps names unique across runs.
+-- Arguments (after --): a run tag that keeps names unique across runs, and the
+-- bearer token the writes carry (ours needs an editor: bench/run.sh signs in; the
+-- peers have no sign-in and ignore the header).
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(dir .. "report.lua")
 
@@ -16,11 +18,12 @@ bench_setup = function(thread)
 end
 
 local tag, n, pending, non2xx = "x", 0, {}, 0
-local list = nil
+local list, auth = nil, nil
 
 function init(args)
 	tag = (args[1] or tostring(os.time() % 1000000)) .. "t" .. tostring(tid or 0)
 	list = wrk.format("GET", "/api/v1/users")
+	auth = args[2] and ("Bearer " .. args[2]) or nil
 end
 
 function request()
@@ -29,9 +32,10 @@ function request()
 	if slot == 0 then
 		local body = string.format('{"userName":"bench%sn%d"}', tag, n)
 		return wrk.format("POST", "/api/v1/users",
-			{ ["Content-Type"] = "application/json" }, body)
+			{ ["Content-Type"] = "application/json", ["Authorization"] = auth }, body)
 	elseif slot == 10 and #pending > 0 then
-		return wrk.format("DELETE", "/api/v1/users/" .. table.remove(pending))
+		return wrk.format("DELETE", "/api/v1/users/" .. table.remove(pending),
+			{ ["Authorization"] = auth })
 	end
 	return list
 end

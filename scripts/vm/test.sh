@@ -60,6 +60,9 @@ done_step "image (build or cache)"
 step "throwaway database on 127.0.0.1:$VM_DB_PORT"
 FCGI_USERS_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
 export FCGI_USERS_DB_PASSWORD
+# The first editor, as a deployer gives it: a name and a password in the environment.
+FCGI_USERS_FIRST_EDITOR_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
+export FCGI_USERS_FIRST_EDITOR_PASSWORD
 scripts/vm/db.sh start "$RUN_DIR"
 done_step "database start"
 
@@ -92,7 +95,8 @@ export ANSIBLE_LOCAL_TEMP=$RUN_DIR/ansible-tmp ANSIBLE_SSH_CONTROL_PATH_DIR=$RUN
 # prompt"): the emulated VM is slow, not broken, so the test waits longer.
 export ANSIBLE_TIMEOUT=${ANSIBLE_TIMEOUT:-60}
 play() {
-	ansible-playbook -i "$RUN_DIR/inventory.yml" playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"
+	ansible-playbook -i "$RUN_DIR/inventory.yml" -e migrate_first_editor=vm-editor \
+		playbooks/site.yml 2>&1 | tee "$RUN_DIR/$1.log"
 	return "${PIPESTATUS[0]}"
 }
 recap() { grep -A2 '^PLAY RECAP' "$RUN_DIR/$1.log" | grep -E 'ok=' || true; }
@@ -108,6 +112,18 @@ grep -q 'Here are our users' <<<"$home" || die "GET / does not list the users: $
 api=$(curl -fsS --max-time 20 "$base/backend") || die "GET /backend through the VM failed"
 grep -q '"userName":"Bob"' <<<"${api// /}" || die "GET /backend has no Bob: ${api:0:300}"
 echo "host: GET / 200 lists the users; GET /backend 200: ${api:0:120}"
+# Writes are for editors: anonymous 401; the first editor the playbook added writes.
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	-d '{"userName":"vm-anon"}' "$base/api/v1/users")
+[[ $code == 401 ]] || die "an anonymous POST /api/v1/users answered $code, not 401"
+token=$(jq -n --arg p "$FCGI_USERS_FIRST_EDITOR_PASSWORD" '{name: "vm-editor", password: $p}' |
+	curl -fsS -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/sessions" |
+	jq -r .token) || die "the first editor cannot sign in through the VM"
+made=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+	-d '{"userName":"vm-editor-write"}' "$base/api/v1/users") || die "the first editor cannot write"
+curl -fsS -o /dev/null -X DELETE -H "Authorization: Bearer $token" "$base/api/v1/users/$(jq -r .id <<<"$made")" ||
+	die "the first editor cannot delete"
+echo "host: anonymous writes 401; the first editor (from the deployer's secret) signs in and writes"
 done_step "host checks"
 
 step "on the VM: files, firewall, sandbox, reload"
@@ -146,12 +162,22 @@ echo "systemctl reload (SIGUSR2): both pools still answer"
 # i.e. its workers can answer. So the very first requests after it, with no retry,
 # must succeed: the master's own /-/ping and /metrics (METRICS_LISTEN, loopback), and
 # a worker's answer through nginx. systemd shows the pool's STATUS line.
+# The VM has no curl (the playbook installs only what the service needs); Python is
+# there (Ansible needs it), so a three-line GET goes over first.
+getpy=$(base64 -w0 <<'PY'
+import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=2)  # raises (exit 1) on errors and non-2xx
+body = r.read().decode()
+print(r.status if sys.argv[2:] else body, end="\n" if sys.argv[2:] else "")
+PY
+)
+vmsh "echo $getpy | base64 -d >/tmp/vm-test-get.py" || die "cannot copy the GET helper to the VM"
 for pool in backend:9100 frontend:9101; do
 	name=${pool%:*} port=${pool#*:}
 	out=$(vmsh "sudo systemctl restart fcgi-users-$name.service &&
-		curl -fsS --max-time 2 http://127.0.0.1:$port/-/ping &&
-		curl -fsS --max-time 2 http://127.0.0.1:$port/metrics | grep -c '^fcgi_pool_idle_processes{pool=\"$name\"}' &&
-		curl -fsS --max-time 2 -o /dev/null -w '%{http_code}\n' http://127.0.0.1/$([[ $name == backend ]] && echo api/v1/health || echo -/ping) &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1:$port/-/ping &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1:$port/metrics | grep -c '^fcgi_pool_idle_processes{pool=\"$name\"}' &&
+		python3 /tmp/vm-test-get.py http://127.0.0.1/$([[ $name == backend ]] && echo api/v1/health || echo -/ping) code &&
 		systemctl show -p Type -p StatusText fcgi-users-$name.service") ||
 		die "fcgi-users-$name: not answering right after systemctl restart returned: $out"
 	if ! grep -qx pong <<<"$out" || ! grep -qx 200 <<<"$out" || ! grep -qx 'Type=notify' <<<"$out" ||

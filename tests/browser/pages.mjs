@@ -1,9 +1,11 @@
 // Browser test of the pages: headless Chromium (Debian's /usr/bin/chromium) driven by
 // playwright-core, with JavaScript turned OFF in the page (the site needs none). It
 // walks the site as a person would, on a desktop (1280×800) and a phone (390×844):
-// the list, search, an empty search, paging, the add form with each kind of refusal,
-// adding, a user's page, renaming, the delete confirmation, deleting, 404, a bad
-// address, and the "unavailable" page while the database is stopped. Every state it
+// the list, search, an empty search and paging as an anonymous visitor (no forms), the
+// sign-in form (sent there by the add page, a wrong password refused, then back to the
+// add page), the add form with each kind of refusal, adding, a user's page, renaming,
+// the delete confirmation, deleting, 404, a bad address, the "unavailable" page while
+// the database is stopped, and signing out. Every state it
 // reaches is audited with axe-core (WCAG 2.1 A/AA, zero violations wanted; see axe.mjs),
 // and checked for what a person would notice (issue 19's eight points): nothing wider
 // than a phone, even with a 30-character name; page numbers and first/last in the
@@ -19,9 +21,11 @@
 // usage: node tests/browser/pages.mjs BASE_URL
 // env:   STACK_CTL  the stack's control script (run.sh sets scripts/stack.sh, with
 //                   RUN_DIR): the "unavailable" state stops and restarts the database.
+//        EDITOR_NAME, EDITOR_PASSWORD_FILE  the stack's editor (scripts/stack.sh)
+//        API_TOKEN  an API token for the set-up writes through the API (run.sh)
 import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { axeAudit, axeVersion } from './axe.mjs';
@@ -85,10 +89,13 @@ async function state(page, name) {
 	await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
 }
 
+// Writes through the API are an editor's: the run's API token.
 async function api(method, path, body) {
+	const headers = body ? { 'Content-Type': 'application/json' } : {};
+	if (method !== 'GET' && process.env.API_TOKEN) headers.Authorization = `Bearer ${process.env.API_TOKEN}`;
 	const res = await fetch(base + path, {
 		method,
-		headers: body ? { 'Content-Type': 'application/json' } : {},
+		headers,
 		body: body ? JSON.stringify(body) : undefined,
 	});
 	return { status: res.status, json: res.status === 204 ? null : await res.json().catch(() => null) };
@@ -267,6 +274,33 @@ try {
 	);
 	res = await page.goto(`${base}/?sort=oldest`);
 	check(res.status() === 400, `an unknown order answers 400 (got ${res.status()})`);
+
+	// ---- an anonymous visitor reads; the forms ask to sign in first ----
+	await page.goto(`${base}/`);
+	check((await page.getByRole('link', { name: 'Add a user' }).count()) === 0, 'a visitor sees no "Add a user" link');
+	check(await page.getByRole('link', { name: 'Sign in' }).isVisible(), 'a visitor sees "Sign in"');
+	await page.goto(`${base}/users/1`);
+	check((await page.getByLabel('New name').count()) === 0, "a visitor sees no rename form on a user's page");
+	await state(page, 'user-anonymous');
+	await page.goto(`${base}/users/new`);
+	check(/\/sign-in\?next=%2Fusers%2Fnew$/.test(page.url()), `the add page sends a visitor to sign in (${page.url()})`);
+	check(await page.getByLabel('Password').isVisible(), 'the sign-in form has a labelled Password input');
+	await state(page, 'sign-in');
+	const editor = process.env.EDITOR_NAME;
+	const password = readFileSync(process.env.EDITOR_PASSWORD_FILE, 'utf8').trim();
+	await page.getByLabel('Name').fill(editor);
+	await page.getByLabel('Password').fill(`${password}-wrong`);
+	await submit(page, 'Sign in');
+	check(((await page.locator('.error-summary').textContent()) || '').includes('not right'), 'a wrong password is refused, and the form says so');
+	await state(page, 'sign-in-refused');
+	await page.getByLabel('Password').fill(password);
+	await submit(page, 'Sign in');
+	check(/\/users\/new$/.test(page.url()), `signed in, back on the add page (${page.url()})`);
+	check(await page.getByText(`Signed in as ${editor}`).first().isVisible(), 'the header says who is signed in');
+	const cookies = await context.cookies();
+	const session = cookies.find((c) => c.name === 'session' || c.name === '__Host-session');
+	check(session && session.httpOnly && session.sameSite === 'Lax', `the session cookie is HttpOnly and SameSite=Lax (${JSON.stringify(session && { name: session.name, httpOnly: session.httpOnly, sameSite: session.sameSite })})`);
+	// A reload after a refused add asks for GET /users: the add form, not a 405.
 	res = await page.goto(`${base}/users`);
 	check(res.status() === 200 && (await page.locator('h1').innerText()) === 'Add a user', `GET /users shows the add form, not 405 (${res.status()})`);
 
@@ -425,6 +459,17 @@ try {
 	await submit(page, 'Add user');
 	await state(page, 'add-error-invalid');
 	await api('DELETE', `/api/v1/users/${phoneId}`);
+
+	// ---- sign out: the forms ask to sign in again ----
+	await page.setViewportSize(viewports.wide);
+	await page.goto(`${base}/sign-out`);
+	await state(page, 'sign-out');
+	await submit(page, 'Sign out');
+	check(((await page.locator('.flash').textContent()) || '').includes('Signed out.'), 'a confirmation is shown after signing out');
+	await page.goto(`${base}/users/new`);
+	check(/\/sign-in/.test(page.url()), `after signing out the add page asks to sign in again (${page.url()})`);
+	await page.setViewportSize(viewports.phone);
+	await state(page, 'sign-in');
 	for (const n of extraUsers) {
 		const found = await api('GET', `/api/v1/users?q=${encodeURIComponent(n)}`);
 		for (const u of found.json?.items || []) if (u.userName === n) await api('DELETE', `/api/v1/users/${u.id}`);

@@ -35,6 +35,10 @@ scripts/stack.sh start
 source "$RUN_DIR/env"
 base=${BASE_URL:-http://127.0.0.1:$PORT}
 
+# The walk signs in as the stack's editor; its set-up writes use an API token.
+export EDITOR_NAME EDITOR_PASSWORD_FILE
+API_TOKEN=$(scripts/stack.sh token "browser-$$")
+export API_TOKEN
 rc=0
 STACK_CTL=$PWD/scripts/stack.sh node tests/browser/pages.mjs "$base" || rc=1
 # The list and a user's page: the pages people land on from outside. The forms are

@@ -126,7 +126,16 @@ schema = {
         }, ["host", "port", "name", "user"]),
         "secretKey": closed({"value": {"type": "string", "pattern": "^(|.{32,256})$", "description": "32 to 256 characters"}, "existingSecret": string,
                              "existingSecretKey": {"type": "string", "minLength": 1}}),
-        "auth": closed({"sso": closed({
+        "auth": closed({
+            "sessionTtl": {"type": "integer", "minimum": 300, "maximum": 2592000},
+            "firstEditor": closed({
+                "name": {"type": "string", "pattern": r"^(|[A-Za-z0-9][A-Za-z0-9._@+-]{0,127})$",
+                         "description": "an editor name: letters, digits and . _ @ + -"},
+                "existingSecret": string,
+                "existingSecretKey": {"type": "string", "minLength": 1}},
+                **{"if": {"properties": {"name": {"minLength": 1}}, "required": ["name"]},
+                   "then": {"properties": {"existingSecret": {"minLength": 1}}, "required": ["existingSecret"]}}),
+            "sso": closed({
             "enabled": {"type": "boolean"},
             "url": {"type": "string", "pattern": r"^(|https?://([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\])(:[0-9]+)?)$",
                     "description": "http://host:port of the authenticating proxy"},

@@ -8,7 +8,8 @@
 #   *_FILE -> the values of the rendered Secrets written to files,
 #   MIGRATIONS_DIR -> sql/ (the image finds them next to its binary),
 #   BACKEND_URL -> the backend pool's socket (as in the cluster: the pool straight, fcgi://).
-# Then: the migration Job's command migrates (twice: every upgrade runs it); every
+# Then: the migration Job's command migrates and adds the first editor from its Secret
+# (twice: every upgrade runs it); every
 # probe command passes; /, /backend, /api/v1/ready and the status page answer through
 # the chart's nginx; with MariaDB stopped the backend's readiness fails while its
 # liveness passes; SIGQUIT (the images' STOPSIGNAL) stops each pool gracefully.
@@ -58,11 +59,15 @@ fail() {
 "$helm" template t helm/fcgi-users -f tests/helm/secrets-values.yaml --set database.sslMode=DISABLED \
 	--set "nginx.upstreams.frontend=unix:$run/frontend.sock" --set "nginx.upstreams.backend=unix:$run/backend.sock" \
 	--set "nginx.runDir=$run/nginx/run" --set "nginx.staticRoot=$repo/fcgi-frontend/static" \
-	--set "nginx.containerPorts.http=$port" >"$run/rendered.yaml"
+	--set "nginx.containerPorts.http=$port" \
+	--set auth.firstEditor.name=first-editor --set auth.firstEditor.existingSecret=t-first-editor \
+	>"$run/rendered.yaml"
 spec() { node tests/helm/pod-spec.mjs "$run/rendered.yaml" "$@"; }
 spec x secret:t-fcgi-users-database:password >"$run/secrets/database-password"
 spec x secret:t-fcgi-users-secret-key:secret-key >"$run/secrets/secret-key"
 db_pass=$(cat "$run/secrets/database-password")
+# The first editor's Secret is the operator's (auth.firstEditor.existingSecret): made here.
+head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$run/secrets/first-editor"
 
 # ---- MariaDB with the chart's database, user and password -------------------------
 RUN_DIR=$stack scripts/stack.sh db-start >"$run/logs/stack.log" 2>&1 || fail "MariaDB did not start (scripts/stack.sh db-start)"
@@ -101,6 +106,7 @@ localise() {
 		-e "s|^DATABASE_URI=.*|DATABASE_URI=${local_uri//&/\\&}|" \
 		-e "s|^DATABASE_PASSWORD_FILE=.*|DATABASE_PASSWORD_FILE=$run/secrets/database-password|" \
 		-e "s|^SECRET_KEY_FILE=.*|SECRET_KEY_FILE=$run/secrets/secret-key|" \
+		-e "s|^FIRST_EDITOR_PASSWORD_FILE=.*|FIRST_EDITOR_PASSWORD_FILE=$run/secrets/first-editor|" \
 		-e "s|^BACKEND_URL=fcgi://.*|BACKEND_URL=fcgi://unix:$run/backend.sock|"
 }
 
@@ -114,7 +120,11 @@ for n in 1 2; do
 done
 users=$(mariadb --no-defaults --socket="$sock" -uroot -N -e "SELECT COUNT(*) FROM \`$db_name\`.users")
 [[ $users == 5 ]] || fail "after migrate: $users users, want the 5 seeded ones"
-pass "the migration Job's command migrates and seeds (5 users), and runs again as a no-op"
+editors=$(mariadb --no-defaults --socket="$sock" -uroot -N -e "SELECT name FROM \`$db_name\`.editors")
+[[ $editors == first-editor ]] || fail "after migrate: editors '$editors', want the first editor from the Secret"
+grep -q "editor: added first-editor" "$run/logs/migrate-1.log" || fail "migrate run 1 did not add the first editor"
+grep -q "exists already; nothing changed" "$run/logs/migrate-2.log" || fail "migrate run 2 changed the first editor"
+pass "the migration Job's command migrates and seeds (5 users), adds the first editor from its Secret, and runs again as a no-op"
 
 # ---- the pools with the Deployments' settings ----------------------------------------
 for svc in backend frontend; do
@@ -170,6 +180,18 @@ code=$(get /backend)
 [[ $code == 200 ]] || fail "GET /backend answered $code"
 [[ $(head -c 19 "$run/body") == '[{"userName":"Bob"}' ]] || fail "GET /backend: $(head -c 100 "$run/body")"
 pass "GET /backend 200: $(head -c 60 "$run/body")..."
+# Writes are for editors: anonymous 401; the first editor signs in and writes.
+code=$(curl -sS -o "$run/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	-d '{"userName":"chart-anon"}' "$base/api/v1/users")
+[[ $code == 401 ]] || fail "an anonymous POST /api/v1/users answered $code"
+token=$(jq -n --arg p "$(cat "$run/secrets/first-editor")" '{name: "first-editor", password: $p}' |
+	curl -sS -X POST -H 'Content-Type: application/json' --data-binary @- "$base/api/v1/sessions" | jq -r .token)
+[[ $token == fus_* ]] || fail "the first editor cannot sign in through the chart's nginx"
+code=$(curl -sS -o "$run/body" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+	-H "Authorization: Bearer $token" -d '{"userName":"chart-editor"}' "$base/api/v1/users")
+[[ $code == 201 ]] || fail "the first editor's POST /api/v1/users answered $code: $(head -c 200 "$run/body")"
+curl -sS -o /dev/null -X DELETE -H "Authorization: Bearer $token" "$base$(jq -r '"/api/v1/users/\(.id)"' "$run/body")"
+pass "anonymous writes 401; the first editor (from the Secret) signs in through the chart's nginx and writes"
 code=$(get /api/v1/ready)
 [[ $code == 200 ]] || fail "GET /api/v1/ready answered $code"
 # What an admin reads by hand (the PodMonitor scrapes the pools themselves): path + params as Prometheus sends them (?openmetrics=).

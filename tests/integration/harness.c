@@ -41,8 +41,38 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
 	return k;
 }
 
+/* The bearer token sent with writes: run.sh's API token unless a test says otherwise. */
+const char h_token_default[] = "INTEGRATION_TOKEN";
+static const char *token_in_use = h_token_default;
+
+const char *h_set_token(const char *token)
+{
+	const char *was = token_in_use;
+	token_in_use = token;
+	return was;
+}
+
+/* "Authorization: Bearer …" for a request other than GET/HEAD, into line; 0 when none. */
+static int bearer_line(const char *method, char *line, size_t cap)
+{
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || !token_in_use)
+		return 0;
+	const char *t =
+	        token_in_use == H_TOKEN_DEFAULT ? getenv("INTEGRATION_TOKEN") : token_in_use;
+	if (!t || !*t)
+		return 0;
+	snprintf(line, cap, "Authorization: Bearer %s", t);
+	return 1;
+}
+
 int h_request(const char *method, const char *path, const char *content_type, const char *body,
               size_t len, struct h_resp *out)
+{
+	return h_request_h(method, path, NULL, content_type, body, len, out);
+}
+
+int h_request_h(const char *method, const char *path, const char *const headers[],
+                const char *content_type, const char *body, size_t len, struct h_resp *out)
 {
 	memset(out, 0, sizeof *out);
 	CURL *c = curl_easy_init();
@@ -58,6 +88,11 @@ int h_request(const char *method, const char *path, const char *content_type, co
 		hdrs = curl_slist_append(hdrs, ct);
 	}
 	hdrs = curl_slist_append(hdrs, "Expect:");
+	char auth[256];
+	if (!headers && bearer_line(method, auth, sizeof auth))
+		hdrs = curl_slist_append(hdrs, auth);
+	for (size_t i = 0; headers && headers[i]; i++)
+		hdrs = curl_slist_append(hdrs, headers[i]);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (strcmp(method, "HEAD") == 0)

@@ -3,7 +3,8 @@
  * environment tests/integration/run.sh exports from RUN_DIR/env (BASE_URL,
  * MYSQL_SOCKET, DB_USER, DB_PASS, RUN_DIR …). Helpers: HTTP requests through nginx
  * (libcurl), SQL over the stack's unix socket (libmariadb), stopping and starting the
- * stack's MariaDB, running the backend binary, and unique names per test.
+ * stack's MariaDB, running the backend binary, and unique names per test. Writes carry
+ * the run's API token (h_set_token).
  */
 #ifndef INTEGRATION_HARNESS_H
 #define INTEGRATION_HARNESS_H
@@ -26,6 +27,21 @@ const char *h_env(const char *name);
  * SIZE_MAX: strlen). Returns 0, or -1 when the request could not be made. */
 int h_request(const char *method, const char *path, const char *content_type, const char *body,
               size_t len, struct h_resp *out);
+/* The same with extra header lines ("Name: value", NULL-terminated); then no bearer
+ * token is added (the test says exactly what it sends). */
+int h_request_h(const char *method, const char *path, const char *const headers[],
+                const char *content_type, const char *body, size_t len, struct h_resp *out);
+
+/*
+ * Writes are for editors: h_request sends "Authorization: Bearer <token>" with every
+ * request other than GET and HEAD. The token is INTEGRATION_TOKEN (an API token
+ * run.sh creates for the run) unless set here: NULL for an anonymous client, or
+ * another token; H_TOKEN_DEFAULT to go back. Returns the one in use before.
+ */
+extern const char h_token_default[];
+#define H_TOKEN_DEFAULT h_token_default
+const char *h_set_token(const char *token);
+
 /* Shorthands: GET path; send JSON body with method. */
 int h_get(const char *path, struct h_resp *out);
 int h_json_request(const char *method, const char *path, const char *json, struct h_resp *out);

@@ -3,7 +3,9 @@
  * and libcurl) and straight to the backend pool over FastCGI (Debian's cgi-fcgi).
  * Every case must get a clear 4xx (or, for a client that gives up, no crash), and the
  * data must be intact afterwards: the five seed users unchanged, no stray rows, and
- * the stack still answering.
+ * the stack still answering. Writes carry the run's API token (harness.h) where the
+ * case is about what comes after authentication; the sign-in endpoints and the
+ * credentials themselves get their own hostile cases.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -65,6 +67,23 @@ static int read_status(int fd, int timeout_ms, char *body, size_t cap)
 	int status = 0;
 	sscanf(body, "HTTP/1.%*d %d", &status);
 	return status;
+}
+
+/* "Authorization: Bearer <the run's API token>\r\n", for raw requests that must get
+ * past authentication to reach what they test. */
+static const char *auth_line(void)
+{
+	static char line[160];
+	snprintf(line, sizeof line, "Authorization: Bearer %s\r\n", h_env("INTEGRATION_TOKEN"));
+	return line;
+}
+
+/* The same as a FastCGI parameter (what nginx would pass). */
+static const char *auth_param(void)
+{
+	static char p[160];
+	snprintf(p, sizeof p, "HTTP_AUTHORIZATION=Bearer %s", h_env("INTEGRATION_TOKEN"));
+	return p;
 }
 
 /* One raw exchange: send req (len bytes), optionally half-close, read the answer. */
@@ -162,9 +181,11 @@ END_TEST
 START_TEST(content_length_shorter_than_body)
 {
 	/* The declared length cuts the JSON: the backend sees malformed JSON. */
-	const char *req =
-	        "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-	        "Content-Length: 10\r\nConnection: close\r\n\r\n{\"userName\":\"short\"}";
+	char req[512];
+	snprintf(req, sizeof req,
+	         "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	         "%sContent-Length: 10\r\nConnection: close\r\n\r\n{\"userName\":\"short\"}",
+	         auth_line());
 	char out[8192];
 	int st = raw(req, strlen(req), 0, out, sizeof out);
 	ck_assert_int_eq(st, 400);
@@ -488,24 +509,39 @@ START_TEST(direct_wrong_content_length)
 {
 	char out[8192];
 	/* Longer than the body: the pool waits for bytes that never come, then sees EOF. */
-	const char *e1[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/users",
-		             "CONTENT_TYPE=application/json", "CONTENT_LENGTH=500", NULL };
+	const char *e1[] = { "REQUEST_METHOD=POST",
+		             "REQUEST_URI=/api/v1/users",
+		             "CONTENT_TYPE=application/json",
+		             "CONTENT_LENGTH=500",
+		             auth_param(),
+		             NULL };
 	int st = fcgi_direct(e1, "{\"userName\":\"x\"}", 16, out, sizeof out);
 	ck_assert_msg(st == 400, "short body: %d %s", st, out);
 	/* Huge: refused before reading. */
-	const char *e2[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/users",
-		             "CONTENT_TYPE=application/json", "CONTENT_LENGTH=1000000000000",
+	const char *e2[] = { "REQUEST_METHOD=POST",
+		             "REQUEST_URI=/api/v1/users",
+		             "CONTENT_TYPE=application/json",
+		             "CONTENT_LENGTH=1000000000000",
+		             auth_param(),
 		             NULL };
 	st = fcgi_direct(e2, "{}", 2, out, sizeof out);
 	ck_assert_msg(st == 413, "huge length: %d %s", st, out);
 	/* Not a number. */
-	const char *e3[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/users",
-		             "CONTENT_TYPE=application/json", "CONTENT_LENGTH=12abc", NULL };
+	const char *e3[] = { "REQUEST_METHOD=POST",
+		             "REQUEST_URI=/api/v1/users",
+		             "CONTENT_TYPE=application/json",
+		             "CONTENT_LENGTH=12abc",
+		             auth_param(),
+		             NULL };
 	st = fcgi_direct(e3, "{}", 2, out, sizeof out);
 	ck_assert_msg(st == 400 || st == 411, "bad length: %d %s", st, out);
 	/* Shorter than the body: the rest is ignored, the JSON is cut: 400. */
-	const char *e4[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/users",
-		             "CONTENT_TYPE=application/json", "CONTENT_LENGTH=5", NULL };
+	const char *e4[] = { "REQUEST_METHOD=POST",
+		             "REQUEST_URI=/api/v1/users",
+		             "CONTENT_TYPE=application/json",
+		             "CONTENT_LENGTH=5",
+		             auth_param(),
+		             NULL };
 	st = fcgi_direct(e4, "{\"userName\":\"cut\"}", 18, out, sizeof out);
 	ck_assert_msg(st == 400, "cut body: %d %s", st, out);
 }
@@ -524,14 +560,149 @@ START_TEST(direct_missing_and_odd_params)
 	st = fcgi_direct(e3, "", 0, out, sizeof out);
 	ck_assert_msg(st == 400 || st == 404, "relative uri: %d", st);
 	ck_assert_ptr_null(strstr(out, "root:x:0:0"));
-	const char *e4[] = { "REQUEST_METHOD=DELETE", "REQUEST_URI=/api/v1/users/1%00", NULL };
+	const char *e4[] = { "REQUEST_METHOD=DELETE", "REQUEST_URI=/api/v1/users/1%00",
+		             auth_param(), NULL };
 	st = fcgi_direct(e4, "", 0, out, sizeof out);
 	ck_assert_msg(st == 404 || st == 400, "NUL id: %d", st);
-	const char *e5[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/users",
-		             "CONTENT_TYPE=text/plain", "CONTENT_LENGTH=17", NULL };
+	const char *e5[] = { "REQUEST_METHOD=POST",
+		             "REQUEST_URI=/api/v1/users",
+		             "CONTENT_TYPE=text/plain",
+		             "CONTENT_LENGTH=17",
+		             auth_param(),
+		             NULL };
 	st = fcgi_direct(e5, "{\"userName\":\"x\"}", 17, out, sizeof out);
 	ck_assert_msg(st == 415, "text/plain write: %d", st);
 	/* The seed user 1 is still there after the NUL-id DELETE. */
+	ck_assert_int_eq(h_sql_count(NULL, "SELECT id FROM users WHERE userName = 'Bob'"), 1);
+}
+END_TEST
+
+/* ---- the sign-in endpoints and the credentials ----------------------------------- */
+
+static int json_to(const char *method, const char *path, const char *ctype, const char *body,
+                   size_t len, char **resp_body)
+{
+	struct h_resp r;
+	const char *none[] = { NULL };
+	ck_assert_int_eq(h_request_h(method, path, none, ctype, body, len, &r), 0);
+	int st = (int)r.status;
+	if (resp_body)
+		*resp_body = strdup(r.body ? r.body : "");
+	h_resp_free(&r);
+	return st;
+}
+
+START_TEST(session_endpoint_hostile_bodies)
+{
+	const struct {
+		const char *body;
+		int want;
+	} cases[] = {
+		{ "{\"name\":\"alice' OR '1'='1\",\"password\":\"x\"}", 422 },
+		{ "{\"name\":\"alice\",\"password\":\"x\",\"admin\":true}", 422 },
+		{ "{\"name\":\"alice\",\"password\":12345}", 422 },
+		{ "{\"name\":[\"alice\"],\"password\":\"x\"}", 422 },
+		{ "{\"name\":\"alice\",\"password\":\"a\\u0000b\"}", 400 },
+		{ "{\"name\":\"alice\"}", 422 },
+		{ "{\"name\":\"\",\"password\":\"\"}", 422 },
+		{ "[\"alice\",\"pw\"]", 400 },
+		{ "{\"name\":\"alice\",", 400 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *b = NULL;
+		int st = json_to("POST", "/api/v1/sessions", "application/json", cases[i].body,
+		                 SIZE_MAX, &b);
+		ck_assert_msg(st == cases[i].want, "case %zu %s: %d %s", i, cases[i].body, st, b);
+		ck_assert_ptr_null(strstr(b, "fus_")); /* never a token */
+		free(b);
+	}
+	/* A megabyte of password: nginx refuses it before any hashing. */
+	size_t n = 1 << 20;
+	char *big = malloc(n + 64);
+	ck_assert_ptr_nonnull(big);
+	int k = snprintf(big, 64, "{\"name\":\"alice\",\"password\":\"");
+	memset(big + k, 'p', n);
+	memcpy(big + k + n, "\"}", 3);
+	ck_assert_int_eq(
+	        json_to("POST", "/api/v1/sessions", "application/json", big, SIZE_MAX, NULL), 413);
+	free(big);
+	/* A form instead of JSON; the wrong method. */
+	ck_assert_int_eq(json_to("POST", "/api/v1/sessions", "application/x-www-form-urlencoded",
+	                         "name=alice&password=x", SIZE_MAX, NULL),
+	                 415);
+	ck_assert_int_eq(json_to("GET", "/api/v1/sessions", NULL, NULL, 0, NULL), 405);
+	ck_assert_int_eq(h_sql_count(NULL, "SELECT id FROM sessions WHERE editorId NOT IN "
+	                                   "(SELECT id FROM editors)"),
+	                 0);
+}
+END_TEST
+
+START_TEST(hostile_credentials)
+{
+	const char *bad[] = {
+		"Authorization: Bearer fus_" /* cut short */,
+		"Authorization: Bearer fus_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' --",
+		"Authorization: Bearer fus_%41AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"Authorization: bearer",
+		"Authorization: Negotiate YIIB",
+		"Authorization: Bearer a b c",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct h_resp r;
+		const char *hdrs[] = { bad[i], NULL };
+		ck_assert_int_eq(h_request_h("DELETE", "/api/v1/users/1", hdrs, NULL, NULL, 0, &r),
+		                 0);
+		ck_assert_msg(r.status == 401, "%s: %ld", bad[i], r.status);
+		h_resp_free(&r);
+	}
+	/* An Authorization header of 6 KiB: refused by nginx or by the backend, never 5xx. */
+	char huge[6200];
+	int k = snprintf(huge, sizeof huge, "Authorization: Bearer ");
+	memset(huge + k, 'A', sizeof huge - (size_t)k - 1);
+	huge[sizeof huge - 1] = '\0';
+	struct h_resp r;
+	const char *hdrs[] = { huge, NULL };
+	ck_assert_int_eq(h_request_h("DELETE", "/api/v1/users/1", hdrs, NULL, NULL, 0, &r), 0);
+	ck_assert_msg(r.status >= 400 && r.status < 500, "huge credential: %ld", r.status);
+	h_resp_free(&r);
+	/* A second Authorization line, raw: still one editor or none, never a write by
+	 * someone else. nginx passes the first; with the valid one first the write is the
+	 * token's own, so the second (garbage) changes nothing. */
+	char req[1024], out[8192];
+	snprintf(req, sizeof req,
+	         "DELETE /api/v1/users/999999 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+	         "junk\r\n%sConnection: close\r\n\r\n",
+	         auth_line());
+	int st = raw(req, strlen(req), 0, out, sizeof out);
+	ck_assert_msg(st == 401 || st == 404 || st == 400, "two Authorization lines: %d", st);
+}
+END_TEST
+
+START_TEST(credentials_in_urls_refused)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/backend?access_token=%s", h_env("INTEGRATION_TOKEN"));
+	ck_assert_int_eq(json_to("GET", path, NULL, NULL, 0, NULL), 400);
+	snprintf(path, sizeof path, "/api/v1/users/1?x=%s", h_env("INTEGRATION_TOKEN"));
+	ck_assert_int_eq(json_to("DELETE", path, NULL, NULL, 0, NULL), 400);
+	ck_assert_int_eq(json_to("GET", "/api/v1/users?ACCESS_TOKEN=1", NULL, NULL, 0, NULL), 400);
+}
+END_TEST
+
+START_TEST(direct_sso_param_not_trusted_without_sso)
+{
+	/* Straight to the backend pool, as if nginx had set SSO_USER: SSO is off on this
+	 * stack, so the endpoint does not exist; a header of that name is nobody. */
+	char out[8192];
+	const char *e1[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/sessions/sso",
+		             "SSO_USER=editor", NULL };
+	int st = fcgi_direct(e1, "", 0, out, sizeof out);
+	ck_assert_msg(st == 404, "SSO_USER without SSO=1: %d %s", st, out);
+	ck_assert_ptr_null(strstr(out, "fus_"));
+	const char *e2[] = { "REQUEST_METHOD=DELETE", "REQUEST_URI=/api/v1/users/1",
+		             "HTTP_SSO_USER=editor", "SSO_USER=editor", NULL };
+	st = fcgi_direct(e2, "", 0, out, sizeof out);
+	ck_assert_msg(st == 401, "SSO_USER as a credential: %d %s", st, out);
 	ck_assert_int_eq(h_sql_count(NULL, "SELECT id FROM users WHERE userName = 'Bob'"), 1);
 }
 END_TEST
@@ -552,9 +723,13 @@ int main(void)
 		                             duplicate_parameters,
 		                             slow_client_does_not_block_others,
 		                             bad_methods_and_versions,
+		                             session_endpoint_hostile_bodies,
+		                             hostile_credentials,
+		                             credentials_in_urls_refused,
 		                             NULL };
 	const TTest *const fastcgi_tests[] = { direct_wrong_content_length,
-		                               direct_missing_and_odd_params, NULL };
+		                               direct_missing_and_odd_params,
+		                               direct_sso_param_not_trusted_without_sso, NULL };
 	Suite *s = check_suite("hostile", (const struct check_case[]){ { .name = "nginx",
 	                                                                 .tests = nginx_tests,
 	                                                                 .timeout = 60,

@@ -9,7 +9,10 @@
  * another form, names that impersonate;
  * every page is valid HTML (tidy); and with the backend pool stopped the list answers
  * the friendly "unavailable" page, and after the stack is started again the list is
- * back. Each "browser" is a libcurl handle with its own cookie jar.
+ * back. Each "browser" is a libcurl handle with its own cookie jar; browser_new() is
+ * the stack's editor, signed in through the sign-in form (issue 17), and
+ * browser_anonymous() a visitor: read-only pages, sent to sign in for the forms, and
+ * after signing out a replayed cookie writes nothing.
  */
 #include <check.h>
 #include <curl/curl.h>
@@ -77,13 +80,60 @@ static const char *base_url(void)
 	return h_env("BASE_URL");
 }
 
-static CURL *browser_new(void)
+static CURL *browser_anonymous(void)
 {
 	CURL *c = curl_easy_init();
 	ck_assert_ptr_nonnull(c);
 	curl_easy_setopt(c, CURLOPT_COOKIEFILE, ""); /* in-memory cookie jar */
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	return c;
+}
+
+static long fetch(CURL *c, const char *method, const char *path, const char *form, struct page *p);
+static void page_free(struct page *p);
+static void token_of(const struct page *p, char *out, size_t cap);
+
+/* The stack's editor (scripts/stack.sh made it) and its password. */
+static void editor_credentials(char *name, size_t ncap, char *pw, size_t pcap)
+{
+	snprintf(name, ncap, "%s", h_env("EDITOR_NAME"));
+	FILE *f = fopen(h_env("EDITOR_PASSWORD_FILE"), "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(pw, (int)pcap, f));
+	fclose(f);
+	pw[strcspn(pw, "\r\n")] = '\0';
+}
+
+/* Sign browser c in through the form as name/password; returns the POST's status. */
+static long sign_in_as(CURL *c, const char *name, const char *password, struct page *answer)
+{
+	struct page f;
+	ck_assert_int_eq(fetch(c, "GET", "/sign-in?next=%2F", NULL, &f), 200);
+	char tok[128];
+	token_of(&f, tok, sizeof tok);
+	page_free(&f);
+	char *n = curl_easy_escape(c, name, 0), *pw = curl_easy_escape(c, password, 0);
+	char body[1024];
+	snprintf(body, sizeof body, "name=%s&password=%s&next=%%2F&csrf_token=%s", n, pw, tok);
+	curl_free(n);
+	curl_free(pw);
+	return fetch(c, "POST", "/sign-in", body, answer);
+}
+
+/* A browser with the stack's editor signed in (the "Signed in" flash already shown). */
+static CURL *browser_new(void)
+{
+	CURL *c = browser_anonymous();
+	char name[160], pw[256];
+	editor_credentials(name, sizeof name, pw, sizeof pw);
+	struct page p;
+	ck_assert_int_eq(sign_in_as(c, name, pw, &p), 303);
+	ck_assert_str_eq(p.location, "/");
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, "Signed in as "));
+	page_free(&p);
 	return c;
 }
 
@@ -211,7 +261,7 @@ static int backend_start(void)
 /* Delete every user named name through the API (test set-up and clean-up). */
 static void delete_named(const char *name)
 {
-	CURL *c = browser_new();
+	CURL *c = browser_anonymous();
 	char *q = curl_easy_escape(c, name, 0);
 	char path[512];
 	snprintf(path, sizeof path, "/api/v1/users?limit=100&q=%s", q);
@@ -233,7 +283,13 @@ static void delete_named(const char *name)
 			continue;
 		struct page d;
 		snprintf(path, sizeof path, "/api/v1/users/%lld", id);
+		char auth[160];
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", h_env("INTEGRATION_TOKEN"));
+		struct curl_slist *hdr = curl_slist_append(NULL, auth);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 		fetch(c, "DELETE", path, NULL, &d);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+		curl_slist_free_all(hdr);
 		page_free(&d);
 	}
 	page_free(&p);
@@ -860,6 +916,134 @@ START_TEST(bad_settings_stop_with_one_line)
 }
 END_TEST
 
+START_TEST(anonymous_visitor_reads_only)
+{
+	CURL *c = browser_anonymous();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, ">Bob<"));
+	ck_assert_ptr_null(strstr(p.body, "href=\"/users/new\""));
+	ck_assert_ptr_nonnull(strstr(p.body, ">Sign in</a>"));
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/users/1", NULL, &p), 200);
+	ck_assert_ptr_null(strstr(p.body, "<form class=\"card\" method=\"post\""));
+	ck_assert_ptr_null(strstr(p.body, "/users/1/delete"));
+	ck_assert_ptr_nonnull(strstr(p.body, "/sign-in?next=%2Fusers%2F1"));
+	page_free(&p);
+	/* The forms send a visitor to sign in, and back after. */
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 303);
+	ck_assert_str_eq(p.location, "/sign-in?next=%2Fusers%2Fnew");
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/users/1/delete", NULL, &p), 303);
+	ck_assert_str_eq(p.location, "/sign-in?next=%2Fusers%2F1%2Fdelete");
+	page_free(&p);
+	/* A form post without a session, even with a valid CSRF token from the sign-in
+	 * page: sent to sign in, nothing written. */
+	ck_assert_int_eq(fetch(c, "GET", "/sign-in", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char name[64];
+	fresh_name(name, sizeof name, "Anon");
+	char *body = form_for(c, name, tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 303);
+	ck_assert_ptr_nonnull(strstr(p.location, "/sign-in"));
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(rows_named(name), 0);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(sign_in_add_rename_delete_sign_out)
+{
+	CURL *c = browser_anonymous();
+	char editor[160], pw[256];
+	editor_credentials(editor, sizeof editor, pw, sizeof pw);
+	struct page p;
+	/* A wrong password: the form again, no session. */
+	ck_assert_int_eq(sign_in_as(c, editor, "not the password", &p), 403);
+	ck_assert_ptr_nonnull(strstr(p.body, "The name or the password is not right."));
+	ck_assert_ptr_null(strcasestr(p.headers, "Set-Cookie: session="));
+	page_free(&p);
+	ck_assert_int_eq(sign_in_as(c, editor, pw, &p), 303);
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "Set-Cookie: session="));
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "HttpOnly"));
+	ck_assert_ptr_nonnull(strcasestr(p.headers, "SameSite=Lax"));
+	page_free(&p);
+	char name[64], renamed[64];
+	fresh_name(name, sizeof name, "Flow");
+	fresh_name(renamed, sizeof renamed, "Flowed");
+	ck_assert_int_eq(add_via_form(c, name, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/", NULL, &p), 200);
+	long long id = id_in_list(p.body, name);
+	page_free(&p);
+	ck_assert_int_gt(id, 0);
+	char path[64];
+	snprintf(path, sizeof path, "/users/%lld", id);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	/* The page says who changed it last. */
+	ck_assert_ptr_nonnull(strstr(p.body, "<dt>Last change</dt><dd>Added by editor "));
+	page_free(&p);
+	char *body = form_for(c, renamed, tok);
+	ck_assert_int_eq(fetch(c, "POST", path, body, &p), 303);
+	free(body);
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	char want[400];
+	snprintf(want, sizeof want, "<dt>Last change</dt><dd>Renamed from %s by editor %s", name,
+	         editor);
+	ck_assert_msg(strstr(p.body, want) != NULL, "no \"%s\"", want);
+	page_free(&p);
+	/* Keep this browser's cookies (the session) for a replay after signing out. */
+	struct curl_slist *jar = NULL;
+	curl_easy_getinfo(c, CURLINFO_COOKIELIST, &jar);
+	ck_assert_ptr_nonnull(jar);
+	ck_assert_int_eq(fetch(c, "GET", "/sign-out", NULL, &p), 200);
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char out[160];
+	snprintf(out, sizeof out, "csrf_token=%s", tok);
+	ck_assert_int_eq(fetch(c, "POST", "/sign-out", out, &p), 303);
+	ck_assert_str_eq(p.location, "/");
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 303);
+	page_free(&p);
+	/* Replayed: another browser with the old cookies tries to delete; the backend
+	 * has forgotten the session, so it is sent to sign in and nothing is deleted. */
+	CURL *replay = browser_anonymous();
+	for (struct curl_slist *x = jar; x; x = x->next)
+		curl_easy_setopt(replay, CURLOPT_COOKIELIST, x->data);
+	curl_slist_free_all(jar);
+	snprintf(path, sizeof path, "/users/%lld/delete", id);
+	ck_assert_int_eq(fetch(replay, "GET", path, NULL, &p), 200); /* the cookie is genuine */
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	snprintf(out, sizeof out, "csrf_token=%s", tok);
+	ck_assert_int_eq(fetch(replay, "POST", path, out, &p), 303);
+	ck_assert_ptr_nonnull(strstr(p.location, "/sign-in"));
+	page_free(&p);
+	ck_assert_int_eq(rows_named(renamed), 1);
+	curl_easy_cleanup(replay);
+	/* Signed in again: delete. */
+	char ed[160], pw2[256];
+	editor_credentials(ed, sizeof ed, pw2, sizeof pw2);
+	ck_assert_int_eq(sign_in_as(c, ed, pw2, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	snprintf(out, sizeof out, "csrf_token=%s", tok);
+	ck_assert_int_eq(fetch(c, "POST", path, out, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(renamed), 0);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
 /* ---- the list's order (issue 19: A to Z by name, or newest first) ---- */
 
 /* The names (as the page writes them) and ids of a list page, in page order. */
@@ -1002,6 +1186,8 @@ int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const TTest *const pages_tests[] = { list_shows_seeded_names,
+		                             anonymous_visitor_reads_only,
+		                             sign_in_add_rename_delete_sign_out,
 		                             add_via_form_redirects_and_lists,
 		                             padded_name_is_added_trimmed,
 		                             writes_without_valid_token_are_403,

@@ -73,6 +73,9 @@ if [[ -x $backend ]] && command -v cgi-fcgi >/dev/null; then
 	port=${RIG_BACKEND_PORT:-18193}
 	DATABASE_URI=$PRIMARY_URI MIGRATIONS_DIR=sql "$backend" migrate >"$RIG_DIR/logs/migrate.log" 2>&1 ||
 		bad "migrate on the primary failed (see $RIG_DIR/logs/migrate.log)"
+	# Writes are an editor's (issue 17): an API token made on the primary.
+	token=$(DATABASE_URI=$PRIMARY_URI "$backend" token create --name "rig-$$" 2>>"$RIG_DIR/logs/migrate.log" | tail -n1)
+	[[ $token == fut_* ]] || bad "no API token for the rig's writes (see $RIG_DIR/logs/migrate.log)"
 	"$rig" resume
 	DATABASE_URI=$PRIMARY_URI DATABASE_READ_URI=$REPLICA_URI LISTEN=127.0.0.1:$port WORKERS=1 \
 		"$backend" >"$RIG_DIR/logs/backend.log" 2>&1 &
@@ -82,12 +85,14 @@ if [[ -x $backend ]] && command -v cgi-fcgi >/dev/null; then
 		sleep 0.1
 	done
 	# One FastCGI request as nginx would send it: METHOD URI [COOKIE [JSON]] -> the
-	# answer (CGI headers, blank line, body) on stdout.
+	# answer (CGI headers, blank line, body) on stdout. A request with a body is a
+	# write: it carries the token.
 	ask() {
-		local q=${2#*\?} body=${4:-}
+		local q=${2#*\?} body=${4:-} auth=()
 		[[ $q == "$2" ]] && q=
+		[[ -n $body ]] && auth=(HTTP_AUTHORIZATION="Bearer $token")
 		printf '%s' "$body" | env -i REQUEST_METHOD="$1" REQUEST_URI="$2" DOCUMENT_URI="${2%%\?*}" \
-			SCRIPT_NAME="${2%%\?*}" QUERY_STRING="$q" HTTP_COOKIE="${3:-}" \
+			SCRIPT_NAME="${2%%\?*}" QUERY_STRING="$q" HTTP_COOKIE="${3:-}" "${auth[@]}" \
 			CONTENT_TYPE=application/json CONTENT_LENGTH="${#body}" \
 			cgi-fcgi -bind -connect "127.0.0.1:$port" 2>/dev/null | tr -d '\r'
 	}

@@ -11,6 +11,10 @@
  * same clock; status 0 = no HTTP answer, curl_error names why). tests/soak/check.awk
  * compares the writes with the database and the errors with the fault windows.
  *
+ * Writes are an editor's: before the load starts, soak signs in as the stack's editor
+ * (EDITOR_NAME, and the password in EDITOR_PASSWORD_FILE: scripts/stack.sh's RUN_DIR/env)
+ * with POST /api/v1/sessions, and every write carries that session as a bearer token.
+ *
  * usage: soak BASE_URL SECONDS PREFIX OUT_FILE
  */
 #include <curl/curl.h>
@@ -44,6 +48,7 @@ struct thread {
 
 static const char *base_url, *prefix;
 static long long stop_at_ms;
+static char bearer[128]; /* "Authorization: Bearer <session>" for the writes */
 
 static long long now_ms(void)
 {
@@ -122,11 +127,13 @@ static void request(CURL *c, struct rec *r, const char *method, const char *path
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, a);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	struct curl_slist *h = NULL;
+	if (strcmp(method, "GET") != 0)
+		h = curl_slist_append(h, bearer);
 	if (json) {
 		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
 	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	a->location[0] = '\0';
 	r->start_ms = now_ms();
 	r->err = curl_easy_perform(c);
@@ -193,6 +200,68 @@ static void reader(struct thread *t, CURL *c)
 	}
 }
 
+struct text {
+	char buf[1024];
+	size_t len;
+};
+
+static size_t keep(char *buf, size_t size, size_t n, void *arg)
+{
+	struct text *t = arg;
+	size_t k = size * n;
+	if (t->len + k < sizeof t->buf) {
+		memcpy(t->buf + t->len, buf, k);
+		t->len += k;
+		t->buf[t->len] = '\0';
+	}
+	return k;
+}
+
+/* Sign in as the stack's editor; the session goes into bearer. 0, or -1 after saying
+ * why. */
+static int sign_in(void)
+{
+	const char *name = getenv("EDITOR_NAME"), *file = getenv("EDITOR_PASSWORD_FILE");
+	char pw[256] = "";
+	FILE *f = file ? fopen(file, "r") : NULL;
+	if (!name || !f || !fgets(pw, sizeof pw, f)) {
+		fprintf(stderr,
+		        "soak: EDITOR_NAME and EDITOR_PASSWORD_FILE (RUN_DIR/env) are needed\n");
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	pw[strcspn(pw, "\r\n")] = '\0';
+	/* Both come from scripts/stack.sh: an editor name and a base64url password, so
+	 * they need no JSON escaping. */
+	char body[512], url[256];
+	snprintf(body, sizeof body, "{\"name\":\"%s\",\"password\":\"%s\"}", name, pw);
+	snprintf(url, sizeof url, "%s/api/v1/sessions", base_url);
+	CURL *c = curl_easy_init();
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct text answer = { .len = 0 };
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+	long status = 0;
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	const char *tok = strstr(answer.buf, "\"token\":\"");
+	if (status != 201 || !tok) {
+		fprintf(stderr, "soak: sign-in as %s failed: %ld %s\n", name, status, answer.buf);
+		return -1;
+	}
+	tok += strlen("\"token\":\"");
+	snprintf(bearer, sizeof bearer, "Authorization: Bearer %.*s", (int)strcspn(tok, "\""), tok);
+	return 0;
+}
+
 static void *run(void *arg)
 {
 	struct thread *t = arg;
@@ -222,12 +291,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soak: SECONDS must be > 0 and PREFIX at most 14 characters\n");
 		return 2;
 	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	if (sign_in() != 0)
+		return 1;
 	FILE *out = fopen(argv[4], "w");
 	if (!out) {
 		fprintf(stderr, "soak: cannot write %s: %s\n", argv[4], strerror(errno));
 		return 1;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	stop_at_ms = now_ms() + secs * 1000;
 	struct thread th[WRITERS + READERS];
 	memset(th, 0, sizeof th);

@@ -6,7 +6,8 @@
  * values, params and bodies over one record) and a raw one that answers canned bytes
  * (garbage, a wrong request id, a close before the end, a stall, an answer too large,
  * an overloaded pool, an answer before the body was read). Each fake dies with the
- * test that started it (PR_SET_PDEATHSIG, alarm).
+ * test that started it (PR_SET_PDEATHSIG, alarm). The echo also shows what the API
+ * client (api_client.c) sends over fcgi:// for an editor: its credentials as params.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "api_auth_client.h"
 #include "check_run.h"
 #include "fcgi_client.h"
 
@@ -606,6 +608,43 @@ START_TEST(no_pool_is_a_connect_error)
 }
 END_TEST
 
+/* ---- the API client over fcgi:// ---- */
+
+/* An editor's calls carry their bearer token as a web server passes the header
+ * (HTTP_AUTHORIZATION), a visitor's none; the single sign-on call passes on the
+ * SSO_USER nginx gave the frontend, and not the browser's cookies. */
+START_TEST(api_client_credentials_over_fcgi)
+{
+	struct fake f;
+	fake_start(&f, 0, serve_echo, 0);
+	struct api_client c;
+	ck_assert_int_eq(api_client_config(&c, f.url, 1000, 3000), 0);
+	ck_assert_int_eq(api_client_open(&c), 0);
+	struct api_error e;
+	const struct principal ann = { .kind = PRINCIPAL_EDITOR,
+		                       .name = "ann",
+		                       .credential = "fus_abc" };
+	api_client_act_for(&c, &ann);
+	/* The echo answers 201, not the 204 a delete wants: only what was sent matters. */
+	api_delete_user(&c, 7, &e);
+	ck_assert_ptr_nonnull(strstr(c.reply.body, "\nHTTP_AUTHORIZATION=Bearer fus_abc\n"));
+	ck_assert_ptr_null(strstr(c.reply.body, "SSO_USER"));
+	api_client_act_for(&c, NULL);
+	api_delete_user(&c, 7, &e);
+	ck_assert_ptr_nonnull(strstr(c.reply.body, "REQUEST_METHOD=DELETE"));
+	ck_assert_ptr_null(strstr(c.reply.body, "HTTP_AUTHORIZATION"));
+	struct api_session s;
+	api_sign_in_sso(&c, "_oauth2_proxy=secret", "ann@example.org", &s, &e);
+	ck_assert_ptr_nonnull(strstr(c.reply.body, "\nSSO_USER=ann@example.org\n"));
+	ck_assert_ptr_null(strstr(c.reply.body, "_oauth2_proxy"));
+	/* The next call is an ordinary one again. */
+	api_delete_user(&c, 7, &e);
+	ck_assert_ptr_null(strstr(c.reply.body, "SSO_USER"));
+	api_client_close(&c);
+	fake_stop(&f);
+}
+END_TEST
+
 /* ---- the parser alone ---- */
 
 static enum fcgi_result parse_all(const unsigned char *b, size_t n, size_t max,
@@ -678,6 +717,7 @@ static Suite *suite(void)
 		                              an_answer_before_the_body_was_read,
 		                              pairs_never_straddle_records,
 		                              no_pool_is_a_connect_error,
+		                              api_client_credentials_over_fcgi,
 		                              NULL };
 	const TTest *const parser_tests[] = { parser_header_forms, NULL };
 	Suite *s = check_suite("fcgi_client", (const struct check_case[]){

@@ -6,8 +6,11 @@
  * the friendly page when the backend is down (503), 404s, security headers, and
  * the flash cookie: signed, bound to its browser and to a time the server checks.
  * Issue 20's attacks: __Host- cookies over TLS, a cookie sent twice (400), a cross-site
- * post (403), a token of another form (403), the attack names (422). The pages against the real
- * backend are tested in tests/integration/test_pages.c.
+ * post (403), a token of another form (403), the attack names (422). The forms are for
+ * editors: every request here carries a signed-in editor's session cookie
+ * (session_cookie.h; __Host-session over TLS); what an anonymous visitor gets is
+ * tests/unit/test_frontend_sign_in.c's. The pages against the real backend are tested
+ * in tests/integration/test_pages.c.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -26,15 +29,24 @@
 #include "http_double.h"
 #include "layout.h"
 #include "log.h"
+#include "session_cookie.h"
 
 static struct frontend fe;
 static struct http_double d;
+static char session[SESSION_COOKIE_MAX + 16]; /* "session=…": an editor signed in */
+static char cookies[4096];                    /* what serve() sends: a test's + the session */
 
 static void setup(void)
 {
 	ck_assert_int_eq(sign_key_set(&fe.key, "unit-test-key-unit-test-key-0123456789"), 0);
 	fe.csrf_ttl = 3600;
 	fe.page_size = 20;
+	char v[SESSION_COOKIE_MAX];
+	ck_assert_int_eq(session_cookie_make(&fe.key,
+	                                     "fus_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+	                                     time(NULL) + 3600, "tester", v),
+	                 0);
+	snprintf(session, sizeof session, "session=%s", v);
 	/* A port that was free a moment ago: connections are refused. */
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
@@ -55,17 +67,30 @@ static void teardown(void)
 	http_double_free(&d);
 }
 
-/* Serve one request with up to three more parameters ("NAME=value", NULL-ended);
- * cookie and body (a form) may be NULL. Returns the status. */
+/* The Cookie header of a signed-in browser that also holds cookie (may be NULL); over
+ * TLS (or COOKIE_SECURE) the session cookie has its __Host- name (site_cookies.h). */
+static const char *with_session(const char *cookie, int secure)
+{
+	snprintf(cookies, sizeof cookies, "%s%s%s%s", cookie ? cookie : "", cookie ? "; " : "",
+	         secure ? "__Host-" : "", session);
+	return cookies;
+}
+
+/* Serve one request for the signed-in editor with up to three more parameters
+ * ("NAME=value", NULL-ended); cookie (more cookies) and body (a form) may be NULL.
+ * Returns the status. */
 static int serve_with(const char *method, const char *uri, const char *cookie, const char *body,
                       const char *p1, const char *p2, const char *p3)
 {
+	int tls = fe.cookie_secure;
+	for (const char *const *p = (const char *const[]){ p1, p2, p3, NULL }; *p; p++)
+		tls |= strcmp(*p, "HTTPS=on") == 0;
 	return http_double_serve(
 	        &d, &frontend_http, &fe,
 	        &(struct http_double_request){
 	                .method = method,
 	                .uri = uri,
-	                .cookie = cookie,
+	                .cookie = with_session(cookie, tls),
 	                .body = body,
 	                .content_type = body ? "application/x-www-form-urlencoded" : NULL,
 	                .params = { p1, p1 ? p2 : NULL, p1 && p2 ? p3 : NULL } });

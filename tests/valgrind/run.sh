@@ -17,6 +17,8 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BUILD=${1:-${BUILD:-build}}
 export BUILD RUN_DIR=${RUN_DIR:-.run/test-valgrind} PORT=${PORT:-18093}
+# The pages suite signs in through the form several times a minute (see integration).
+export NGINX_SIGN_IN_RATE=${NGINX_SIGN_IN_RATE:-600r/m}
 case $RUN_DIR in
 .run/?*) ;;
 *) echo "valgrind: RUN_DIR must be below .run/ (it is wiped): $RUN_DIR" >&2; exit 2 ;;
@@ -78,6 +80,9 @@ set -a
 # shellcheck source=/dev/null
 . "$RUN_DIR/env"
 set +a
+# The integration suites write as an editor: the run's API token (harness.h).
+INTEGRATION_TOKEN=$(scripts/stack.sh token "valgrind-$$") || { say "FAILED: no API token"; exit 1; }
+export INTEGRATION_TOKEN
 
 # Stop a pool the stack started (by its pid file and binary), gracefully.
 stop_pool() {
@@ -166,7 +171,9 @@ stop_pool frontend "$FRONTEND_BIN"
 stop_pool backend "$BACKEND_BIN"
 start_pool backend "$BACKEND_SOCKET" DATABASE_URI="$DATABASE_URI" \
 	LISTEN="unix:$BACKEND_SOCKET" WORKERS=2 RELOAD_EXEC=0
-start_pool frontend "$FRONTEND_SOCKET" BACKEND_URL="$BASE_URL" \
+# A sign-in hashes with argon2id (19 MiB, 2 passes): seconds under memcheck, so the
+# frontend waits longer for the backend than its 5 s default.
+start_pool frontend "$FRONTEND_SOCKET" BACKEND_URL="$BASE_URL" BACKEND_TIMEOUT_MS=40000 \
 	SECRET_KEY_FILE="$RUN_DIR/secret_key" LISTEN="unix:$FRONTEND_SOCKET" WORKERS=2 RELOAD_EXEC=0
 for _ in $(seq 600); do
 	curl -fsS -o /dev/null --max-time 5 "$BASE_URL/" 2>/dev/null && break

@@ -101,15 +101,15 @@ $secure();
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="site"><div class="wrap"><a class="brand" href="/">Users directory</a><nav aria-label="Main"><a href="/users/new">Add a user</a></nav></div></header>
+<header class="site"><div class="wrap"><a class="brand" href="/">Users directory</a><nav aria-label="Main"><a href="/sign-in">Sign in</a></nav></div></header>
 <main id="main" class="wrap">
 <h1>Home Page</h1>
 <form class="search" method="get" action="/" role="search"><div class="field"><label for="q">Find users whose name starts with</label><input id="q" name="q" type="search" value="<?= h($q) ?>" maxlength="30" autocomplete="off" spellcheck="false"></div><button type="submit">Search</button></form>
 <p>Here are our users:</p>
 <?php if ($q !== ''): ?>
-<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<bdi><?= h($q) ?></bdi>” · <a href="/">show all</a></span><a href="/users/new">Add a user</a></div>
+<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'name' : 'names' ?> starting with “<bdi><?= h($q) ?></bdi>” · <a href="/">show all</a></span></div>
 <?php else: ?>
-<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'user' : 'users' ?></span><a href="/users/new">Add a user</a></div>
+<div class="toolbar"><span><?= $total ?><?= $exact ? '' : '+' ?> <?= $total === 1 ? 'user' : 'users' ?></span></div>
 <?php endif ?>
 <?php if ($q !== $typed): ?>
 <p class="note">Names never start or end with a space, so this is a search for “<bdi><?= h($q) ?></bdi>”.</p>
@@ -125,7 +125,7 @@ $secure();
 <?php if ($q !== ''): ?>
 <p class="empty">No user’s name starts with “<bdi><?= h($q) ?></bdi>”.</p>
 <?php else: ?>
-<p class="empty">There are no users yet. <a href="/users/new">Add the first one</a>.</p>
+<p class="empty">There are no users yet.</p>
 <?php endif ?>
 <?php else: ?>
 <ul class="users">

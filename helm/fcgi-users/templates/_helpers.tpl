@@ -206,6 +206,42 @@ database.user, or as .user when given (the migration Job's admin). */}}
   value: /etc/fcgi-users/database/password
 {{- end -}}
 
+{{/* The backend's sign-in settings (fcgi-backend/auth.h), the pool's and the Job's. */}}
+{{- define "fcgi-users.authEnv" -}}
+- name: SESSION_TTL
+  value: {{ .Values.auth.sessionTtl | quote }}
+- name: SSO
+  value: {{ ternary "1" "0" .Values.auth.sso.enabled | quote }}
+{{- end -}}
+
+{{/* The migration Job's first editor (FIRST_EDITOR, its password from a Secret). */}}
+{{- define "fcgi-users.firstEditorEnv" -}}
+{{- with .Values.auth.firstEditor }}{{ if .name }}
+- name: FIRST_EDITOR
+  value: {{ .name | quote }}
+- name: FIRST_EDITOR_PASSWORD_FILE
+  value: /etc/fcgi-users/first-editor/password
+{{- end }}{{ end }}
+{{- end -}}
+{{- define "fcgi-users.firstEditorVolumes" -}}
+{{- with .Values.auth.firstEditor }}{{ if .name }}
+- name: first-editor
+  secret:
+    secretName: {{ .existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .existingSecretKey }}
+        path: password
+{{- end }}{{ end }}
+{{- end -}}
+{{- define "fcgi-users.firstEditorVolumeMounts" -}}
+{{- if .Values.auth.firstEditor.name }}
+- name: first-editor
+  mountPath: /etc/fcgi-users/first-editor
+  readOnly: true
+{{- end }}
+{{- end -}}
+
 {{/* The migration Job's database environment: with database.admin.user it connects as
 the admin and creates the app user (database.user, password from the app's Secret);
 without, as database.user. */}}
