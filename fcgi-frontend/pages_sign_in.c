@@ -66,9 +66,10 @@ void sign_in_link(const struct request *r, char *buf, size_t cap)
 	link_to(buf, cap, here);
 }
 
-static int cookies_secure(const struct request *r)
+/* The session cookie's spelling follows COOKIE_SECURE like the others (browser.h). */
+static int cookies_secure(const struct request *r, const struct frontend *fe)
 {
-	return site_cookies_secure(r, 0);
+	return browser_secure(r, fe);
 }
 
 int frontend_authenticate(struct request *r, void *svc)
@@ -76,7 +77,8 @@ int frontend_authenticate(struct request *r, void *svc)
 	struct frontend *fe = svc;
 	char value[SESSION_COOKIE_MAX];
 	time_t expiry = 0;
-	if (site_cookie_get(r, SITE_COOKIE_SESSION, cookies_secure(r), value, sizeof value) == 0 &&
+	if (site_cookie_get(r, SITE_COOKIE_SESSION, cookies_secure(r, fe), value, sizeof value) ==
+	            0 &&
 	    session_cookie_read(&fe->key, value, time(NULL), &r->principal, &expiry) != 0)
 		log_kv(LOG_INFO, "session cookie ignored (forged, altered or expired)", NULL);
 	explicit_bzero(value, sizeof value);
@@ -95,7 +97,9 @@ void frontend_unauthenticated(struct request *r, void *svc)
 
 void page_sign_in_again(struct request *r)
 {
-	site_cookie_set(r, SITE_COOKIE_SESSION, cookies_secure(r), "", 0);
+	/* No frontend here to say which spelling is in use: both are cleared. */
+	site_cookie_set(r, SITE_COOKIE_SESSION, 0, "", 0);
+	site_cookie_set(r, SITE_COOKIE_SESSION, 1, "", 0);
 	frontend_unauthenticated(r, NULL);
 }
 
@@ -123,7 +127,7 @@ static void render_form(struct request *r, struct frontend *fe, int status, cons
                         const char *name, const char *error)
 {
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, token) != 0) {
+	if (browser_csrf_token(r, fe, "/sign-in", token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
@@ -200,7 +204,7 @@ static void signed_in(struct request *r, struct frontend *fe, struct api_session
 		frontend_error(r, 500, "the backend's session could not be kept");
 		return;
 	}
-	site_cookie_set(r, SITE_COOKIE_SESSION, cookies_secure(r), value, (long)(expiry - now));
+	site_cookie_set(r, SITE_COOKIE_SESSION, cookies_secure(r, fe), value, (long)(expiry - now));
 	explicit_bzero(value, sizeof value);
 	char msg[FLASH_MAX + 1];
 	snprintf(msg, sizeof msg, "Signed in as %s.", s->editor);
@@ -301,7 +305,7 @@ void page_sign_out(struct request *r, void *svc)
 		return;
 	}
 	char token[CSRF_TOKEN_MAX];
-	if (browser_csrf_token(r, fe, token) != 0) {
+	if (browser_csrf_token(r, fe, "/sign-out", token) != 0) {
 		frontend_error(r, 500, "cannot make a CSRF token");
 		return;
 	}
@@ -329,7 +333,7 @@ void page_sign_out_post(struct request *r, void *svc)
 			return;
 		}
 	}
-	site_cookie_set(r, SITE_COOKIE_SESSION, cookies_secure(r), "", 0);
+	site_cookie_set(r, SITE_COOKIE_SESSION, cookies_secure(r, fe), "", 0);
 	browser_flash_set(r, fe, "Signed out.");
 	page_security_headers(r);
 	resp_redirect(r, 303, "/");

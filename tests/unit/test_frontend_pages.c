@@ -364,11 +364,11 @@ END_TEST
 #define BROWSER_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define BROWSER_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 
-/* browser_flash_take for a request carrying the cookie header cookies; out gets the text. */
-static int take_flash(const char *cookies, char *out, size_t cap)
+/* browser_flash_take for a request carrying the cookie header jar; out gets the text. */
+static int take_flash(const char *jar, char *out, size_t cap)
 {
 	char hdr[1200];
-	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=%s", cookies);
+	snprintf(hdr, sizeof hdr, "HTTP_COOKIE=%s", jar);
 	char *envp[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/", hdr, NULL };
 	struct request r;
 	http_double_clear(&d);
@@ -412,33 +412,33 @@ START_TEST(flash_is_signed_and_bound)
 	value[n] = '\0';
 	request_free(&r);
 
-	char cookies[900], out[FLASH_MAX + 1];
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", value);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 1);
+	char jar[900], out[FLASH_MAX + 1];
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_A "; flash=%s", value);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 1);
 	ck_assert_str_eq(out, "Added <Ann>.");
 	/* Captured and replayed on another browser, or on one without a csrf cookie. */
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_B "; flash=%s", value);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_B "; flash=%s", value);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 0);
 	ck_assert_str_eq(out, "");
-	snprintf(cookies, sizeof cookies, "flash=%s", value);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	snprintf(jar, sizeof jar, "flash=%s", value);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 0);
 	/* Tampered text, signature kept. */
 	value[0] = value[0] == '4' ? '5' : '4';
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", value);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_A "; flash=%s", value);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 0);
 	/* Time is the server's: a genuine flash past its expiry is not shown (the attack
 	 * replayed one 577 s old), one in time is. */
 	char made[400];
 	forge_flash(BROWSER_A, (long long)time(NULL) - 1, made, sizeof made);
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", made);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_A "; flash=%s", made);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 0);
 	forge_flash(BROWSER_A, (long long)time(NULL) + 30, made, sizeof made);
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=%s", made);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 1);
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_A "; flash=%s", made);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 1);
 	ck_assert_str_eq(out, "Hi");
 	/* The old shape (text and MAC only) is refused. */
-	snprintf(cookies, sizeof cookies, "csrf=" BROWSER_A "; flash=4869.%064d", 0);
-	ck_assert_int_eq(take_flash(cookies, out, sizeof out), 0);
+	snprintf(jar, sizeof jar, "csrf=" BROWSER_A "; flash=4869.%064d", 0);
+	ck_assert_int_eq(take_flash(jar, out, sizeof out), 0);
 }
 END_TEST
 
