@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "harness.h"
 
 #define PASSWORD "correct horse battery staple"
@@ -117,6 +118,16 @@ static void assert_401(struct h_resp *r, int invalid)
 	free(www);
 }
 
+/* A request with this token that must be refused with 401 (see assert_401). */
+static void refused_as(const char *token, const char *method, const char *path, const char *json,
+                       int invalid)
+{
+	struct h_resp r;
+	as(token, method, path, json, &r);
+	assert_401(&r, invalid);
+	h_resp_free(&r);
+}
+
 static long user_count(void)
 {
 	return h_sql_count(NULL, "SELECT id FROM users");
@@ -202,12 +213,8 @@ START_TEST(sign_in_write_sign_out)
 	h_resp_free(&r);
 	long before = user_count();
 	char *again = h_user_body("replayed");
-	as(token, "POST", "/api/v1/users", again, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
-	as(token, "DELETE", "/api/v1/sessions/current", NULL, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(token, "POST", "/api/v1/users", again, 1);
+	refused_as(token, "DELETE", "/api/v1/sessions/current", NULL, 1);
 	ck_assert_int_eq(user_count(), before);
 	free(again);
 	free(body);
@@ -243,10 +250,8 @@ START_TEST(forged_and_malformed_credentials_refused)
 	struct h_resp r;
 	long before = user_count();
 	/* The right shape, never issued. */
-	as("fus_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "POST", "/api/v1/users",
-	   "{\"userName\":\"forged\"}", &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as("fus_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "POST", "/api/v1/users",
+	           "{\"userName\":\"forged\"}", 1);
 	as("fut_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "DELETE", "/api/v1/users/1", NULL,
 	   &r);
 	assert_401(&r, 1);
@@ -266,9 +271,7 @@ START_TEST(forged_and_malformed_credentials_refused)
 	char *token = sign_in(editor);
 	char swapped[64];
 	snprintf(swapped, sizeof swapped, "fut_%s", token + 4);
-	as(swapped, "DELETE", "/api/v1/users/1", NULL, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(swapped, "DELETE", "/api/v1/users/1", NULL, 1);
 	ck_assert_int_eq(user_count(), before);
 	free(token);
 	free(editor);
@@ -285,10 +288,7 @@ START_TEST(expired_session_refused)
 	         "WHERE tokenHash = SHA2('%s', 256)",
 	         token);
 	ck_assert_int_eq(h_sql(NULL, sql), 0);
-	struct h_resp r;
-	as(token, "POST", "/api/v1/users", "{\"userName\":\"late\"}", &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(token, "POST", "/api/v1/users", "{\"userName\":\"late\"}", 1);
 	ck_assert_int_eq(h_sql_count(NULL, "SELECT id FROM users WHERE userName = 'late'"), 0);
 	free(token);
 	free(editor);
@@ -343,9 +343,7 @@ START_TEST(api_token_lifecycle)
 	/* Revoked: refused at once. */
 	ck_assert_int_eq(backend(&out, "token", "revoke", name, NULL, NULL), 0);
 	free(out);
-	as(token, "DELETE", "/api/v1/users/1", NULL, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(token, "DELETE", "/api/v1/users/1", NULL, 1);
 	ck_assert_int_eq(backend(&out, "token", "revoke", name, NULL, NULL), 1);
 	free(out);
 	free(body);
@@ -433,9 +431,7 @@ START_TEST(password_change_and_disable_end_sessions)
 	ck_assert_int_eq(backend(&out, "editor", "passwd", editor, "--password-file", pwfile), 0);
 	free(out);
 	struct h_resp r;
-	as(token, "GET", "/api/v1/sessions/current", NULL, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(token, "GET", "/api/v1/sessions/current", NULL, 1);
 	sign_in_raw(editor, PASSWORD, &r); /* the old password is gone */
 	ck_assert_int_eq(r.status, 401);
 	h_resp_free(&r);
@@ -447,9 +443,7 @@ START_TEST(password_change_and_disable_end_sessions)
 	h_resp_free(&r);
 	ck_assert_int_eq(backend(&out, "editor", "disable", editor, NULL, NULL), 0);
 	free(out);
-	as(t2, "GET", "/api/v1/sessions/current", NULL, &r);
-	assert_401(&r, 1);
-	h_resp_free(&r);
+	refused_as(t2, "GET", "/api/v1/sessions/current", NULL, 1);
 	sign_in_raw(editor, "another long password", &r);
 	ck_assert_int_eq(r.status, 401);
 	h_resp_free(&r);
@@ -630,26 +624,23 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("auth");
-	TCase *tc = tcase_create("core");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, reads_public_writes_for_editors);
-	tcase_add_test(tc, sign_in_write_sign_out);
-	tcase_add_test(tc, new_session_each_sign_in);
-	tcase_add_test(tc, forged_and_malformed_credentials_refused);
-	tcase_add_test(tc, expired_session_refused);
-	tcase_add_test(tc, api_token_lifecycle);
-	tcase_add_test(tc, token_in_url_refused);
-	tcase_add_test(tc, back_off_holds_for_known_and_unknown_names);
-	tcase_add_test(tc, password_change_and_disable_end_sessions);
-	tcase_add_test(tc, command_line_rules);
-	tcase_add_test(tc, migrate_adds_the_first_editor);
-	tcase_add_test(tc, audit_pages_newest_first);
-	tcase_add_test(tc, sso_endpoint_closed_without_sso);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		reads_public_writes_for_editors,
+		sign_in_write_sign_out,
+		new_session_each_sign_in,
+		forged_and_malformed_credentials_refused,
+		expired_session_refused,
+		api_token_lifecycle,
+		token_in_url_refused,
+		back_off_holds_for_known_and_unknown_names,
+		password_change_and_disable_end_sessions,
+		command_line_rules,
+		migrate_adds_the_first_editor,
+		audit_pages_newest_first,
+		sso_endpoint_closed_without_sso,
+		NULL,
+	};
+	return check_run(check_suite(
+	        "auth", (const struct check_case[]){
+	                        { .name = "core", .tests = tests, .timeout = 60 }, { 0 } }));
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "editors.h"
 #include "sign_in.h"
 
@@ -50,14 +51,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("backend_sign_in_rules");
-	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, back_off_schedule);
-	tcase_add_test(tc, editor_names);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		back_off_schedule,
+		editor_names,
+		NULL,
+	};
+	return check_run(check_suite(
+	        "backend_sign_in_rules",
+	        (const struct check_case[]){ { .name = "core", .tests = tests }, { 0 } }));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_run.h"
 #include "session_cookie.h"
 
 static struct sign_key key;
@@ -132,19 +133,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("frontend_session_cookie");
-	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, round_trip);
-	tcase_add_test(tc, tampering_refused);
-	tcase_add_test(tc, expired_refused);
-	tcase_add_test(tc, malformed_refused);
-	tcase_add_test(tc, unfit_parts_not_written);
-	tcase_add_test(tc, expiry_parsed);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		round_trip,
+		tampering_refused,
+		expired_refused,
+		malformed_refused,
+		unfit_parts_not_written,
+		expiry_parsed,
+		NULL,
+	};
+	return check_run(
+	        check_suite("frontend_session_cookie",
+	                    (const struct check_case[]){
+	                            { .name = "core", .tests = tests, .setup = setup }, { 0 } }));
 }

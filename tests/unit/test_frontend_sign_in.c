@@ -16,6 +16,7 @@
 
 #include "backend_double.h"
 #include "browser.h"
+#include "check_run.h"
 #include "frontend.h"
 #include "http_double.h"
 #include "session_cookie.h"
@@ -344,23 +345,22 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("frontend_sign_in");
-	TCase *tc = tcase_create("pages");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, anonymous_sent_to_sign_in_and_back);
-	tcase_add_test(tc, signed_cookie_decides_who_asks);
-	tcase_add_test(tc, sign_in_sets_the_session_cookie);
-	tcase_add_test(tc, over_tls_the_cookie_is_host_and_secure);
-	tcase_add_test(tc, refused_and_throttled_sign_in);
-	tcase_add_test(tc, csrf_checked_before_the_backend);
-	tcase_add_test(tc, sign_out_tells_the_backend_and_drops_the_cookie);
-	tcase_add_test(tc, backend_refusal_means_sign_in_again);
-	tcase_add_test(tc, next_stays_on_this_site);
-	tcase_add_test(tc, single_sign_on_off_by_default);
-	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		anonymous_sent_to_sign_in_and_back,
+		signed_cookie_decides_who_asks,
+		sign_in_sets_the_session_cookie,
+		over_tls_the_cookie_is_host_and_secure,
+		refused_and_throttled_sign_in,
+		csrf_checked_before_the_backend,
+		sign_out_tells_the_backend_and_drops_the_cookie,
+		backend_refusal_means_sign_in_again,
+		next_stays_on_this_site,
+		single_sign_on_off_by_default,
+		NULL,
+	};
+	return check_run(check_suite(
+	        "frontend_sign_in",
+	        (const struct check_case[]){
+	                { .name = "pages", .tests = tests, .setup = setup, .teardown = teardown },
+	                { 0 } }));
 }
