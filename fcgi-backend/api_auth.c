@@ -62,6 +62,15 @@ const struct input_def session_create_in[] = {
 	{ 0 },
 };
 
+/* Sessions, identities and the audit trail answer with Cache-Control: no-store (a
+ * token or who did what must not stay in a cache); o is freed. */
+static void answer_private(struct request *r, int status, cJSON *o)
+{
+	resp_header(r, "Cache-Control", "no-store");
+	resp_json(r, status, o);
+	cJSON_Delete(o);
+}
+
 static void answer_sign_in(struct request *r, struct sign_in_result *res)
 {
 	switch (res->status) {
@@ -74,9 +83,7 @@ static void answer_sign_in(struct request *r, struct sign_in_result *res)
 			http_error(r, 500, "out of memory");
 			break;
 		}
-		resp_header(r, "Cache-Control", "no-store");
-		resp_json(r, 201, o);
-		cJSON_Delete(o);
+		answer_private(r, 201, o);
 		break;
 	}
 	case SIGN_IN_REFUSED:
@@ -154,9 +161,7 @@ void session_show(struct request *r, void *svc)
 		http_error(r, 500, "out of memory");
 		return;
 	}
-	resp_header(r, "Cache-Control", "no-store");
-	resp_json(r, 200, o);
-	cJSON_Delete(o);
+	answer_private(r, 200, o);
 }
 
 void session_delete(struct request *r, void *svc)
@@ -226,7 +231,5 @@ void audit_page(struct request *r, void *svc)
 	} else {
 		cJSON_AddNullToObject(o, "next");
 	}
-	resp_header(r, "Cache-Control", "no-store");
-	resp_json(r, 200, o);
-	cJSON_Delete(o);
+	answer_private(r, 200, o);
 }

@@ -43,12 +43,10 @@ int api_parse_last_change(const char *json, struct api_change *out, int *found)
 {
 	memset(out, 0, sizeof *out);
 	*found = 0;
-	cJSON *root = json ? cJSON_Parse(json) : NULL;
-	cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-	if (!cJSON_IsObject(root) || !cJSON_IsArray(items)) {
-		cJSON_Delete(root);
+	cJSON *root;
+	cJSON *items = api_parse_items(json, &root);
+	if (!items)
 		return -1;
-	}
 	const cJSON *first = cJSON_GetArrayItem(items, 0);
 	int rc = 0;
 	if (first) {

@@ -396,15 +396,25 @@ static long long number_or(const cJSON *o, const char *key, long long fallback)
 	return cJSON_IsNumber(v) ? (long long)v->valuedouble : fallback;
 }
 
+cJSON *api_parse_items(const char *json, cJSON **root)
+{
+	*root = json ? cJSON_Parse(json) : NULL;
+	cJSON *items = cJSON_GetObjectItemCaseSensitive(*root, "items");
+	if (!cJSON_IsObject(*root) || !cJSON_IsArray(items)) {
+		cJSON_Delete(*root);
+		*root = NULL;
+		return NULL;
+	}
+	return items;
+}
+
 int api_parse_user_page(const char *json, struct api_user_page *out)
 {
 	memset(out, 0, sizeof *out);
-	cJSON *root = json ? cJSON_Parse(json) : NULL;
-	cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
-	if (!cJSON_IsObject(root) || !cJSON_IsArray(items)) {
-		cJSON_Delete(root);
+	cJSON *root;
+	cJSON *items = api_parse_items(json, &root);
+	if (!items)
 		return -1;
-	}
 	size_t n = (size_t)cJSON_GetArraySize(items);
 	out->items = calloc(n ? n : 1, sizeof *out->items);
 	if (!out->items) {

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
 #include <curl/curl.h>
 
 #include "fcgi_client.h"
@@ -134,6 +135,9 @@ enum api_status api_call_json(struct api_client *c, const char *method, const ch
  * API promises. */
 int api_parse_user(const char *json, struct api_user *out);
 int api_parse_user_page(const char *json, struct api_user_page *out);
+/* A list answer's "items" array, with its root in *root for the caller to free; NULL
+ * (nothing to free) when json is not an object with an array of items. */
+cJSON *api_parse_items(const char *json, cJSON **root);
 /* Map an HTTP status and its (problem+json, possibly empty) body to err. */
 void api_map_error(long http_status, const char *body, struct api_error *err);
 
