@@ -38,6 +38,10 @@ make --no-print-directory -s install DESTDIR="$root" PREFIX=/usr >"$stage/instal
 install -d -m 0755 "$root/usr/lib/systemd/system" "$root/usr/share/doc/fcgi-users"
 install -d -m 0750 "$root/etc/fcgi-users"
 install -m 0644 packaging/systemd/*.service packaging/systemd/*.socket "$root/usr/lib/systemd/system/"
+# The group that may read the backend's database password file (postinst runs
+# systemd-sysusers on it).
+install -d -m 0755 "$root/usr/lib/sysusers.d"
+install -m 0644 packaging/sysusers/fcgi-users.conf "$root/usr/lib/sysusers.d/"
 
 # The static files nginx serves at /static/: make install copies build/static (each
 # file under its name and its fingerprinted name, which the pages link).

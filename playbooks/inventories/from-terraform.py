@@ -6,9 +6,11 @@
 
 Reads `terraform output -json` (a file argument or stdin) and prints a YAML inventory
 with one group, fcgi_users: the test VM (vm_public_ip, vm_ssh_user) and the database
-it uses (db_endpoint, db_port, db_name, db_secret_arn). No inventory plugin, no cloud
-API call: the inventory is a plain file you can read and keep. The database password
-is never in it (FCGI_USERS_DB_PASSWORD or Ansible Vault; see docs/vm.md).
+it uses (db_endpoint, db_port, db_name; the admin user db_username, which only the
+migration uses, and the pools' user db_app_username; their secrets' ARNs db_secret_arn
+and db_app_secret_arn). No inventory plugin, no cloud API call: the inventory is a
+plain file you can read and keep. No password is ever in it (FCGI_USERS_DB_PASSWORD,
+FCGI_USERS_DB_ADMIN_PASSWORD or Ansible Vault; see docs/vm.md).
 Options add connection details and variables: --ssh-port, --ssh-key, --known-hosts,
 --var NAME=VALUE (VALUE parsed as JSON when it is JSON).
 Exits 2 with one line naming a missing or bad output.
@@ -76,12 +78,17 @@ def main():
         "fcgi_users_db_port": port,
         "fcgi_users_db_name": output(outputs, "db_name", default="users"),
     }
-    user = output(outputs, "db_username", "db_user")
-    if user:
-        group_vars["fcgi_users_db_user"] = user
-    secret = output(outputs, "db_secret_arn")
-    if secret:
-        group_vars["fcgi_users_db_secret_arn"] = secret
+    # Terraform's db_username is the RDS master: the migration's admin, never the pools'.
+    for names, var in ((("db_username",), "fcgi_users_db_admin_user"),
+                       (("db_secret_arn",), "fcgi_users_db_admin_secret_arn"),
+                       (("db_app_username",), "fcgi_users_db_user"),
+                       (("db_app_secret_arn",), "fcgi_users_db_secret_arn")):
+        value = output(outputs, *names)
+        if value:
+            group_vars[var] = value
+    if group_vars.get("fcgi_users_db_admin_user") is not None and \
+            group_vars.get("fcgi_users_db_admin_user") == group_vars.get("fcgi_users_db_user"):
+        fail("db_username (the admin) and db_app_username (the pools' user) are the same user")
     for item in args.var:
         name, sep, value = item.partition("=")
         if not sep or not name.isidentifier():

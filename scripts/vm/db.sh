@@ -2,8 +2,10 @@
 # scripts/vm/db.sh start|stop RUN_DIR: the test VM's "managed database", a throwaway
 # MariaDB under RUN_DIR/db listening on 127.0.0.1:$VM_DB_PORT only (the VM reaches it
 # at qemu's gateway, 10.0.2.2). `start` creates the empty `users` database and the
-# application user (fcgi_users, password $FCGI_USERS_DB_PASSWORD), like RDS hands over
-# an empty schema; the playbook's migration does the rest. It speaks TLS like RDS, with
+# master user (fcgi_admin, password $FCGI_USERS_DB_ADMIN_PASSWORD) with the privileges
+# RDS gives its master (all but SUPER and the like, WITH GRANT OPTION), like RDS hands
+# over an empty schema; the playbook's migration, as that master, does the rest and
+# creates the pools' own user. It speaks TLS like RDS, with
 # a throwaway CA (RUN_DIR/db/tls/ca.pem) and a certificate for 10.0.2.2, the address
 # the VM reaches it at, so the playbook's VERIFY_IDENTITY is tested for real; the user
 # must use TLS (REQUIRE SSL). `stop` stops it by its pid file and removes its data.
@@ -33,7 +35,7 @@ stop() {
 
 case $cmd in
 start)
-	: "${FCGI_USERS_DB_PASSWORD:?set FCGI_USERS_DB_PASSWORD}"
+	: "${FCGI_USERS_DB_ADMIN_PASSWORD:?set FCGI_USERS_DB_ADMIN_PASSWORD}"
 	for tool in mariadbd mariadb-install-db mariadb openssl; do
 		command -v "$tool" >/dev/null || die "$tool not found: run 'make deps'"
 	done
@@ -67,12 +69,16 @@ start)
 	done
 	mariadb --no-defaults --socket="$dir/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 ||
 		{ tail -n 20 "$dir/error.log" >&2; die "mariadbd did not start"; }
-	pw=${FCGI_USERS_DB_PASSWORD//\\/\\\\}
+	pw=${FCGI_USERS_DB_ADMIN_PASSWORD//\\/\\\\}
 	pw=${pw//\'/\\\'}
+	# RDS MySQL's master privileges (its documented list, in MariaDB's names).
 	mariadb --no-defaults --socket="$dir/mysql.sock" <<SQL
 CREATE DATABASE users CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER 'fcgi_users'@'%' IDENTIFIED BY '$pw' REQUIRE SSL;
-GRANT ALL PRIVILEGES ON users.* TO 'fcgi_users'@'%';
+CREATE USER 'fcgi_admin'@'%' IDENTIFIED BY '$pw' REQUIRE SSL;
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, RELOAD, PROCESS, REFERENCES, INDEX,
+  ALTER, SHOW DATABASES, CREATE TEMPORARY TABLES, LOCK TABLES, EXECUTE, REPLICATION SLAVE,
+  REPLICATION CLIENT, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, CREATE USER,
+  EVENT, TRIGGER ON *.* TO 'fcgi_admin'@'%' WITH GRANT OPTION;
 SQL
 	echo "vm db: MariaDB on 127.0.0.1:$VM_DB_PORT (pid $(cat "$dir/mariadbd.pid"))" >&2
 	;;

@@ -10,8 +10,14 @@
 #   6. on the VM: settings files root's 0600, firewall, sandboxed pools under a
 #      dynamic user, `systemctl reload` (SIGUSR2) keeps them answering; the
 #      migrations' rows in the database
-#   7. the playbook's second run must report changed=0
-#   8. power the VM off
+#   7. least privilege: the pools log in as the app user the migration made (the
+#      database's process list), the master's password is in no file on the VM and in
+#      no pool's environment, the pools' password file is readable by the backend's
+#      user and not the frontend's, the app user cannot change the schema, and a
+#      password change (file rewritten, ALTER USER, connections killed) keeps the API
+#      answering with no restart
+#   8. the playbook's second run (with the new password) must report changed=0
+#   9. power the VM off
 # Nothing outlives it: an EXIT trap stops qemu and MariaDB by their pid files.
 # Expects the .deb in dist/ (make vm-test runs make deb first).
 set -euo pipefail
@@ -58,8 +64,13 @@ image=$(scripts/vm/image.sh)
 done_step "image (build or cache)"
 
 step "throwaway database on 127.0.0.1:$VM_DB_PORT"
+# Two database users, as Terraform gives them: the master (RDS's, here db.sh's
+# fcgi_admin), which only the migration uses, and the pools' app user, which the
+# migration creates with the password the deployer hands over.
+FCGI_USERS_DB_ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
 FCGI_USERS_DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
-export FCGI_USERS_DB_PASSWORD
+export FCGI_USERS_DB_ADMIN_PASSWORD FCGI_USERS_DB_PASSWORD
+app_user=users
 # The first editor, as a deployer gives it: a name and a password in the environment.
 FCGI_USERS_FIRST_EDITOR_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
 export FCGI_USERS_FIRST_EDITOR_PASSWORD
@@ -77,7 +88,9 @@ cat >"$RUN_DIR/terraform-outputs.json" <<JSON
   "vm_public_ip": {"value": "127.0.0.1"},
   "vm_ssh_user": {"value": "${VM_USER:-deploy}"},
   "db_endpoint": {"value": "10.0.2.2:$VM_DB_PORT"},
-  "db_name": {"value": "users"}
+  "db_name": {"value": "users"},
+  "db_username": {"value": "fcgi_admin"},
+  "db_app_username": {"value": "$app_user"}
 }
 JSON
 # The database is verified as in production (VERIFY_IDENTITY, its CA copied to the
@@ -127,8 +140,10 @@ echo "host: anonymous writes 401; the first editor (from the deployer's secret) 
 done_step "host checks"
 
 step "on the VM: files, firewall, sandbox, reload"
-# One remote command line (ssh hands it to the VM's shell as one string).
+# One remote command line (ssh hands it to the VM's shell as one string); vmin also
+# hands over its standard input (secrets go that way, never on a command line).
 vmsh() { ssh -n -F "$vm/ssh_config" fcgi-vm "$1"; }
+vmin() { ssh -F "$vm/ssh_config" fcgi-vm "$1"; }
 # Settings and secrets are root's alone.
 modes=$(vmsh "sudo stat -c '%a %U %n' /etc/fcgi-users/backend.env /etc/fcgi-users/frontend.env /etc/fcgi-users/secret_key") ||
 	die "cannot stat the settings files"
@@ -193,6 +208,119 @@ echo "database on the host: migrations applied, users: $rows"
 read -r n_migrations n_users <<<"$rows"
 ((n_migrations >= 1 && n_users >= 5)) || die "the database was not migrated and seeded: $rows"
 done_step "VM checks"
+
+step "least privilege: the pools' database user, the master's password, a rotation"
+# SQL on the host's database as its root (unix socket), and as the app user over TCP
+# with TLS like the VM (the certificate names 10.0.2.2, so it is not verified here).
+rootsql() { mariadb --no-defaults --socket="$RUN_DIR/db/mysql.sock" -N -e "$1"; }
+appsql() {
+	MYSQL_PWD=$1 mariadb --no-defaults --host=127.0.0.1 --port="$VM_DB_PORT" --ssl \
+		--user="$app_user" -N -e "$2" 2>&1
+}
+# Who the pools are to the database: every connection but ours (the backend's workers
+# keep theirs open after the requests above).
+curl -fsS --max-time 20 "$base/api/v1/users?limit=1" >/dev/null || die "GET /api/v1/users failed"
+logins=$(rootsql "SELECT USER, COUNT(*) FROM information_schema.PROCESSLIST
+	WHERE ID <> CONNECTION_ID() AND COMMAND <> 'Daemon' AND USER NOT IN ('system user', 'event_scheduler')
+	GROUP BY USER")
+echo "database logins now: $(tr '\t\n' ': ' <<<"$logins")"
+[[ -n $logins && $(cut -f1 <<<"$logins" | sort -u) == "$app_user" ]] ||
+	die "the pools are not logged in as the app user $app_user alone: $logins"
+grants=$(rootsql "SHOW GRANTS FOR '$app_user'@'%'")
+grep -q 'GRANT SELECT, INSERT, UPDATE, DELETE ON `users`.`users`' <<<"$grants" ||
+	die "the app user lacks row access to users: $grants"
+if grep -Eq 'ALL PRIVILEGES|CREATE|DROP|ALTER|GRANT OPTION|ON \*\.\* TO .*(SELECT|INSERT)' <<<"$grants"; then
+	die "the app user holds more than rows: $grants"
+fi
+# The app user reads rows and cannot touch the schema (1142: command denied).
+[[ $(appsql "$FCGI_USERS_DB_PASSWORD" 'SELECT COUNT(*) > 0 FROM users.users') == 1 ]] ||
+	die "the app user cannot read users.users"
+for ddl in 'CREATE TABLE users.vm_probe (i INT)' 'DROP TABLE users.users' \
+	'ALTER TABLE users.users ADD COLUMN vm_probe INT' 'TRUNCATE TABLE users.users' \
+	"CREATE USER 'vm_probe'@'%'"; do
+	out=$(appsql "$FCGI_USERS_DB_PASSWORD" "$ddl") && die "the app user may run: $ddl"
+	grep -Eq 'ERROR (1142|1227)' <<<"$out" || die "'$ddl' as the app user failed otherwise: $out"
+done
+echo "the pools log in as $app_user (row access only); CREATE/DROP/ALTER/TRUNCATE/CREATE USER refused"
+# The master's password: in no file on the VM (the migration had it in its environment
+# only) and in no pool process's environment; the pools' URI names the app user.
+found=$(printf '%s\n' "$FCGI_USERS_DB_ADMIN_PASSWORD" | vmin "sudo grep -rlsF -f - /etc /run /tmp /var/tmp \
+	/var/lib /var/log /var/cache/fcgi-users /root /home /usr/share/fcgi-users || true")
+[[ -z $found ]] || die "the master's password is on the VM's disk: $found"
+for pool in backend frontend; do
+	cg=$(vmsh "systemctl show -p ControlGroup --value fcgi-users-$pool.service")
+	envs=$(vmsh "for p in \$(cat /sys/fs/cgroup$cg/cgroup.procs); do sudo cat /proc/\$p/environ | tr '\\0' '\\n'; echo; done")
+	[[ -n $envs ]] || die "fcgi-users-$pool: no process environment to check"
+	! grep -qF -- "$FCGI_USERS_DB_ADMIN_PASSWORD" <<<"$envs" || die "fcgi-users-$pool's environment holds the master's password"
+	! grep -qF -- "$FCGI_USERS_DB_PASSWORD" <<<"$envs" || die "fcgi-users-$pool's environment holds a database password"
+	if [[ $pool == backend ]] && ! grep -q "^DATABASE_URI=mysql://$app_user@" <<<"$envs"; then
+		die "the backend's DATABASE_URI is not the app user's, without a password: $(grep '^DATABASE_URI=' <<<"$envs" | head -1)"
+	fi
+done
+# The password file, as each pool's own user (its uid, gid and groups, no privileges):
+# the backend reads it, the frontend does not; neither reads the root-only settings.
+pwfile=/etc/fcgi-users-database/app-password
+modes=$(vmsh "sudo stat -c '%a %U %G %n' /etc/fcgi-users-database $pwfile")
+echo "$modes"
+grep -qx "750 root fcgi-users-db /etc/fcgi-users-database" <<<"$modes" &&
+	grep -qx "640 root fcgi-users-db $pwfile" <<<"$modes" || die "the password file is not root:fcgi-users-db 0640 in a 0750 folder: $modes"
+as_pool() { # as_pool POOL COMMAND: COMMAND as the pool's main process's uid, gid and groups
+	local pid ids
+	pid=$(vmsh "systemctl show -p MainPID --value fcgi-users-$1.service")
+	ids=$(vmsh "awk '/^Uid:/{u=\$2} /^Gid:/{g=\$2} /^Groups:/{\$1=\"\"; s=\$0} END{gsub(/^ +| +$/,\"\",s); gsub(/ +/,\",\",s); print u, g, s}' /proc/$pid/status")
+	read -r uid gid groups <<<"$ids"
+	vmsh "sudo setpriv --reuid=$uid --regid=$gid ${groups:+--groups=$groups}${groups:---clear-groups} $2"
+}
+[[ $(as_pool backend "cat $pwfile") == "$FCGI_USERS_DB_PASSWORD" ]] || die "the backend's user cannot read $pwfile"
+as_pool frontend "cat $pwfile" >/dev/null 2>&1 && die "the frontend's user can read $pwfile"
+as_pool backend "cat /etc/fcgi-users/backend.env" >/dev/null 2>&1 && die "the backend's user can read backend.env"
+echo "the master's password: on no file of the VM, in no pool's environment; $pwfile: the backend's user reads it, the frontend's does not"
+
+# Rotation, as the runbook says: the new password into the file first (by a rename, as
+# the playbook writes it), then onto the account, then every app connection killed so
+# each worker must log in again. A request stream runs through it all; nothing restarts.
+old_pw=$FCGI_USERS_DB_PASSWORD
+new_pw=$(head -c 18 /dev/urandom | base64 | tr '/+' '_-')
+main_before=$(vmsh "systemctl show -p MainPID --value fcgi-users-backend.service")
+since=$(vmsh "date +%s")
+codes=$RUN_DIR/rotation-codes
+: >"$codes"
+(
+	while [[ ! -e $codes.stop ]]; do
+		curl -s -o /dev/null -w '%{http_code}\n' --max-time 20 "$base/api/v1/users?limit=1" >>"$codes" || true
+	done
+) &
+stream=$!
+sleep 3
+printf '%s\n' "$new_pw" | vmin "sudo sh -c 'umask 027 && cat >$pwfile.new && chgrp fcgi-users-db $pwfile.new &&
+	chmod 0640 $pwfile.new && mv -f $pwfile.new $pwfile'" || die "cannot rewrite $pwfile"
+rootsql "ALTER USER '$app_user'@'%' IDENTIFIED BY '$new_pw'"
+killed=$(rootsql "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '$app_user'")
+for id in $killed; do rootsql "KILL $id" 2>/dev/null || true; done
+sleep 5
+for _ in 1 2 3 4 5 6 7 8; do
+	curl -fsS --max-time 20 "$base/api/v1/users?limit=1" >/dev/null || die "GET /api/v1/users failed after the rotation"
+done
+touch "$codes.stop"
+wait "$stream" || true
+rm -f "$codes.stop"
+total=$(wc -l <"$codes")
+bad=$(grep -vc '^200$' "$codes" || true)
+((total >= 3 && bad == 0)) || die "rotation: $bad of $total requests did not answer 200: $(sort "$codes" | uniq -c | tr '\n' ' ')"
+curl -fsS --max-time 20 "$base/api/v1/ready" >/dev/null || die "not ready after the rotation"
+main_after=$(vmsh "systemctl show -p MainPID --value fcgi-users-backend.service")
+[[ $main_before == "$main_after" ]] || die "the backend restarted during the rotation ($main_before -> $main_after)"
+relogins=$(rootsql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '$app_user'")
+((relogins >= 1)) || die "no app connection after the rotation"
+vmsh "sudo journalctl -q -o cat -u fcgi-users-backend.service --since @$since" |
+	grep -q 'DATABASE_PASSWORD_FILE holds now' || die "the backend did not log re-reading its password file"
+out=$(appsql "$old_pw" 'SELECT 1') && die "the old app password still logs in"
+grep -q 'ERROR 1045' <<<"$out" || die "the old app password failed otherwise: $out"
+echo "rotation: file rewritten, ALTER USER, $(wc -w <<<"$killed") connections killed: $total requests all 200," \
+	"the backend (pid $main_after) re-read its file without a restart; the old password is refused"
+# The deployer's secret now holds the new password: the second run finds it in place.
+FCGI_USERS_DB_PASSWORD=$new_pw
+done_step "least privilege"
 
 step "playbook, second run (must change nothing)"
 play play-2 || die "the second playbook run failed (log: $RUN_DIR/play-2.log)"

@@ -59,8 +59,18 @@ output "db_username" {
 }
 
 output "db_secret_arn" {
-  description = "Secrets Manager ARN of the master user's credentials (managed by RDS)."
+  description = "Secrets Manager ARN of the master user's credentials (managed by RDS): the migration's only."
   value       = module.platform.db_secret_arn
+}
+
+output "db_app_username" {
+  description = "The pools' MySQL user (row access only): the chart's database.user, the VM's fcgi_users_db_user."
+  value       = module.platform.db_app_username
+}
+
+output "db_app_secret_arn" {
+  description = "Secrets Manager ARN of the pools' user's {username, password}: the VM's FCGI_USERS_DB_PASSWORD, the chart's database.existingSecret."
+  value       = module.platform.db_app_secret_arn
 }
 
 output "db_protection" {
@@ -91,6 +101,11 @@ output "vm_public_ip" {
 output "vm_ssh_user" {
   description = "Login user on the test VM."
   value       = module.platform.vm_ssh_user
+}
+
+output "vm_deploy_policy_arn" {
+  description = "IAM policy for the test VM's deployer (attach to the Jenkins deploy role): read the two database secrets, nothing else; null where there is no VM."
+  value       = module.platform.vm_deploy_policy_arn
 }
 
 output "db_replica_endpoint" {

@@ -52,6 +52,10 @@ run "test_environment" {
     condition     = output.region == "eu-west-1"
     error_message = "region output for the pipeline"
   }
+  assert {
+    condition     = output.db_app_username == "users" && output.db_app_username != output.db_username
+    error_message = "the pools' user (the VM's and the chart's) is users, not the master"
+  }
 }
 
 run "production_database" {
@@ -91,8 +95,12 @@ run "production_layout" {
   }
 
   assert {
-    condition     = output.vm_public_ip == null && output.environment == "production"
-    error_message = "production has no test VM"
+    condition     = output.vm_public_ip == null && output.environment == "production" && output.vm_deploy_policy_arn == null
+    error_message = "production has no test VM (and no VM deploy policy)"
+  }
+  assert {
+    condition     = output.db_app_username == "users"
+    error_message = "production's pools log in as users too (the chart's database.user)"
   }
   assert {
     condition     = tolist(keys(output.image_repositories)) == tolist(["backend", "frontend"]) && output.image_repositories.backend == "fcgi-users/backend"

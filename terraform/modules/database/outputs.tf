@@ -55,3 +55,13 @@ output "proxy_endpoint" {
   description = "DNS name of the RDS Proxy (DATABASE_URI's host when the proxy is used); null without one."
   value       = try(aws_db_proxy.this[0].endpoint, null)
 }
+
+output "app_username" {
+  description = "The pools' MySQL user (row access only; made by fcgi-backend migrate as the master)."
+  value       = var.app_username
+}
+
+output "app_user_secret_arn" {
+  description = "Secrets Manager secret holding the pools' user's {username, password}."
+  value       = aws_secretsmanager_secret.app_user.arn
+}

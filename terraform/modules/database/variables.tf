@@ -254,3 +254,14 @@ variable "proxy_connection_borrow_timeout" {
     error_message = "proxy_connection_borrow_timeout must be 0 to 3600 seconds."
   }
 }
+
+variable "app_username" {
+  description = "The pools' MySQL user (least privilege: rows of the app's tables only), created by `fcgi-backend migrate` as the master; its password is generated into the app user secret. The chart's database.user."
+  type        = string
+  default     = "users"
+  validation {
+    # The alphabet fcgi-backend/db_grants.c accepts for APP_DATABASE_USER.
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,32}$", var.app_username)) && var.app_username != var.master_username
+    error_message = "app_username must be 1 to 32 of A-Z a-z 0-9 _ . - and not the master user: the pools never log in as the master."
+  }
+}

@@ -43,7 +43,9 @@ module "test_vm" {
   allowed_cidrs  = var.test_vm.allowed_cidrs
   ssh_public_key = var.test_vm.ssh_public_key
   instance_type  = var.test_vm.instance_type
-  tags           = local.tags
+  # Its deployer reads the master's secret (the migration) and the pools' user's.
+  database_secret_arns = [module.database.master_user_secret_arn, module.database.app_user_secret_arn]
+  tags                 = local.tags
 }
 
 module "database" {

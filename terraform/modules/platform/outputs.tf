@@ -77,6 +77,16 @@ output "db_secret_arn" {
   value       = module.database.master_user_secret_arn
 }
 
+output "db_app_username" {
+  description = "The pools' MySQL user (row access only), made by fcgi-backend migrate as the master."
+  value       = module.database.app_username
+}
+
+output "db_app_secret_arn" {
+  description = "Secrets Manager secret with the pools' user's {username, password}."
+  value       = module.database.app_user_secret_arn
+}
+
 output "db_security_group_id" {
   description = "The database's security group."
   value       = module.database.security_group_id
@@ -120,4 +130,9 @@ output "vm_ssh_user" {
 output "vm_security_group_id" {
   description = "The test VM's security group."
   value       = try(module.test_vm[0].security_group_id, null)
+}
+
+output "vm_deploy_policy_arn" {
+  description = "IAM policy to attach to the test VM's deployer (the Jenkins deploy role): read the two database secrets, nothing else; null where there is no VM."
+  value       = try(module.test_vm[0].deploy_policy_arn, null)
 }

@@ -27,3 +27,8 @@ output "ami_id" {
   description = "The Debian 12 image the VM was created from."
   value       = aws_instance.this.ami
 }
+
+output "deploy_policy_arn" {
+  description = "IAM policy for the VM's deployer (the Jenkins deploy role): read the database secrets, nothing else; null without database_secret_arns."
+  value       = try(aws_iam_policy.deploy[0].arn, null)
+}

@@ -102,3 +102,13 @@ variable "tags" {
     error_message = "tags keys must be at most 128 characters and must not start with 'aws:'."
   }
 }
+
+variable "database_secret_arns" {
+  description = "Secrets Manager secrets the VM's deployer reads: the database master's (the migration) and the pools' user's (written to the VM). The deploy policy grants read access to exactly these; empty: no policy."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for a in var.database_secret_arns : can(regex("^arn:aws[a-z-]*:secretsmanager:", a))])
+    error_message = "database_secret_arns must list Secrets Manager secret ARNs (arn:aws:secretsmanager:...)."
+  }
+}

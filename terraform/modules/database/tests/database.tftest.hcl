@@ -1,8 +1,15 @@
 # The database module against a mocked AWS provider: not public, encrypted, TLS
 # required, utf8mb4, password managed by RDS, port 3306 open only to named security
-# groups; production safeguards; each variable's validation rejects a bad value.
+# groups; production safeguards; the pools' own user with a generated password in a
+# secret beside the master's; each variable's validation rejects a bad value.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  mock_data "aws_secretsmanager_random_password" {
+    defaults = {
+      random_password = "Q0ZHSWxlYXN0cHJpdmlsZWdlMDEyMzQ1Njc4OWFi"
+    }
+  }
+}
 
 variables {
   identifier = "fcgi-users-prod"
@@ -123,6 +130,65 @@ run "test_settings" {
     condition     = aws_db_instance.this.publicly_accessible == false && aws_db_instance.this.storage_encrypted == true
     error_message = "even a test database is private and encrypted"
   }
+}
+
+# The pools' user: its own secret, {username, password}, the password from Secrets
+# Manager's generator (no random provider), never the master's.
+run "app_user_secret_beside_the_master" {
+  command = apply
+
+  assert {
+    condition     = jsondecode(aws_secretsmanager_secret_version.app_user.secret_string).username == "users"
+    error_message = "the app secret names the pools' user (default users, the chart's database.user)"
+  }
+  assert {
+    condition     = jsondecode(aws_secretsmanager_secret_version.app_user.secret_string).password == data.aws_secretsmanager_random_password.app_user.random_password
+    error_message = "the app secret's password is the generated one"
+  }
+  assert {
+    condition     = data.aws_secretsmanager_random_password.app_user.password_length >= 32 && data.aws_secretsmanager_random_password.app_user.exclude_punctuation == true
+    error_message = "the generated password is long (32+) and URI-safe (no punctuation)"
+  }
+  assert {
+    condition     = aws_secretsmanager_secret_version.app_user.secret_id == aws_secretsmanager_secret.app_user.id && output.app_user_secret_arn == aws_secretsmanager_secret.app_user.arn
+    error_message = "app_user_secret_arn is the secret the value was written to"
+  }
+  assert {
+    condition     = output.app_user_secret_arn != output.master_user_secret_arn && output.app_username != output.master_username
+    error_message = "the pools' user and secret are not the master's"
+  }
+  assert {
+    condition     = startswith(aws_secretsmanager_secret.app_user.name_prefix, "fcgi-users-prod-app-user-") && aws_secretsmanager_secret.app_user.recovery_window_in_days == 30
+    error_message = "the app secret is named after the database and recoverable for 30 days where the database is protected"
+  }
+}
+
+run "app_user_named" {
+  command = plan
+  variables {
+    app_username        = "fcgi_users"
+    deletion_protection = false
+  }
+  assert {
+    condition     = output.app_username == "fcgi_users" && aws_secretsmanager_secret.app_user.recovery_window_in_days == 0
+    error_message = "app_username names the pools' user; a disposable database's secret goes at once"
+  }
+}
+
+run "rejects_app_user_as_master" {
+  command = plan
+  variables {
+    app_username = "fcgi_admin"
+  }
+  expect_failures = [var.app_username]
+}
+
+run "rejects_bad_app_username" {
+  command = plan
+  variables {
+    app_username = "users'@'%"
+  }
+  expect_failures = [var.app_username]
 }
 
 run "rejects_bad_identifier" {

@@ -1,12 +1,18 @@
 # The test VM module against a mocked AWS provider: Debian 12 image from the data
 # source, IMDSv2 required, encrypted root volume, SSH and HTTP only from the allowed
-# CIDRs; each variable's validation rejects a bad value.
+# CIDRs, no AWS role on the VM, its deployer reads the two database secrets and nothing
+# else; each variable's validation rejects a bad value.
 
 mock_provider "aws" {
   mock_data "aws_ami" {
     defaults = {
       id   = "ami-0debian12"
       name = "debian-12-amd64-20250101-1234"
+    }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
     }
   }
 }
@@ -84,6 +90,53 @@ run "several_allowed_cidrs" {
     condition     = length([for r in aws_vpc_security_group_ingress_rule.this : r if r.from_port == 22]) == 2
     error_message = "one SSH rule per allowed CIDR"
   }
+}
+
+# The deployer reads the master's secret (migration) and the pools' user's, nothing
+# else and only reads; the VM itself has no instance profile.
+run "deployer_reads_the_database_secrets_only" {
+  command = plan
+  variables {
+    database_secret_arns = [
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234-AbCdEf",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:fcgi-users-test-app-user-1-GhIjKl",
+    ]
+  }
+  assert {
+    condition     = length(aws_iam_policy.deploy) == 1 && length(data.aws_iam_policy_document.deploy[0].statement) == 1
+    error_message = "one deploy policy with one statement"
+  }
+  assert {
+    condition     = data.aws_iam_policy_document.deploy[0].statement[0].actions == toset(["secretsmanager:GetSecretValue"])
+    error_message = "the deployer may only read secret values"
+  }
+  assert {
+    condition = data.aws_iam_policy_document.deploy[0].statement[0].resources == toset([
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1234-AbCdEf",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:fcgi-users-test-app-user-1-GhIjKl",
+    ])
+    error_message = "the deployer reads exactly the two database secrets (no wildcard)"
+  }
+  assert {
+    condition     = aws_instance.this.iam_instance_profile == null
+    error_message = "the VM has no AWS role: it reads nothing from AWS"
+  }
+}
+
+run "no_secrets_no_policy" {
+  command = plan
+  assert {
+    condition     = length(aws_iam_policy.deploy) == 0 && output.deploy_policy_arn == null
+    error_message = "without database secrets there is no deploy policy"
+  }
+}
+
+run "rejects_non_secret_arn" {
+  command = plan
+  variables {
+    database_secret_arns = ["arn:aws:s3:::bucket"]
+  }
+  expect_failures = [var.database_secret_arns]
 }
 
 run "rejects_bad_name" {
