@@ -47,6 +47,7 @@ jenkins-check: ## Jenkinsfile: Groovy syntax, required stages, make targets exis
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_jenkins_check.py
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_check2junit.py
 	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_deploy_prod.py
+	@PYTHONDONTWRITEBYTECODE=1 python3 tests/jenkins/test_deploy_vm.py
 	@make --no-print-directory agent-check AGENT_IMAGE=x/agent:latest >/dev/null 2>&1 && \
 		{ echo "jenkins-check: agent-check accepted an image without a digest"; exit 1; } || true
 	@make --no-print-directory agent-check AGENT_IMAGE=x/agent@sha256:$$(printf '0%.0s' $$(seq 64)) >/dev/null
