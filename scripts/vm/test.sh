@@ -41,8 +41,11 @@ debs=(dist/fcgi-users_*.deb)
 mkdir -p "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 vm=$RUN_DIR/vm
+stream=
 cleanup() {
 	local rc=$? sock
+	# The rotation's request stream, if a failure left it running.
+	[[ -n $stream ]] && kill "$stream" 2>/dev/null
 	# Ansible's persistent ssh connections (ControlPersist) go first.
 	for sock in "$RUN_DIR"/cp/*; do
 		[[ -S $sock ]] && ssh -o ControlPath="$sock" -O exit fcgi-vm >/dev/null 2>&1
@@ -303,6 +306,7 @@ for _ in 1 2 3 4 5 6 7 8; do
 done
 touch "$codes.stop"
 wait "$stream" || true
+stream=
 rm -f "$codes.stop"
 total=$(wc -l <"$codes")
 bad=$(grep -vc '^200$' "$codes" || true)
