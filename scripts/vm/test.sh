@@ -247,7 +247,7 @@ done
 echo "the pools log in as $app_user (row access only); CREATE/DROP/ALTER/TRUNCATE/CREATE USER refused"
 # The master's password: in no file on the VM (the migration had it in its environment
 # only) and in no pool process's environment; the pools' URI names the app user.
-found=$(printf '%s\n' "$FCGI_USERS_DB_ADMIN_PASSWORD" | vmin "sudo grep -rlsF -f - /etc /run /tmp /var/tmp \
+found=$(printf '%s\n' "$FCGI_USERS_DB_ADMIN_PASSWORD" | vmin "sudo grep -rlsF -D skip -f - /etc /run /tmp /var/tmp \
 	/var/lib /var/log /var/cache/fcgi-users /root /home /usr/share/fcgi-users || true")
 [[ -z $found ]] || die "the master's password is on the VM's disk: $found"
 for pool in backend frontend; do
