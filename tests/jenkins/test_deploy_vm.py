@@ -99,8 +99,9 @@ with tempfile.TemporaryDirectory() as tmp:
           len(reads) == 2 and any(MASTER_ARN in c for c in reads) and any(APP_ARN in c for c in reads), reads)
     check("the master's password goes to the migration's variable, the app user's to the pools'",
           given.strip() == f"ADMIN={MASTER_PW} APP={APP_PW}", given)
-    inv = json.load(open(os.path.join(tmp, "inventory.yml"))) if os.path.exists(
-        os.path.join(tmp, "inventory.yml")) else {}
+    # The generator prints a comment line, then JSON (which is YAML).
+    inv_path = os.path.join(tmp, "inventory.yml")
+    inv = json.loads("".join(l for l in open(inv_path) if not l.startswith("#"))) if os.path.exists(inv_path) else {}
     gv = inv.get("all", {}).get("children", {}).get("fcgi_users", {}).get("vars", {})
     check("the inventory: the master is the admin, users the pools' user",
           gv.get("fcgi_users_db_admin_user") == "fcgi_admin" and gv.get("fcgi_users_db_user") == "users", gv)
