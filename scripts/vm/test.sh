@@ -230,6 +230,7 @@ echo "database logins now: $(tr '\t\n' ': ' <<<"$logins")"
 [[ -n $logins && $(cut -f1 <<<"$logins" | sort -u) == "$app_user" ]] ||
 	die "the pools are not logged in as the app user $app_user alone: $logins"
 grants=$(rootsql "SHOW GRANTS FOR '$app_user'@'%'")
+# shellcheck disable=SC2016 # the backquotes are SHOW GRANTS' quoting, not a command
 grep -q 'GRANT SELECT, INSERT, UPDATE, DELETE ON `users`.`users`' <<<"$grants" ||
 	die "the app user lacks row access to users: $grants"
 if grep -Eq 'ALL PRIVILEGES|CREATE|DROP|ALTER|GRANT OPTION|ON \*\.\* TO .*(SELECT|INSERT)' <<<"$grants"; then
@@ -265,8 +266,10 @@ done
 pwfile=/etc/fcgi-users-database/app-password
 modes=$(vmsh "sudo stat -c '%a %U %G %n' /etc/fcgi-users-database $pwfile")
 echo "$modes"
-grep -qx "750 root fcgi-users-db /etc/fcgi-users-database" <<<"$modes" &&
-	grep -qx "640 root fcgi-users-db $pwfile" <<<"$modes" || die "the password file is not root:fcgi-users-db 0640 in a 0750 folder: $modes"
+if ! grep -qx "750 root fcgi-users-db /etc/fcgi-users-database" <<<"$modes" ||
+	! grep -qx "640 root fcgi-users-db $pwfile" <<<"$modes"; then
+	die "the password file is not root:fcgi-users-db 0640 in a 0750 folder: $modes"
+fi
 as_pool() { # as_pool POOL COMMAND: COMMAND as the pool's main process's uid, gid and groups
 	local pid ids
 	pid=$(vmsh "systemctl show -p MainPID --value fcgi-users-$1.service")

@@ -1,7 +1,7 @@
 # The test VM module against a mocked AWS provider: Debian 12 image from the data
 # source, IMDSv2 required, encrypted root volume, SSH and HTTP only from the allowed
-# CIDRs, no AWS role on the VM, its deployer reads the two database secrets and nothing
-# else; each variable's validation rejects a bad value.
+# CIDRs, its deployer reads the two database secrets and nothing else; each variable's
+# validation rejects a bad value.
 
 mock_provider "aws" {
   mock_data "aws_ami" {
@@ -93,7 +93,9 @@ run "several_allowed_cidrs" {
 }
 
 # The deployer reads the master's secret (migration) and the pools' user's, nothing
-# else and only reads; the VM itself has no instance profile.
+# else and only reads. (That the VM has no instance profile is by construction: the
+# mock provider invents a value for the computed iam_instance_profile, so a test
+# cannot tell.)
 run "deployer_reads_the_database_secrets_only" {
   command = plan
   variables {
@@ -116,10 +118,6 @@ run "deployer_reads_the_database_secrets_only" {
       "arn:aws:secretsmanager:eu-west-1:123456789012:secret:fcgi-users-test-app-user-1-GhIjKl",
     ])
     error_message = "the deployer reads exactly the two database secrets (no wildcard)"
-  }
-  assert {
-    condition     = aws_instance.this.iam_instance_profile == null
-    error_message = "the VM has no AWS role: it reads nothing from AWS"
   }
 }
 
