@@ -81,6 +81,10 @@ for path in glob.glob("roles/*/tasks/*.yml"):
         uses_secret = re.search(r"\{\{[^}]*fcgi_users_db_(admin_)?(uri|password)\b", text)
         if (uses_secret or "password" in env.lower()) and task.get("no_log") is not True:
             bad.append(f"{path}: task '{task.get('name')}' handles the database password without no_log: true")
+        # A task's environment goes on the remote command line (sudo logs it): no
+        # password there, ever; a secret goes as a module argument (stdin:, content:).
+        if re.search(r"\{\{[^}]*_password(\s|\||\}|$)", env):
+            bad.append(f"{path}: task '{task.get('name')}' puts a password in its environment (the remote command line)")
         # The pools' password file: readable by the backend's group, rewritten in place
         # on rotation, never restarting a pool (the backend re-reads it on error 1045).
         copy = task.get("ansible.builtin.copy") or {}
@@ -101,8 +105,9 @@ unit = open("../packaging/systemd/fcgi-users-backend.service").read()
 if "SupplementaryGroups=fcgi-users-db" not in unit:
     bad.append("packaging/systemd/fcgi-users-backend.service does not join fcgi-users-db (the password file's group)")
 d = yaml.safe_load(open("roles/app/defaults/main.yml"))
-if "password" in d.get("fcgi_users_db_uri", ""):
-    bad.append("roles/app/defaults/main.yml: fcgi_users_db_uri (the pools' DATABASE_URI) carries a password")
+for uri in ("fcgi_users_db_uri", "fcgi_users_db_admin_uri"):
+    if "password" in d.get(uri, ""):
+        bad.append(f"roles/app/defaults/main.yml: {uri} carries a password (it goes into an environment)")
 if d.get("fcgi_users_db_ssl_mode") != "VERIFY_IDENTITY":
     bad.append(f"roles/app/defaults/main.yml: fcgi_users_db_ssl_mode is {d.get('fcgi_users_db_ssl_mode')}, not VERIFY_IDENTITY (the chart verifies)")
 if "ssl-ca=" not in d.get("fcgi_users_db_address", "") or "fcgi_users_db_address" not in d.get("fcgi_users_db_uri", ""):
