@@ -31,12 +31,12 @@ int form_nonce_parse(const char *value, struct form_nonce *out)
 	size_t hex = strspn(value, "0123456789abcdef");
 	if (hex != FORM_NONCE_HEX_LEN || value[hex] != '.')
 		return -1;
-	const char *exp = value + hex + 1;
-	size_t digits = strspn(exp, "0123456789");
-	if (digits == 0 || digits > 19 || exp[digits] != '\0')
+	const char *when = value + hex + 1;
+	size_t digits = strspn(when, "0123456789");
+	if (digits == 0 || digits > 19 || when[digits] != '\0')
 		return -1;
 	errno = 0;
-	long long expiry = strtoll(exp, NULL, 10);
+	long long expiry = strtoll(when, NULL, 10);
 	if (errno)
 		return -1;
 	memcpy(out->hex, value, FORM_NONCE_HEX_LEN);

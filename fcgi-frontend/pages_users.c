@@ -753,7 +753,7 @@ static void page_delete(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
 	long long id = r->in[ID].num;
-	struct api_user u;
+	struct api_user u = { 0 };
 	struct api_error e;
 	/* The name is for the confirmation only. A user already gone is still asked to be
 	 * deleted: the backend answers a form sent a second time with "already sent" (the
