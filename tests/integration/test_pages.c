@@ -754,7 +754,7 @@ START_TEST(form_sent_twice_writes_once)
 	ck_assert_ptr_nonnull(strstr(p.body, "<h1>Add a user</h1>"));
 	page_free(&p);
 	/* The delete form twice: the second is "already sent", not "page not found". */
-	char del[96];
+	char del[sizeof user_path + 16];
 	snprintf(del, sizeof del, "%s/delete", user_path);
 	ck_assert_int_eq(fetch(c, "GET", del, NULL, &p), 200);
 	token_of(&p, tok, sizeof tok);
