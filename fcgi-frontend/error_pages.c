@@ -162,21 +162,15 @@ void page_form_sent(struct request *r)
 	/* Every form posts to a path whose GET shows that form afresh ("/users" the add
 	 * form, "/users/7" the rename form, "/users/7/delete" the confirmation). */
 	struct html h = { 0 };
-	HTML(
-	        &h,
-	        "<h1>This form was already sent</h1>"
-	        "<p class=" lead ">Nothing was changed this time. Each form on this site can be "
-	        "sent once; this one had been sent before (a second click, a page sent again, or "
-	        "a copy of an old request). If your first send went through, its change is "
-	        "already saved.</p>"
-	        "<p><a class=" button " href=" {
-		        {
-			        fresh
-		        }
-	        } ">Open a fresh form</a> "
-	          "<a class=" button secondary " href=" /
-	                ">See all users</a></p>",
-	        "fresh", r->path);
+	HTML(&h,
+	     "<h1>This form was already sent</h1>"
+	     "<p class=\"lead\">Nothing was changed this time. Each form on this site can be "
+	     "sent once; this one had been sent before (a second click, a page sent again, or "
+	     "a copy of an old request). If your first send went through, its change is "
+	     "already saved.</p>"
+	     "<p><a class=\"button\" href=\"{{fresh}}\">Open a fresh form</a> "
+	     "<a class=\"button secondary\" href=\"/\">See all users</a></p>",
+	     "fresh", r->path);
 	page_send(r, 409, "Form already sent", NULL, &h);
 	html_free(&h);
 }
