@@ -449,6 +449,8 @@ static enum db_status run_kept(struct db *db, const struct db_stmt *stmt,
 	st = prepared(db, stmt, &s);
 	if (st != DB_OK)
 		return st;
+	if (mysql_stmt_param_count(s) != nparams)
+		return classify(db, 0, "the statement takes another number of parameters");
 	MYSQL_BIND pb[DB_MAX_COLS], rb[DB_MAX_COLS];
 	unsigned long plen[DB_MAX_COLS];
 	memset(pb, 0, sizeof pb);

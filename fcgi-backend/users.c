@@ -145,7 +145,7 @@ static const struct db_stmt page_sql[4][2][2] = {
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                       "WHERE " PREFIX_MATCH " AND " AFTER_NAME, BY_NAME),
-	                       .params = "isisssiii",
+	                       .params = "isissssiii",
 	                       .prepare_each = 1,
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH,
@@ -156,7 +156,7 @@ static const struct db_stmt page_sql[4][2][2] = {
 	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                            "WHERE " PREFIX_MATCH " AND " AFTER_NAME_DESC,
 	                                            BY_NAME_DESC),
-	                            .params = "isisssiii",
+	                            .params = "isissssiii",
 	                            .prepare_each = 1,
 	                            .cols = PAGE_COLS_SHAPE },
 };
