@@ -7,9 +7,16 @@
  * PREFIX_COUNT_BOUND matches past the page asked for and says when it stopped
  * (totalExact false). LIKE patterns escape their metacharacters with '!'.
  *
- * A page is one statement: the total (a one-row derived table) LEFT JOINed to the page
- * (a derived table with ORDER BY … LIMIT), so a page costs one round trip and an empty
- * page still brings its total. The page reads limit + 1 rows: the extra one only says
+ * A page is one statement: the total is an uncorrelated subquery in the select list,
+ * so it comes on every row of the page in the same round trip; only an empty page (past
+ * the end, or no match) asks for its total in a second statement. (It was a derived
+ * table LEFT JOINed to the page as a second derived table: four temporary tables per
+ * page.) The bounded prefix count reads the index alone, with no temporary table: the
+ * bound when the bound-th match exists, else the exact count of the fewer matches. The
+ * prefix statements are prepared for each execution (db.h, prepare_each): kept and
+ * re-executed, MariaDB ran them two to three times slower under concurrent workers; a
+ * one-letter prefix at a million users answered 0.5-0.8x php-fpm's, prepared each time
+ * 1.1-2.1x (docs/benchmarks.md). The page reads limit + 1 rows: the extra one only says
  * that a next page exists. After a cursor the page starts through the index where the
  * cursor's user was (keyset), so a deep page costs what the first one costs. Orders by
  * name sort on nameKey alone: its unique index (sql/002) is already a total order, and
@@ -30,30 +37,34 @@
 #define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
 #define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
 
-/* The page statements: the total ("n") joined to the page ("u"). */
+/* The page statements: the total ("n", an uncorrelated subquery MariaDB evaluates once
+ * per execution) beside every user of the page. */
 #define PAGE_COLS USER_COLS " AS created, nameKey"
-#define TOTAL_ALL "(SELECT users AS n FROM user_count WHERE id = 1)"
+#define TOTAL_ALL "(SELECT users FROM user_count WHERE id = 1)"
+/* The bounded count of a prefix's matches: the bound when the bound-th match exists (a
+ * walk of bound index entries), else the exact count of the fewer matches. Parameters:
+ * bound, pattern, bound - 1, pattern. */
 #define TOTAL_PREFIX                                                                               \
-	"(SELECT COUNT(*) AS n FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH " LIMIT ?) AS m)"
-#define PAGE_SQL(...) PAGE_SQL_(__VA_ARGS__) /* BY_* hold two arguments */
-#define PAGE_SQL_(total, where, order, outer)                                                      \
-	"SELECT c.n, u.id, u.userName, u.created, u.nameKey FROM " total " AS c LEFT JOIN "        \
-	"(SELECT " PAGE_COLS " FROM users " where " ORDER BY " order                               \
-	" LIMIT ? OFFSET ?) AS u ON 1 = 1 ORDER BY " outer
+	"IFNULL((SELECT ? FROM users WHERE " PREFIX_MATCH " ORDER BY nameKey LIMIT 1 OFFSET ?), "  \
+	"(SELECT COUNT(*) FROM users WHERE " PREFIX_MATCH "))"
+#define PAGE_SQL(total, where, order)                                                              \
+	"SELECT " total " AS n, " PAGE_COLS " FROM users " where " ORDER BY " order                \
+	" LIMIT ? OFFSET ?"
 #define AFTER_ID        "id > ?"
 #define AFTER_ID_DESC   "id < ?"
 #define AFTER_NAME      "nameKey >= ? AND (nameKey > ? OR id > ?)"
 #define AFTER_NAME_DESC "nameKey <= ? AND (nameKey < ? OR id < ?)"
-#define BY_ID           "id", "u.id"
-#define BY_ID_DESC      "id DESC", "u.id DESC"
-#define BY_NAME         "nameKey", "u.nameKey"
-#define BY_NAME_DESC    "nameKey DESC", "u.nameKey DESC"
+#define BY_ID           "id"
+#define BY_ID_DESC      "id DESC"
+#define BY_NAME         "nameKey"
+#define BY_NAME_DESC    "nameKey DESC"
 #define PAGE_COLS_SHAPE "iisss"
 
 /* Every statement on the users tables. Shapes: 'i' integer, 's' text (db.h). */
 enum {
 	ST_COMPAT_LIST,
 	ST_COUNT_ALL,
+	ST_COUNT_PREFIX,
 	ST_GET,
 	ST_INSERT,
 	ST_COUNT_INC,
@@ -69,6 +80,11 @@ enum {
 static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_COMPAT_LIST] = { .sql = "SELECT userName FROM users ORDER BY id", .cols = "s" },
 	[ST_COUNT_ALL] = { .sql = "SELECT users FROM user_count WHERE id = 1", .cols = "i" },
+	/* An empty page has no row to carry its total: it is asked alone. */
+	[ST_COUNT_PREFIX] = { .sql = "SELECT " TOTAL_PREFIX,
+	                      .params = "isis",
+	                      .cols = "i",
+	                      .prepare_each = 1 },
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
@@ -125,20 +141,24 @@ static const struct db_stmt page_sql[4][2][2] = {
 	                            .params = "ssiii",
 	                            .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH, BY_NAME),
-	                       .params = "sisii",
+	                       .params = "isissii",
+	                       .prepare_each = 1,
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                       "WHERE " PREFIX_MATCH " AND " AFTER_NAME, BY_NAME),
-	                       .params = "sisssiii",
+	                       .params = "isissssiii",
+	                       .prepare_each = 1,
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH,
 	                                            BY_NAME_DESC),
-	                            .params = "sisii",
+	                            .params = "isissii",
+	                            .prepare_each = 1,
 	                            .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                            "WHERE " PREFIX_MATCH " AND " AFTER_NAME_DESC,
 	                                            BY_NAME_DESC),
-	                            .params = "sisssiii",
+	                            .params = "isissssiii",
+	                            .prepare_each = 1,
 	                            .cols = PAGE_COLS_SHAPE },
 };
 
@@ -189,8 +209,8 @@ static int take_page_row(const struct db_row *row, void *arg)
 {
 	struct page_arg *a = arg;
 	a->res->total = row->col[0].i;
-	if (row->col[1].is_null || a->stop)
-		return 0; /* the empty page's one row: the total alone */
+	if (a->stop)
+		return 0;
 	if (++a->rows > a->q->limit) {
 		a->res->has_next = 1; /* the extra row: there is more */
 		return 0;
@@ -244,11 +264,13 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	if (bound < PREFIX_COUNT_BOUND)
 		bound = PREFIX_COUNT_BOUND;
 	/* The parameters in the order the statement names them. */
-	struct db_param p[8];
+	struct db_param p[10];
 	unsigned n = 0;
 	if (by_prefix) {
-		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 		p[n++] = (struct db_param)DB_INT(bound);
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
+		p[n++] = (struct db_param)DB_INT(bound - 1);
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 	}
 	if (after && by_name) {
@@ -261,6 +283,15 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	p[n++] = (struct db_param)DB_INT(after ? 0 : q->offset);
 	struct page_arg a = { .q = q, .res = res, .fn = fn, .arg = arg };
 	enum db_status st = db_query(db, stmt, p, take_page_row, &a);
+	if (st == DB_OK && a.rows == 0) {
+		/* Past the end, or nothing matches: the total alone. */
+		const struct db_param cp[] = { DB_INT(bound), DB_TEXT(pat, patlen),
+			                       DB_INT(bound - 1), DB_TEXT(pat, patlen) };
+		st = by_prefix ? db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count,
+		                          &res->total)
+		               : db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count,
+		                          &res->total);
+	}
 	if (by_prefix)
 		res->exact = res->total < bound;
 	return st == DB_OK && a.bad ? DB_ERROR : st;
