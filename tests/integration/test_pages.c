@@ -703,6 +703,15 @@ END_TEST
 
 /* ---- one-use form tokens (issue 20, point 6) ---- */
 
+/* The token of the form on the page at path, as browser c gets it (tok: 128 bytes). */
+static void form_token_at(CURL *c, const char *path, char *tok)
+{
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	token_of(&p, tok, 128);
+	page_free(&p);
+}
+
 /* Rows of form_nonces holding the nonce inside token ("EXPIRY.NONCE.MAC"). */
 static long nonce_rows(const char *token)
 {
@@ -756,9 +765,7 @@ START_TEST(form_sent_twice_writes_once)
 	/* The delete form twice: the second is "already sent", not "page not found". */
 	char del[sizeof user_path + 16];
 	snprintf(del, sizeof del, "%s/delete", user_path);
-	ck_assert_int_eq(fetch(c, "GET", del, NULL, &p), 200);
-	token_of(&p, tok, sizeof tok);
-	page_free(&p);
+	form_token_at(c, del, tok);
 	char form[200];
 	snprintf(form, sizeof form, "csrf_token=%s", tok);
 	ck_assert_int_eq(fetch(c, "POST", del, form, &p), 303);
@@ -785,15 +792,11 @@ START_TEST(replayed_rename_refused)
 	snprintf(path, sizeof path, "%s", p.location);
 	page_free(&p);
 	char tok[128], later[128];
-	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
-	token_of(&p, tok, sizeof tok);
-	page_free(&p);
+	form_token_at(c, path, tok);
 	char *to_second = form_for(c, second, tok);
 	ck_assert_int_eq(fetch(c, "POST", path, to_second, &p), 303);
 	page_free(&p);
-	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
-	token_of(&p, later, sizeof later);
-	page_free(&p);
+	form_token_at(c, path, later);
 	char *to_third = form_for(c, third, later);
 	ck_assert_int_eq(fetch(c, "POST", path, to_third, &p), 303);
 	page_free(&p);
@@ -854,12 +857,8 @@ START_TEST(two_forms_each_once)
 	CURL *c = browser_new();
 	struct page p;
 	char ta[128], tb[128];
-	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
-	token_of(&p, ta, sizeof ta);
-	page_free(&p);
-	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
-	token_of(&p, tb, sizeof tb);
-	page_free(&p);
+	form_token_at(c, "/users/new", ta);
+	form_token_at(c, "/users/new", tb);
 	ck_assert_str_ne(ta, tb);
 	char *fb = form_for(c, b, tb), *fa = form_for(c, a, ta);
 	ck_assert_int_eq(fetch(c, "POST", "/users", fb, &p), 303);
@@ -873,9 +872,7 @@ START_TEST(two_forms_each_once)
 	ck_assert_int_eq(rows_named(a), 1);
 	ck_assert_int_eq(rows_named(b), 1);
 	char tr[128];
-	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
-	token_of(&p, tr, sizeof tr);
-	page_free(&p);
+	form_token_at(c, path, tr);
 	char *fr = form_for(c, b2, tr);
 	ck_assert_int_eq(fetch(c, "POST", path, fr, &p), 303);
 	page_free(&p);
