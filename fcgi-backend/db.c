@@ -419,10 +419,23 @@ static void finish_row(const struct db_stmt *stmt, struct results *res)
 	}
 }
 
+/* A prepare_each statement's handle, closed once its execution is over. */
+static void forget_prepared(struct db *db, const struct db_stmt *stmt)
+{
+	for (unsigned i = 0; i < DB_MAX_STMTS; i++) {
+		if (db->prepared[i].def != stmt)
+			continue;
+		if (db->prepared[i].handle)
+			mysql_stmt_close(db->prepared[i].handle);
+		db->prepared[i].def = NULL;
+		db->prepared[i].handle = NULL;
+	}
+}
+
 /* Bind, execute, and (for a query) hand out the rows; *rows counts them. */
-static enum db_status run(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
-                          db_row_fn row, void *arg, unsigned long *rows,
-                          unsigned long long *affected)
+static enum db_status run_kept(struct db *db, const struct db_stmt *stmt,
+                               const struct db_param *params, db_row_fn row, void *arg,
+                               unsigned long *rows, unsigned long long *affected)
 {
 	*rows = 0;
 	unsigned nparams = shape_len(stmt->params), ncols = shape_len(stmt->cols);
@@ -436,6 +449,8 @@ static enum db_status run(struct db *db, const struct db_stmt *stmt, const struc
 	st = prepared(db, stmt, &s);
 	if (st != DB_OK)
 		return st;
+	if (mysql_stmt_param_count(s) != nparams)
+		return classify(db, 0, "the statement takes another number of parameters");
 	MYSQL_BIND pb[DB_MAX_COLS], rb[DB_MAX_COLS];
 	unsigned long plen[DB_MAX_COLS];
 	memset(pb, 0, sizeof pb);
@@ -493,6 +508,16 @@ static enum db_status run(struct db *db, const struct db_stmt *stmt, const struc
 	}
 	mysql_stmt_free_result(s);
 	return DB_OK;
+}
+
+static enum db_status run(struct db *db, const struct db_stmt *stmt, const struct db_param *params,
+                          db_row_fn row, void *arg, unsigned long *rows,
+                          unsigned long long *affected)
+{
+	enum db_status st = run_kept(db, stmt, params, row, arg, rows, affected);
+	if (stmt->prepare_each && db->conn)
+		forget_prepared(db, stmt);
+	return st;
 }
 
 enum db_status db_query(struct db *db, const struct db_stmt *stmt, const struct db_param *params,

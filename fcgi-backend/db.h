@@ -34,7 +34,8 @@
 /* DB_DUPLICATE: a unique key refused the row (db->duplicate_key names it).
  * DB_FULL: an AUTO_INCREMENT column has no value left (MariaDB: error 167, out of range;
  * MySQL 8: a duplicate PRIMARY key at the counter's end). */
-enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_FULL, DB_ERROR };
+/* DB_SPENT: a one-use key (a form's nonce, form_nonces.h) had been used already. */
+enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_FULL, DB_ERROR, DB_SPENT };
 
 /* The database settings, filled by db_settings and finished by db_config_finish. */
 struct db_config {
@@ -65,12 +66,19 @@ int db_config_read(const struct db_config *cfg, struct db_config *out);
 
 /*
  * A statement. params and cols spell the shapes, one letter each: 'i' a 64-bit
- * integer, 's' text. "" (or NULL) for none.
+ * integer, 's' text. "" (or NULL) for none. A statement is prepared on first use and
+ * kept for the connection's life, unless prepare_each: then it is prepared for each
+ * execution and closed after it. MariaDB 10.11 runs a kept statement that walks a
+ * thousand index entries (the bounded prefix count, users.c) two to three times slower
+ * under concurrent workers than the same statement freshly prepared (measured with the
+ * bench at a million users: docs/benchmarks.md), which costs more than the extra
+ * round trip of the prepare.
  */
 struct db_stmt {
 	const char *sql;
 	const char *params;
 	const char *cols;
+	int prepare_each;
 };
 
 /* A parameter: the integer, or the text and its length (bytes). */

@@ -7,9 +7,16 @@
  * PREFIX_COUNT_BOUND matches past the page asked for and says when it stopped
  * (totalExact false). LIKE patterns escape their metacharacters with '!'.
  *
- * A page is one statement: the total (a one-row derived table) LEFT JOINed to the page
- * (a derived table with ORDER BY … LIMIT), so a page costs one round trip and an empty
- * page still brings its total. The page reads limit + 1 rows: the extra one only says
+ * A page is one statement: the total is an uncorrelated subquery in the select list,
+ * so it comes on every row of the page in the same round trip; only an empty page (past
+ * the end, or no match) asks for its total in a second statement. (It was a derived
+ * table LEFT JOINed to the page as a second derived table: four temporary tables per
+ * page.) The bounded prefix count reads the index alone, with no temporary table: the
+ * bound when the bound-th match exists, else the exact count of the fewer matches. The
+ * prefix statements are prepared for each execution (db.h, prepare_each): kept and
+ * re-executed, MariaDB ran them two to three times slower under concurrent workers; a
+ * one-letter prefix at a million users answered 0.5-0.8x php-fpm's, prepared each time
+ * 1.1-2.1x (docs/benchmarks.md). The page reads limit + 1 rows: the extra one only says
  * that a next page exists. After a cursor the page starts through the index where the
  * cursor's user was (keyset), so a deep page costs what the first one costs. Orders by
  * name sort on nameKey alone: its unique index (sql/002) is already a total order, and
@@ -22,6 +29,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "name_rules.h"
@@ -29,30 +37,34 @@
 #define USER_COLS    "id, userName, DATE_FORMAT(createdAt, '%Y-%m-%dT%H:%i:%sZ')"
 #define PREFIX_MATCH "nameKey LIKE CONCAT(LOWER(?), '%') ESCAPE '!'"
 
-/* The page statements: the total ("n") joined to the page ("u"). */
+/* The page statements: the total ("n", an uncorrelated subquery MariaDB evaluates once
+ * per execution) beside every user of the page. */
 #define PAGE_COLS USER_COLS " AS created, nameKey"
-#define TOTAL_ALL "(SELECT users AS n FROM user_count WHERE id = 1)"
+#define TOTAL_ALL "(SELECT users FROM user_count WHERE id = 1)"
+/* The bounded count of a prefix's matches: the bound when the bound-th match exists (a
+ * walk of bound index entries), else the exact count of the fewer matches. Parameters:
+ * bound, pattern, bound - 1, pattern. */
 #define TOTAL_PREFIX                                                                               \
-	"(SELECT COUNT(*) AS n FROM (SELECT 1 FROM users WHERE " PREFIX_MATCH " LIMIT ?) AS m)"
-#define PAGE_SQL(...) PAGE_SQL_(__VA_ARGS__) /* BY_* hold two arguments */
-#define PAGE_SQL_(total, where, order, outer)                                                      \
-	"SELECT c.n, u.id, u.userName, u.created, u.nameKey FROM " total " AS c LEFT JOIN "        \
-	"(SELECT " PAGE_COLS " FROM users " where " ORDER BY " order                               \
-	" LIMIT ? OFFSET ?) AS u ON 1 = 1 ORDER BY " outer
+	"IFNULL((SELECT ? FROM users WHERE " PREFIX_MATCH " ORDER BY nameKey LIMIT 1 OFFSET ?), "  \
+	"(SELECT COUNT(*) FROM users WHERE " PREFIX_MATCH "))"
+#define PAGE_SQL(total, where, order)                                                              \
+	"SELECT " total " AS n, " PAGE_COLS " FROM users " where " ORDER BY " order                \
+	" LIMIT ? OFFSET ?"
 #define AFTER_ID        "id > ?"
 #define AFTER_ID_DESC   "id < ?"
 #define AFTER_NAME      "nameKey >= ? AND (nameKey > ? OR id > ?)"
 #define AFTER_NAME_DESC "nameKey <= ? AND (nameKey < ? OR id < ?)"
-#define BY_ID           "id", "u.id"
-#define BY_ID_DESC      "id DESC", "u.id DESC"
-#define BY_NAME         "nameKey", "u.nameKey"
-#define BY_NAME_DESC    "nameKey DESC", "u.nameKey DESC"
+#define BY_ID           "id"
+#define BY_ID_DESC      "id DESC"
+#define BY_NAME         "nameKey"
+#define BY_NAME_DESC    "nameKey DESC"
 #define PAGE_COLS_SHAPE "iisss"
 
 /* Every statement on the users tables. Shapes: 'i' integer, 's' text (db.h). */
 enum {
 	ST_COMPAT_LIST,
 	ST_COUNT_ALL,
+	ST_COUNT_PREFIX,
 	ST_GET,
 	ST_INSERT,
 	ST_COUNT_INC,
@@ -68,6 +80,11 @@ enum {
 static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_COMPAT_LIST] = { .sql = "SELECT userName FROM users ORDER BY id", .cols = "s" },
 	[ST_COUNT_ALL] = { .sql = "SELECT users FROM user_count WHERE id = 1", .cols = "i" },
+	/* An empty page has no row to carry its total: it is asked alone. */
+	[ST_COUNT_PREFIX] = { .sql = "SELECT " TOTAL_PREFIX,
+	                      .params = "isis",
+	                      .cols = "i",
+	                      .prepare_each = 1 },
 	[ST_GET] = { .sql = "SELECT " USER_COLS " FROM users WHERE id = ?",
 	             .params = "i",
 	             .cols = "iss" },
@@ -124,20 +141,24 @@ static const struct db_stmt page_sql[4][2][2] = {
 	                            .params = "ssiii",
 	                            .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH, BY_NAME),
-	                       .params = "sisii",
+	                       .params = "isissii",
+	                       .prepare_each = 1,
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                       "WHERE " PREFIX_MATCH " AND " AFTER_NAME, BY_NAME),
-	                       .params = "sisssiii",
+	                       .params = "isissssiii",
+	                       .prepare_each = 1,
 	                       .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH,
 	                                            BY_NAME_DESC),
-	                            .params = "sisii",
+	                            .params = "isissii",
+	                            .prepare_each = 1,
 	                            .cols = PAGE_COLS_SHAPE },
 	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
 	                                            "WHERE " PREFIX_MATCH " AND " AFTER_NAME_DESC,
 	                                            BY_NAME_DESC),
-	                            .params = "sisssiii",
+	                            .params = "isissssiii",
+	                            .prepare_each = 1,
 	                            .cols = PAGE_COLS_SHAPE },
 };
 
@@ -188,8 +209,8 @@ static int take_page_row(const struct db_row *row, void *arg)
 {
 	struct page_arg *a = arg;
 	a->res->total = row->col[0].i;
-	if (row->col[1].is_null || a->stop)
-		return 0; /* the empty page's one row: the total alone */
+	if (a->stop)
+		return 0;
 	if (++a->rows > a->q->limit) {
 		a->res->has_next = 1; /* the extra row: there is more */
 		return 0;
@@ -243,11 +264,13 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	if (bound < PREFIX_COUNT_BOUND)
 		bound = PREFIX_COUNT_BOUND;
 	/* The parameters in the order the statement names them. */
-	struct db_param p[8];
+	struct db_param p[10];
 	unsigned n = 0;
 	if (by_prefix) {
-		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 		p[n++] = (struct db_param)DB_INT(bound);
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
+		p[n++] = (struct db_param)DB_INT(bound - 1);
+		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
 	}
 	if (after && by_name) {
@@ -260,6 +283,15 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	p[n++] = (struct db_param)DB_INT(after ? 0 : q->offset);
 	struct page_arg a = { .q = q, .res = res, .fn = fn, .arg = arg };
 	enum db_status st = db_query(db, stmt, p, take_page_row, &a);
+	if (st == DB_OK && a.rows == 0) {
+		/* Past the end, or nothing matches: the total alone. */
+		const struct db_param cp[] = { DB_INT(bound), DB_TEXT(pat, patlen),
+			                       DB_INT(bound - 1), DB_TEXT(pat, patlen) };
+		st = by_prefix ? db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count,
+		                          &res->total)
+		               : db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count,
+		                          &res->total);
+	}
 	if (by_prefix)
 		res->exact = res->total < bound;
 	return st == DB_OK && a.bad ? DB_ERROR : st;
@@ -297,12 +329,27 @@ static int take_name(const struct db_row *row, void *arg)
 	return 0;
 }
 
+/* Begin a write's transaction and spend its form nonce first: a form sent again stops
+ * here, before it meets what its first send did (its name now taken, its user gone),
+ * so it is told "already sent" and not "taken" or "no such user". */
+static enum db_status begin_write(struct db *db, const struct form_nonce *nonce)
+{
+	enum db_status st = db_begin(db);
+	if (st != DB_OK)
+		return st;
+	st = form_nonce_spend(db, nonce, time(NULL));
+	if (st != DB_OK)
+		db_rollback(db);
+	return st;
+}
+
 /* Begin the transaction of a change to user id, its row locked and its name as stored
  * in old ("" and no transaction left open when there is no such user). */
-static enum db_status begin_on_user(struct db *db, long long id, char old[USER_NAME_MAX_BYTES + 1])
+static enum db_status begin_on_user(struct db *db, const struct form_nonce *nonce, long long id,
+                                    char old[USER_NAME_MAX_BYTES + 1])
 {
 	old[0] = '\0';
-	enum db_status st = db_begin(db);
+	enum db_status st = begin_write(db, nonce);
 	if (st != DB_OK)
 		return st;
 	const struct db_param who[] = { DB_INT(id) };
@@ -312,15 +359,20 @@ static enum db_status begin_on_user(struct db *db, long long id, char old[USER_N
 	return st;
 }
 
-/* The end of a write's transaction: its audit row, then commit; or roll back. */
+/* The end of a write's transaction: its audit row, then commit; or roll back (the
+ * form nonce with the rest). After a commit that spent a nonce, a few expired ones go. */
 static enum db_status finish(struct db *db, enum db_status st, const struct audit_actor *actor,
-                             const struct audit_entry *entry)
+                             const struct form_nonce *nonce, const struct audit_entry *entry)
 {
 	if (st == DB_OK)
 		st = audit_record(db, actor, entry);
-	if (st == DB_OK)
-		return db_commit(db);
-	db_rollback(db);
+	if (st != DB_OK) {
+		db_rollback(db);
+		return st;
+	}
+	st = db_commit(db);
+	if (st == DB_OK && nonce && nonce->hex[0])
+		form_nonce_purge(db); /* housekeeping: its failure is not the write's */
 	return st;
 }
 
@@ -336,14 +388,15 @@ static enum db_status canonical(const char *name, size_t len, struct user_name *
 	return DB_ERROR;
 }
 
-enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
-                            size_t len, long long *id)
+enum db_status users_create(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, const char *name, size_t len,
+                            long long *id)
 {
 	*id = 0;
 	struct user_name u;
 	enum db_status st = canonical(name, len, &u);
 	if (st == DB_OK)
-		st = db_begin(db);
+		st = begin_write(db, nonce);
 	if (st != DB_OK)
 		return st;
 	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len) };
@@ -355,21 +408,22 @@ enum db_status users_create(struct db *db, const struct audit_actor *actor, cons
 	const struct audit_entry entry = { .action = AUDIT_USER_CREATE,
 		                           .user_id = *id,
 		                           .new_name = u.text };
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	if (st != DB_OK)
 		*id = 0;
 	return st;
 }
 
-enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
-                            const char *name, size_t len, int *found)
+enum db_status users_rename(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, const char *name,
+                            size_t len, int *found)
 {
 	*found = 0;
 	struct user_name u;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
 	enum db_status st = canonical(name, len, &u);
 	if (st == DB_OK)
-		st = begin_on_user(db, id, old);
+		st = begin_on_user(db, nonce, id, old);
 	if (st != DB_OK || !old[0])
 		return st;
 	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len),
@@ -378,17 +432,17 @@ enum db_status users_rename(struct db *db, const struct audit_actor *actor, long
 	const struct audit_entry entry = {
 		.action = AUDIT_USER_RENAME, .user_id = id, .old_name = old, .new_name = u.text
 	};
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	*found = st == DB_OK;
 	return st;
 }
 
-enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
-                            int *found)
+enum db_status users_delete(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, int *found)
 {
 	*found = 0;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
-	enum db_status st = begin_on_user(db, id, old);
+	enum db_status st = begin_on_user(db, nonce, id, old);
 	if (st != DB_OK || !old[0])
 		return st;
 	const struct db_param who[] = { DB_INT(id) };
@@ -398,7 +452,7 @@ enum db_status users_delete(struct db *db, const struct audit_actor *actor, long
 	const struct audit_entry entry = { .action = AUDIT_USER_DELETE,
 		                           .user_id = id,
 		                           .old_name = old };
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	*found = st == DB_OK;
 	return st;
 }
