@@ -34,6 +34,17 @@
 /* The API's paths. */
 #define USERS_PATH "/api/v1/users" /* the list, and the parent of /api/v1/users/{id} */
 
+/* One-use form tokens (fcgi-frontend/csrf.h, fcgi-backend/form_nonces.h): the write a
+ * page makes for a form carries the form token's nonce and expiry in this header,
+ * "NONCE.EXPIRY" (32 lowercase hex digits, a Unix time), and the backend spends the
+ * nonce in the write's transaction. The same nonce again is refused with a 409 whose
+ * problem type is FORM_SENT_PROBLEM; a write refused for its content spends nothing.
+ * Clients that send no such header (programs with API tokens) are not affected. */
+#define FORM_NONCE_HEADER    "Form-Nonce"
+#define FORM_NONCE_HEX_LEN   32
+#define FORM_NONCE_VALUE_MAX (FORM_NONCE_HEX_LEN + 1 + 20 + 1)
+#define FORM_SENT_PROBLEM    "tag:fcgi-users,2026:form-already-sent"
+
 /* GET /api/v1/users?limit=: 1 to 100, 50 when absent. A search prefix (q) is at most
  * a whole name long. */
 #define USERS_LIST_LIMIT_MAX     100

@@ -11,6 +11,7 @@
 
 #include "api_auth.h"
 #include "cookie.h"
+#include "form_nonces.h"
 #include "json_stream.h"
 #include "log.h"
 #include "users.h"
@@ -96,12 +97,42 @@ static void name_taken(struct request *r, struct db *db, const struct input *nam
 	cJSON_Delete(extra);
 }
 
+/* The form nonce a page's write carries (FORM_NONCE_HEADER; none from other clients)
+ * into n; 0, or after answering 400 for a malformed one, -1. */
+int api_form_nonce(struct request *r, struct form_nonce *n)
+{
+	if (form_nonce_parse(request_header(r, FORM_NONCE_HEADER), n) == 0)
+		return 0;
+	request_add_error(r, FORM_NONCE_HEADER,
+	                  "must be NONCE.EXPIRY (32 hex digits, a Unix time)");
+	http_error(r, 400, "the " FORM_NONCE_HEADER " header is malformed");
+	return -1;
+}
+
+void api_form_sent(struct request *r)
+{
+	cJSON *extra = cJSON_CreateObject();
+	if (extra) {
+		cJSON_AddStringToObject(extra, "type", FORM_SENT_PROBLEM);
+		cJSON_AddStringToObject(extra, "title", "Form already sent");
+	}
+	resp_problem_with(r, 409,
+	                  "this form was already sent: its write was made once and is not made "
+	                  "again (a form token is one-use)",
+	                  extra);
+	cJSON_Delete(extra);
+}
+
 /* Answer what went wrong with a lookup or a write: 409 (the name is taken; name NULL
- * when the call takes none), 503/500 (the database), 404 (no such user). Returns 1 when
- * it answered, 0 when the handler goes on. */
+ * when the call takes none; or the form was sent already), 503/500 (the database), 404
+ * (no such user). Returns 1 when it answered, 0 when the handler goes on. */
 static int answered_failure(struct request *r, struct db *db, enum db_status st, int found,
                             const struct input *name)
 {
+	if (st == DB_SPENT) {
+		api_form_sent(r);
+		return 1;
+	}
 	if (st == DB_DUPLICATE && name) {
 		name_taken(r, db, name);
 		return 1;
@@ -374,8 +405,11 @@ static void user_create(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[CREATE_NAME];
 	long long id = 0;
+	struct form_nonce nonce;
+	if (api_form_nonce(r, &nonce) != 0)
+		return;
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
-	enum db_status st = users_create(&b->db, &actor, name->str, name->len, &id);
+	enum db_status st = users_create(&b->db, &actor, &nonce, name->str, name->len, &id);
 	if (answered_failure(r, &b->db, st, 1, name))
 		return;
 	char loc[64];
@@ -396,9 +430,12 @@ static void user_rename(struct request *r, void *svc)
 	struct backend *b = svc;
 	const struct input *name = &r->in[RENAME_NAME];
 	int found = 0;
+	struct form_nonce nonce;
+	if (api_form_nonce(r, &nonce) != 0)
+		return;
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
-	enum db_status st =
-	        users_rename(&b->db, &actor, r->in[RENAME_ID].num, name->str, name->len, &found);
+	enum db_status st = users_rename(&b->db, &actor, &nonce, r->in[RENAME_ID].num, name->str,
+	                                 name->len, &found);
 	if (answered_failure(r, &b->db, st, found, name))
 		return;
 	send_user(r, &b->db, r->in[RENAME_ID].num, 200);
@@ -408,8 +445,11 @@ static void user_delete(struct request *r, void *svc)
 {
 	struct backend *b = svc;
 	int found = 0;
+	struct form_nonce nonce;
+	if (api_form_nonce(r, &nonce) != 0)
+		return;
 	const struct audit_actor actor = { &r->principal, auth_request_id(r) };
-	enum db_status st = users_delete(&b->db, &actor, r->in[ID].num, &found);
+	enum db_status st = users_delete(&b->db, &actor, &nonce, r->in[ID].num, &found);
 	if (answered_failure(r, &b->db, st, found, NULL))
 		return;
 	resp_no_content(r);

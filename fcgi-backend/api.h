@@ -24,6 +24,13 @@ struct backend {
 /* Answer a database failure: 503 with Retry-After when it is unavailable, else 500. */
 void api_db_failed(struct request *r, enum db_status st);
 
+struct form_nonce;
+/* The form nonce a page's write carries (FORM_NONCE_HEADER, form_nonces.h) into n: 0
+ * (n->hex "" when none came), or -1 after answering 400 for a malformed one. */
+int api_form_nonce(struct request *r, struct form_nonce *n);
+/* 409 with problem type FORM_SENT_PROBLEM: the form's nonce was spent already. */
+void api_form_sent(struct request *r);
+
 extern const struct http_app backend_http;
 
 #endif

@@ -103,6 +103,9 @@ static void answer_sign_in(struct request *r, struct sign_in_result *res)
 	case SIGN_IN_FAILED:
 		api_db_failed(r, res->db);
 		break;
+	case SIGN_IN_REPLAYED:
+		api_form_sent(r);
+		break;
 	}
 	explicit_bzero(res->token, sizeof res->token);
 }
@@ -110,7 +113,12 @@ static void answer_sign_in(struct request *r, struct sign_in_result *res)
 void session_create(struct request *r, void *svc)
 {
 	struct backend *b = svc;
-	const struct sign_in_request req = { b->auth->session_ttl, auth_request_id(r) };
+	struct form_nonce nonce;
+	if (api_form_nonce(r, &nonce) != 0)
+		return;
+	const struct sign_in_request req = { .session_ttl = b->auth->session_ttl,
+		                             .request_id = auth_request_id(r),
+		                             .nonce = &nonce };
 	struct sign_in_result res;
 	sign_in_password(&b->db, &req, r->in[SESSION_NAME].str, r->in[SESSION_PASSWORD].str,
 	                 r->in[SESSION_PASSWORD].len, &res);
@@ -136,7 +144,8 @@ void session_create_sso(struct request *r, void *svc)
 		http_error(r, 403, "the identity from single sign-on is not a valid editor name");
 		return;
 	}
-	const struct sign_in_request req = { b->auth->session_ttl, auth_request_id(r) };
+	const struct sign_in_request req = { .session_ttl = b->auth->session_ttl,
+		                             .request_id = auth_request_id(r) };
 	struct sign_in_result res;
 	sign_in_sso(&b->db, &req, who, &res);
 	if (res.status == SIGN_IN_REFUSED) {

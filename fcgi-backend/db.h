@@ -34,7 +34,8 @@
 /* DB_DUPLICATE: a unique key refused the row (db->duplicate_key names it).
  * DB_FULL: an AUTO_INCREMENT column has no value left (MariaDB: error 167, out of range;
  * MySQL 8: a duplicate PRIMARY key at the counter's end). */
-enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_FULL, DB_ERROR };
+/* DB_SPENT: a one-use key (a form's nonce, form_nonces.h) had been used already. */
+enum db_status { DB_OK = 0, DB_UNAVAILABLE, DB_DUPLICATE, DB_FULL, DB_ERROR, DB_SPENT };
 
 /* The database settings, filled by db_settings and finished by db_config_finish. */
 struct db_config {

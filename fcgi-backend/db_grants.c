@@ -19,8 +19,9 @@
 /*
  * What the pools may do, table by table: rows, never the schema. i17's sign-in tables
  * (migration 006); audit is append-only by grant (INSERT and SELECT: no UPDATE, no
- * DELETE). schema_migrations: readable, so an operator with the app's credentials can
- * see the schema version.
+ * DELETE); spent form nonces (007) are inserted and purged, never changed.
+ * schema_migrations: readable, so an operator with the app's credentials can see the
+ * schema version.
  */
 const struct table_grant app_grants[] = {
 	{ "users", PRIV_SELECT | PRIV_INSERT | PRIV_UPDATE | PRIV_DELETE },
@@ -31,6 +32,7 @@ const struct table_grant app_grants[] = {
 	{ "api_tokens", PRIV_SELECT | PRIV_INSERT | PRIV_UPDATE | PRIV_DELETE },
 	{ "sign_in_failures", PRIV_SELECT | PRIV_INSERT | PRIV_UPDATE | PRIV_DELETE },
 	{ "audit", PRIV_SELECT | PRIV_INSERT },
+	{ "form_nonces", PRIV_SELECT | PRIV_INSERT | PRIV_DELETE }, /* 007: spent, purged */
 	{ 0 },
 };
 

@@ -7,6 +7,7 @@
 #include "sign_in.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "credentials.h"
@@ -77,12 +78,30 @@ static void open_session(struct db *db, const struct sign_in_request *req, const
                          struct sign_in_result *out)
 {
 	long long session_id = 0;
-	enum db_status st =
-	        sessions_create(db, e->id, req->session_ttl, out->token, out->expires, &session_id);
+	/* With a form nonce, the session and the spent nonce are one transaction: the
+	 * same sign-in form sent again makes no second session. */
+	int spends = req->nonce && req->nonce->hex[0];
+	enum db_status st = spends ? db_begin(db) : DB_OK;
+	if (st == DB_OK && spends)
+		st = form_nonce_spend(db, req->nonce, time(NULL));
+	if (st == DB_OK)
+		st = sessions_create(db, e->id, req->session_ttl, out->token, out->expires,
+		                     &session_id);
+	if (spends && st == DB_OK)
+		st = db_commit(db);
+	else if (spends)
+		db_rollback(db);
+	if (st == DB_SPENT) {
+		out->status = SIGN_IN_REPLAYED;
+		return;
+	}
 	if (st != DB_OK) {
+		explicit_bzero(out->token, sizeof out->token);
 		failed(out, st);
 		return;
 	}
+	if (spends)
+		form_nonce_purge(db); /* housekeeping: its failure is not the sign-in's */
 	out->who.kind = PRINCIPAL_EDITOR;
 	out->who.id = e->id;
 	out->who.session_id = session_id;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "form_nonces.h"
 #include "principal.h"
 #include "token.h"
 
@@ -38,6 +39,7 @@ enum sign_in_status {
 	SIGN_IN_REFUSED,   /* wrong name or password, disabled editor (one answer for all) */
 	SIGN_IN_THROTTLED, /* too many failures for this name: retry_after seconds */
 	SIGN_IN_FAILED,    /* the database: result.db says how */
+	SIGN_IN_REPLAYED,  /* the sign-in form's nonce was spent already: no session */
 };
 
 struct sign_in_result {
@@ -49,10 +51,13 @@ struct sign_in_result {
 	char expires[32];
 };
 
-/* The request a sign-in comes with: its id for the audit trail, the session length. */
+/* The request a sign-in comes with: its id for the audit trail, the session length,
+ * and the sign-in form's nonce (NULL: none), spent with the new session in one
+ * transaction (form_nonces.h): a refused password spends nothing. */
 struct sign_in_request {
 	long session_ttl;
 	const char *request_id;
+	const struct form_nonce *nonce;
 };
 
 void sign_in_password(struct db *db, const struct sign_in_request *req, const char *name,

@@ -30,6 +30,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "name_rules.h"
@@ -327,12 +328,27 @@ static int take_name(const struct db_row *row, void *arg)
 	return 0;
 }
 
+/* Begin a write's transaction and spend its form nonce first: a form sent again stops
+ * here, before it meets what its first send did (its name now taken, its user gone),
+ * so it is told "already sent" and not "taken" or "no such user". */
+static enum db_status begin_write(struct db *db, const struct form_nonce *nonce)
+{
+	enum db_status st = db_begin(db);
+	if (st != DB_OK)
+		return st;
+	st = form_nonce_spend(db, nonce, time(NULL));
+	if (st != DB_OK)
+		db_rollback(db);
+	return st;
+}
+
 /* Begin the transaction of a change to user id, its row locked and its name as stored
  * in old ("" and no transaction left open when there is no such user). */
-static enum db_status begin_on_user(struct db *db, long long id, char old[USER_NAME_MAX_BYTES + 1])
+static enum db_status begin_on_user(struct db *db, const struct form_nonce *nonce, long long id,
+                                    char old[USER_NAME_MAX_BYTES + 1])
 {
 	old[0] = '\0';
-	enum db_status st = db_begin(db);
+	enum db_status st = begin_write(db, nonce);
 	if (st != DB_OK)
 		return st;
 	const struct db_param who[] = { DB_INT(id) };
@@ -342,15 +358,20 @@ static enum db_status begin_on_user(struct db *db, long long id, char old[USER_N
 	return st;
 }
 
-/* The end of a write's transaction: its audit row, then commit; or roll back. */
+/* The end of a write's transaction: its audit row, then commit; or roll back (the
+ * form nonce with the rest). After a commit that spent a nonce, a few expired ones go. */
 static enum db_status finish(struct db *db, enum db_status st, const struct audit_actor *actor,
-                             const struct audit_entry *entry)
+                             const struct form_nonce *nonce, const struct audit_entry *entry)
 {
 	if (st == DB_OK)
 		st = audit_record(db, actor, entry);
-	if (st == DB_OK)
-		return db_commit(db);
-	db_rollback(db);
+	if (st != DB_OK) {
+		db_rollback(db);
+		return st;
+	}
+	st = db_commit(db);
+	if (st == DB_OK && nonce && nonce->hex[0])
+		form_nonce_purge(db); /* housekeeping: its failure is not the write's */
 	return st;
 }
 
@@ -366,14 +387,15 @@ static enum db_status canonical(const char *name, size_t len, struct user_name *
 	return DB_ERROR;
 }
 
-enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
-                            size_t len, long long *id)
+enum db_status users_create(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, const char *name, size_t len,
+                            long long *id)
 {
 	*id = 0;
 	struct user_name u;
 	enum db_status st = canonical(name, len, &u);
 	if (st == DB_OK)
-		st = db_begin(db);
+		st = begin_write(db, nonce);
 	if (st != DB_OK)
 		return st;
 	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len) };
@@ -385,21 +407,22 @@ enum db_status users_create(struct db *db, const struct audit_actor *actor, cons
 	const struct audit_entry entry = { .action = AUDIT_USER_CREATE,
 		                           .user_id = *id,
 		                           .new_name = u.text };
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	if (st != DB_OK)
 		*id = 0;
 	return st;
 }
 
-enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
-                            const char *name, size_t len, int *found)
+enum db_status users_rename(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, const char *name,
+                            size_t len, int *found)
 {
 	*found = 0;
 	struct user_name u;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
 	enum db_status st = canonical(name, len, &u);
 	if (st == DB_OK)
-		st = begin_on_user(db, id, old);
+		st = begin_on_user(db, nonce, id, old);
 	if (st != DB_OK || !old[0])
 		return st;
 	const struct db_param p[] = { DB_TEXT(u.text, u.len), DB_TEXT(u.skeleton, u.skeleton_len),
@@ -408,17 +431,17 @@ enum db_status users_rename(struct db *db, const struct audit_actor *actor, long
 	const struct audit_entry entry = {
 		.action = AUDIT_USER_RENAME, .user_id = id, .old_name = old, .new_name = u.text
 	};
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	*found = st == DB_OK;
 	return st;
 }
 
-enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
-                            int *found)
+enum db_status users_delete(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, int *found)
 {
 	*found = 0;
 	char old[USER_NAME_MAX_BYTES + 1] = "";
-	enum db_status st = begin_on_user(db, id, old);
+	enum db_status st = begin_on_user(db, nonce, id, old);
 	if (st != DB_OK || !old[0])
 		return st;
 	const struct db_param who[] = { DB_INT(id) };
@@ -428,7 +451,7 @@ enum db_status users_delete(struct db *db, const struct audit_actor *actor, long
 	const struct audit_entry entry = { .action = AUDIT_USER_DELETE,
 		                           .user_id = id,
 		                           .old_name = old };
-	st = finish(db, st, actor, &entry);
+	st = finish(db, st, actor, nonce, &entry);
 	*found = st == DB_OK;
 	return st;
 }

@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cursor.h"
 #include "db.h"
+#include "form_nonces.h"
 #include "users_contract.h"
 
 struct user {
@@ -53,17 +54,22 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 /* DB_OK with *found 0 or 1 (u filled when 1). */
 enum db_status users_get(struct db *db, long long id, struct user *u, int *found);
 /* The writes. Each records its audit row (who: actor) in the same transaction, so a
- * change and its record are kept or lost together. DB_DUPLICATE when the name is taken
- * or looks like one that is (its skeleton is taken: users_holder says which and who);
- * DB_FULL when no id is left. The name is stored in its canonical form, with its
- * skeleton (name_rules.h). */
-enum db_status users_create(struct db *db, const struct audit_actor *actor, const char *name,
-                            size_t len, long long *id);
+ * change and its record are kept or lost together; and spends the form nonce it came
+ * with (nonce: NULL or empty for none) first in that transaction (form_nonces.h), so a
+ * form writes once: DB_SPENT when it had, before anything else is looked at; a write
+ * that fails rolls its nonce back. DB_DUPLICATE when the name is taken or looks like
+ * one that is (its skeleton is taken: users_holder says which and who); DB_FULL when
+ * no id is left. The name is stored in its canonical form, with its skeleton
+ * (name_rules.h). */
+enum db_status users_create(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, const char *name, size_t len,
+                            long long *id);
 /* *found 0 when there is no such user. */
-enum db_status users_rename(struct db *db, const struct audit_actor *actor, long long id,
-                            const char *name, size_t len, int *found);
-enum db_status users_delete(struct db *db, const struct audit_actor *actor, long long id,
-                            int *found);
+enum db_status users_rename(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, const char *name,
+                            size_t len, int *found);
+enum db_status users_delete(struct db *db, const struct audit_actor *actor,
+                            const struct form_nonce *nonce, long long id, int *found);
 enum users_clash {
 	USERS_CLASH_NONE,
 	USERS_CLASH_SAME,      /* the same name ignoring case (nameKey) */

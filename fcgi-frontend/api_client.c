@@ -131,6 +131,26 @@ void api_client_act_for(struct api_client *c, const struct principal *p)
 		snprintf(c->bearer, sizeof c->bearer, "%s", p->credential);
 	c->forward_cookie = NULL;
 	c->sso_user = NULL;
+	c->form_nonce[0] = '\0';
+}
+
+void api_client_spend_form(struct api_client *c, const char *nonce, long long expiry)
+{
+	int n = snprintf(c->form_nonce, sizeof c->form_nonce, "%s.%lld", nonce, expiry);
+	if (n < 0 || (size_t)n >= sizeof c->form_nonce || strlen(nonce) != FORM_NONCE_HEX_LEN)
+		c->form_nonce[0] = '\0'; /* csrf.c made both: cannot happen */
+}
+
+/* The form nonce goes with the first call that writes, once (api_client.h). into gets
+ * it, or "" when this call carries none. */
+static void take_form_nonce(struct api_client *c, const char *method,
+                            char into[FORM_NONCE_VALUE_MAX])
+{
+	into[0] = '\0';
+	if (!c->form_nonce[0] || strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return;
+	memcpy(into, c->form_nonce, sizeof c->form_nonce);
+	c->form_nonce[0] = '\0';
 }
 
 /* The request's credentials: the bearer token of the editor the page acts for, and
@@ -196,6 +216,12 @@ static int api_call(struct api_client *c, const char *method, const char *path, 
 	if (c->wrote && !c->forward_cookie)
 		headers = curl_slist_append(headers, "Cookie: " WROTE_COOKIE "=1");
 	headers = with_request_id(headers);
+	char nonce[FORM_NONCE_VALUE_MAX], nonce_line[FORM_NONCE_VALUE_MAX + 32];
+	take_form_nonce(c, method, nonce);
+	if (*nonce) {
+		snprintf(nonce_line, sizeof nonce_line, FORM_NONCE_HEADER ": %s", nonce);
+		headers = curl_slist_append(headers, nonce_line);
+	}
 	memset(body, 0, sizeof *body);
 	body->owned = 1;
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -274,6 +300,11 @@ static int fcgi_api_call(struct api_client *c, const char *method, const char *p
 	if (*log_request_id())
 		p[n++] = (struct fcgi_param){ "REQUEST_ID", log_request_id() };
 	n += fcgi_credentials(c, p + n, auth, sizeof auth);
+	/* FORM_NONCE_HEADER as a web server passes a request header. */
+	char nonce[FORM_NONCE_VALUE_MAX];
+	take_form_nonce(c, method, nonce);
+	if (*nonce)
+		p[n++] = (struct fcgi_param){ "HTTP_FORM_NONCE", nonce };
 	const struct fcgi_limits lim = { .connect_timeout_ms = c->connect_timeout_ms,
 		                         .timeout_ms = c->timeout_ms,
 		                         .max_reply = MAX_BODY };
@@ -347,6 +378,10 @@ void api_map_error(long http_status, const char *body, struct api_error *err)
 		detail = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "title"));
 	if (detail)
 		snprintf(err->detail, sizeof err->detail, "%s", detail);
+	/* The one 409 that is not about the name: this form's write was made already. */
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "type"));
+	if (http_status == 409 && type && strcmp(type, FORM_SENT_PROBLEM) == 0)
+		err->status = API_REPLAYED;
 	cJSON *errors = cJSON_GetObjectItemCaseSensitive(root, "errors");
 	cJSON *first = cJSON_IsArray(errors) ? cJSON_GetArrayItem(errors, 0) : NULL;
 	if (cJSON_IsObject(first)) {

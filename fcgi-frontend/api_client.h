@@ -27,6 +27,7 @@ enum api_status {
 	API_OK,
 	API_NOT_FOUND,    /* 404 */
 	API_CONFLICT,     /* 409: the name is taken, or looks like one that is */
+	API_REPLAYED,     /* 409 FORM_SENT_PROBLEM: this form's write was made already */
 	API_FULL,         /* 507: no user id is left */
 	API_INVALID,      /* 400, 413, 415, 422: the input was refused */
 	API_UNAVAILABLE,  /* no answer in time, refused connection, or 502/503/504 */
@@ -94,10 +95,18 @@ struct api_client {
 	 * the editor nginx named to this frontend, passed on as the same SSO_USER param. */
 	const char *forward_cookie;
 	const char *sso_user;
+	/* The accepted form's nonce and expiry ("NONCE.EXPIRY", users_contract.h), sent
+	 * as FORM_NONCE_HEADER with the request's first write and then forgotten: the
+	 * backend spends it with that write, so the form cannot write twice. "" for none. */
+	char form_nonce[FORM_NONCE_VALUE_MAX];
 };
 
-/* Act for p (its credential, if any) on the calls made for the current request. */
+/* Act for p (its credential, if any) on the calls made for the current request; no
+ * form nonce until api_client_spend_form. Called for every routed request. */
 void api_client_act_for(struct api_client *c, const struct principal *p);
+/* The form this request posts was accepted with this nonce (CSRF_NONCE_LEN hex digits)
+ * and expiry: the request's first write carries them (csrf.h "One use"). */
+void api_client_spend_form(struct api_client *c, const char *nonce, long long expiry);
 
 /* In the master (before workers fork): curl_global_init. 0, or -1. */
 int api_global_init(void);

@@ -45,7 +45,7 @@ int browser_csrf_token(struct request *r, const struct frontend *fe, const char 
 }
 
 enum csrf_result browser_csrf_check(const struct request *r, const struct frontend *fe,
-                                    const char *token)
+                                    const char *token, struct csrf_form *form)
 {
 	const char *cross = same_origin_problem(r);
 	if (cross) {
@@ -55,7 +55,7 @@ enum csrf_result browser_csrf_check(const struct request *r, const struct fronte
 	char cookie[CSRF_COOKIE_LEN + 1];
 	if (csrf_cookie(r, fe, cookie) != 0)
 		return CSRF_NO_COOKIE;
-	return csrf_check(&fe->key, cookie, r->path, token, time(NULL));
+	return csrf_check_form(&fe->key, cookie, r->path, token, time(NULL), form);
 }
 
 /* The signature of a flash value for this browser and expiry. */

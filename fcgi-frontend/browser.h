@@ -33,9 +33,11 @@ int browser_secure(const struct request *r, const struct frontend *fe);
 int browser_csrf_token(struct request *r, const struct frontend *fe, const char *action,
                        char out[CSRF_TOKEN_MAX]);
 /* A form post: the browser must say it came from this site (same_origin.h), and the
- * token must be one made for the browser's cookie and this request's path. */
+ * token must be one made for the browser's cookie and this request's path. When
+ * CSRF_OK, form (may be NULL) gets the token's nonce and expiry: the page hands them
+ * to the backend with its write, which spends the nonce (csrf.h "One use"). */
 enum csrf_result browser_csrf_check(const struct request *r, const struct frontend *fe,
-                                    const char *token);
+                                    const char *token, struct csrf_form *form);
 
 /* Queue a confirmation for the next page (adds a Set-Cookie); needs the browser's csrf
  * cookie, which every form post has. */

@@ -1,12 +1,13 @@
 /*
  * csrf: protection for every form that writes. The scheme is a signed double submit,
- * each token bound to one form:
+ * each token bound to one form and good for one write:
  *
  *   - each browser gets a random value in its CSRF cookie (32 random bytes as hex;
  *     "__Host-csrf" over TLS, "csrf" over plain HTTP: site_cookies.h);
- *   - each form carries csrf_token = EXPIRY "." HMAC-SHA256(SECRET_KEY,
- *     cookie "|" EXPIRY "|" ACTION), EXPIRY a Unix time and ACTION the path the form
- *     posts to ("/users/7/delete");
+ *   - each form carries csrf_token = EXPIRY "." NONCE "." HMAC-SHA256(SECRET_KEY,
+ *     cookie "|" EXPIRY "|" NONCE "|" ACTION), EXPIRY a Unix time, NONCE 16 random
+ *     bytes as hex (new for every form shown) and ACTION the path the form posts to
+ *     ("/users/7/delete");
  *   - a POST is accepted only when the cookie is present and well formed, the token's
  *     signature matches it for the path posted to (constant-time compare) and EXPIRY
  *     has not passed.
@@ -15,10 +16,17 @@
  * a token copied from one browser is useless with another browser's cookie; and a
  * token that leaks from one form (the delete page of user 7) cannot post any other
  * form (delete user 8, add a user). Tokens live CSRF_TOKEN_TTL seconds (30 minutes by
- * default). They are not one-use: that needs state the frontend does not keep (several
- * workers and replicas, no database); binding them to the form and a short life is the
- * stateless half of it. Where the request itself comes from is checked apart
- * (same_origin.h).
+ * default).
+ *
+ * One use: this file keeps no state (several workers and replicas share nothing). The
+ * nonce is what makes a token one-use: the page that accepted a form hands the nonce
+ * and its expiry to the backend with the one write the form makes (api_client.h
+ * "Form-Nonce"), and the backend records it in that write's own transaction; the same
+ * nonce again is refused there (409, "this form was already sent"), while a write
+ * refused for its content rolls back and leaves the nonce unspent
+ * (docs/security.md "One-use form tokens"). The nonce is inside the MAC, so it cannot
+ * be changed to make a spent token fresh. Where the request itself comes from is
+ * checked apart (same_origin.h).
  */
 #ifndef FRONTEND_CSRF_H
 #define FRONTEND_CSRF_H
@@ -30,7 +38,8 @@
 
 #define CSRF_FIELD      "csrf_token"
 #define CSRF_COOKIE_LEN 64  /* hex characters */
-#define CSRF_TOKEN_MAX  96  /* enough for "EXPIRY.HEX" + NUL */
+#define CSRF_NONCE_LEN  32  /* hex characters: 16 random bytes */
+#define CSRF_TOKEN_MAX  128 /* enough for "EXPIRY.NONCE.HEX" + NUL */
 #define CSRF_ACTION_MAX 256 /* bytes of the path a token names */
 
 enum csrf_result {
@@ -50,9 +59,23 @@ int csrf_cookie_valid(const char *value);
  * 0, or -1. */
 int csrf_token(const struct sign_key *key, const char *cookie, const char *action, time_t now,
                long ttl, char out[CSRF_TOKEN_MAX]);
+/* The token with a given nonce (CSRF_NONCE_LEN lowercase hex digits) and expiry: what
+ * csrf_token makes with a random nonce, and what a check can compare with. 0, or -1. */
+int csrf_token_make(const struct sign_key *key, const char *cookie, const char *action,
+                    long long expiry, const char *nonce, char out[CSRF_TOKEN_MAX]);
+
+/* What an accepted token carries for the one-use check: its nonce and expiry. */
+struct csrf_form {
+	char nonce[CSRF_NONCE_LEN + 1];
+	long long expiry;
+};
+
 /* Is token a token for cookie and action, unexpired at now? */
 enum csrf_result csrf_check(const struct sign_key *key, const char *cookie, const char *action,
                             const char *token, time_t now);
+/* The same, and when CSRF_OK the token's nonce and expiry into form (may be NULL). */
+enum csrf_result csrf_check_form(const struct sign_key *key, const char *cookie, const char *action,
+                                 const char *token, time_t now, struct csrf_form *form);
 const char *csrf_result_str(enum csrf_result r);
 
 #endif

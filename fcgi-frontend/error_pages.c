@@ -121,6 +121,9 @@ void page_api_error(struct request *r, const struct api_error *e)
 	case API_INVALID:
 		frontend_error(r, 400, e->detail);
 		return;
+	case API_REPLAYED:
+		page_form_sent(r);
+		return;
 	default:
 		frontend_error(r, 500, e->detail);
 		return;
@@ -150,6 +153,25 @@ void page_csrf_refused(struct request *r, enum csrf_result why)
 	HTML_LIT(&h, "<p>Go back, reload the page and try again.</p>"
 	             "<p><a class=\"button\" href=\"/\">Back to the list of users</a></p>");
 	page_send(r, 403, "Form not accepted", NULL, &h);
+	html_free(&h);
+}
+
+void page_form_sent(struct request *r)
+{
+	log_kv(LOG_WARN, "form refused", "reason", "already sent", "path", r->path, NULL);
+	/* Every form posts to a path whose GET shows that form afresh ("/users" the add
+	 * form, "/users/7" the rename form, "/users/7/delete" the confirmation). */
+	struct html h = { 0 };
+	HTML(&h,
+	     "<h1>This form was already sent</h1>"
+	     "<p class=\"lead\">Nothing was changed this time. Each form on this site can be "
+	     "sent once; this one had been sent before (a second click, a page sent again, or "
+	     "a copy of an old request). If your first send went through, its change is "
+	     "already saved.</p>"
+	     "<p><a class=\"button\" href=\"{{fresh}}\">Open a fresh form</a> "
+	     "<a class=\"button secondary\" href=\"/\">See all users</a></p>",
+	     "fresh", r->path);
+	page_send(r, 409, "Form already sent", NULL, &h);
 	html_free(&h);
 }
 

@@ -753,16 +753,25 @@ static void page_delete(struct request *r, void *svc)
 {
 	struct frontend *fe = svc;
 	long long id = r->in[ID].num;
-	struct api_user u;
+	struct api_user u = { 0 };
 	struct api_error e;
-	if (fetch_user(r, fe, id, &u) != 0)
+	/* The name is for the confirmation only. A user already gone is still asked to be
+	 * deleted: the backend answers a form sent a second time with "already sent" (the
+	 * first send deleted them) and any other with 404, and the page says which. */
+	enum api_status got = api_get_user(&fe->api, id, &u, &e);
+	if (got != API_OK && got != API_NOT_FOUND) {
+		page_api_error(r, &e);
 		return;
+	}
 	if (api_delete_user(&fe->api, id, &e) != API_OK) {
 		page_api_error(r, &e);
 		return;
 	}
 	char msg[FLASH_MAX + 1];
-	snprintf(msg, sizeof msg, "Deleted %s.", u.name);
+	if (got == API_OK)
+		snprintf(msg, sizeof msg, "Deleted %s.", u.name);
+	else
+		snprintf(msg, sizeof msg, "Deleted user %lld.", id);
 	redirect_with_flash(r, fe, "/", msg);
 }
 
@@ -779,6 +788,8 @@ static int admit(struct request *r, void *svc)
 	return -1;
 }
 
+_Static_assert(CSRF_NONCE_LEN == FORM_NONCE_HEX_LEN, "a token's nonce is what Form-Nonce carries");
+
 /* The form's origin and token (browser.h); 403 when refused. */
 static int check_csrf(struct request *r, void *svc)
 {
@@ -786,10 +797,14 @@ static int check_csrf(struct request *r, void *svc)
 	const struct param *tok = params_find(&r->form, CSRF_FIELD);
 	/* A token with a NUL inside is not one we made. */
 	int has_nul = tok && strlen(tok->value) != tok->len;
+	struct csrf_form form;
 	enum csrf_result c =
-	        has_nul ? CSRF_FORGED : browser_csrf_check(r, fe, tok ? tok->value : NULL);
-	if (c == CSRF_OK)
+	        has_nul ? CSRF_FORGED : browser_csrf_check(r, fe, tok ? tok->value : NULL, &form);
+	if (c == CSRF_OK) {
+		/* The write this form makes spends its nonce (csrf.h "One use"). */
+		api_client_spend_form(&((struct frontend *)svc)->api, form.nonce, form.expiry);
 		return 0;
+	}
 	/* A post another site made the browser send never comes back as a filled form
 	 * with a fresh token: one click would then send the attacker's value from our
 	 * own page. It gets the page that explains. */

@@ -176,8 +176,12 @@ void resp_problem_with(struct request *r, int status, const char *detail, cJSON 
 		resp_send(r, 500, NULL, NULL, 0);
 		return;
 	}
-	cJSON_AddStringToObject(p, "type", "about:blank");
-	cJSON_AddStringToObject(p, "title", http_status_text(status));
+	/* A problem of its own type (RFC 9457 §3.1) names it and its title in extra;
+	 * otherwise "about:blank" and the status's text. */
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(extra, "type"));
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(extra, "title"));
+	cJSON_AddStringToObject(p, "type", type ? type : "about:blank");
+	cJSON_AddStringToObject(p, "title", type && title ? title : http_status_text(status));
 	cJSON_AddNumberToObject(p, "status", status);
 	if (detail) {
 		size_t n = strlen(detail), cap = 3 * n + 1; /* one U+FFFD per bad byte */
@@ -200,7 +204,10 @@ void resp_problem_with(struct request *r, int status, const char *detail, cJSON 
 	/* The problem's own members (RFC 9457 §3.2), moved in: extra is left empty. */
 	while (extra && extra->child) {
 		cJSON *m = cJSON_DetachItemViaPointer(extra, extra->child);
-		cJSON_AddItemToObject(p, m->string, m);
+		if (strcmp(m->string, "type") == 0 || strcmp(m->string, "title") == 0)
+			cJSON_Delete(m); /* taken above */
+		else
+			cJSON_AddItemToObject(p, m->string, m);
 	}
 	char *s = cJSON_PrintUnformatted(p);
 	cJSON_Delete(p);

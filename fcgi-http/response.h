@@ -43,7 +43,8 @@ void resp_json(struct request *r, int status, const cJSON *json);
  * "errors":[{"field","message"}] when r has field errors. detail may be NULL. */
 void resp_problem(struct request *r, int status, const char *detail);
 /* The same with extension members (RFC 9457 §3.2): extra's members are moved into the
- * problem (extra is left an empty object for the caller to delete); NULL for none. */
+ * problem (extra is left an empty object for the caller to delete); NULL for none. A
+ * "type" member in extra replaces "about:blank", and its "title" the status's text. */
 void resp_problem_with(struct request *r, int status, const char *detail, cJSON *extra);
 
 /* 204 / a redirect with Location (303 after a form POST). */

@@ -4,7 +4,8 @@
  * overrun and agree (a header that cookie_get finds a cookie in counts it at least
  * once); a cookie counted twice is what site_cookies_duplicate refuses; a token is
  * accepted only when it is exactly the token the key makes for that cookie, form
- * (action) and expiry, and a genuine token for one form fails for another.
+ * (action), expiry and nonce (the nonce handed on for the one-use check is the
+ * token's), and a genuine token for one form fails for another or with another nonce.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,12 +56,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort(); /* the reader saw a cookie the duplicate check does not count */
 
 	time_t now = 1700000000;
-	if (csrf_check(&key, cookie, action, token, now) == CSRF_OK) {
-		long long expiry = strtoll(token, NULL, 10);
+	struct csrf_form form;
+	if (csrf_check_form(&key, cookie, action, token, now, &form) == CSRF_OK) {
 		char good[CSRF_TOKEN_MAX];
-		if (csrf_token(&key, cookie, action, now, (long)(expiry - now), good) != 0 ||
+		if (csrf_token_make(&key, cookie, action, form.expiry, form.nonce, good) != 0 ||
 		    strcmp(good, token) != 0)
 			abort(); /* accepted something the key did not make */
+		if (strlen(form.nonce) != CSRF_NONCE_LEN || form.expiry < (long long)now)
+			abort(); /* the one-use check would get a nonce the token does not hold */
 	}
 	/* A genuine token for this cookie and form passes, and fails with one flipped
 	 * digit or for another form. */
@@ -74,6 +77,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(other, sizeof other, "%sx", action);
 		if (csrf_check(&key, cookie, other, good, now) == CSRF_OK)
 			abort();
+		/* Another nonce under the same signature: a spent token made fresh. */
+		char *nonce = strchr(good, '.') + 1;
+		nonce[0] = nonce[0] == '0' ? '1' : '0';
+		if (csrf_check(&key, cookie, action, good, now) == CSRF_OK)
+			abort();
+		nonce[0] = nonce[0] == '0' ? '1' : '0';
 		size_t n = strlen(good);
 		good[n - 1] = good[n - 1] == '0' ? '1' : '0';
 		if (csrf_check(&key, cookie, action, good, now) == CSRF_OK)

@@ -341,6 +341,36 @@ try {
 	const forgedId = page.url().split('/').pop();
 	await api('DELETE', `/api/v1/users/${forgedId}`);
 
+	// A form token is one-use (issue 20): the add form sent once more with the token it
+	// was sent with (a resent page, a replay) writes nothing and says so, with a link to
+	// a fresh form.
+	await page.goto(`${base}/users/new`);
+	const onceName = `Once ${Date.now() % 1000000}`;
+	await page.getByLabel('Name').fill(onceName);
+	const spentToken = await page.locator('input[name="csrf_token"]').inputValue();
+	await submit(page, 'Add user');
+	const onceId = /\/users\/(\d+)$/.exec(page.url())?.[1];
+	check(Boolean(onceId), `the form sent once adds the user (${page.url()})`);
+	await page.goto(`${base}/users/new`);
+	await page.getByLabel('Name').fill(`${onceName} again`);
+	await page.locator('input[name="csrf_token"]').evaluate((el, t) => (el.value = t), spentToken);
+	const [again] = await Promise.all([
+		page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/users')),
+		page.getByRole('button', { name: 'Add user' }).click(),
+	]);
+	await page.waitForLoadState();
+	check(
+		again.status() === 409 && (await page.locator('h1').innerText()) === 'This form was already sent',
+		`the same form token sent again is refused: 409 "This form was already sent" (${again.status()})`,
+	);
+	const again2 = await api('GET', `/api/v1/users?q=${encodeURIComponent(`${onceName} again`)}`);
+	check(again2.json?.total === 0, `the form sent again wrote nothing (${JSON.stringify(again2.json?.total)})`);
+	await state(page, 'form-already-sent');
+	await page.getByRole('link', { name: 'Open a fresh form' }).click();
+	await page.waitForURL(/\/users$/);
+	check((await page.locator('h1').innerText()) === 'Add a user', 'its link opens a fresh add form');
+	if (onceId) await api('DELETE', `/api/v1/users/${onceId}`);
+
 	// Surrounding spaces are trimmed, not refused: ' Padded ' is stored as 'Padded'.
 	await page.goto(`${base}/users/new`);
 	await page.getByLabel('Name').fill(' Padded ');

@@ -3,7 +3,11 @@
  * paging and prefix search, rename, delete, and every error answer of the contract
  * (400, 404, 405 with Allow, 409, 413, 415, 422 with field errors, 507). Names with
  * quotes, backslashes, %, _, SQL fragments and 4-byte UTF-8 must come back byte for
- * byte; the names that impersonate others (issue 20) are refused or held apart.
+ * byte; the names that impersonate others (issue 20) are refused or held apart. A
+ * write that carries a form's nonce (Form-Nonce, issue 20: one-use form tokens) is made
+ * once: the same nonce again is 409 with the "already sent" problem type, also when
+ * sent at once from many clients; a write refused for its name spends nothing; a
+ * malformed nonce is 400; writes without one are as they were.
  */
 #include <check.h>
 #include <stdint.h>
@@ -11,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check_run.h"
@@ -816,6 +821,216 @@ START_TEST(health_and_ready)
 }
 END_TEST
 
+/* ---- one-use form nonces (Form-Nonce) ---- */
+
+/* A nonce nobody used: 32 lowercase hex digits from the pid, the time and a counter,
+ * with its expiry half an hour ahead, as "NONCE.EXPIRY". */
+static void fresh_nonce(char out[64])
+{
+	static unsigned counter;
+	snprintf(out, 64, "%08x%08x%016x.%lld", (unsigned)getpid(), (unsigned)time(NULL), ++counter,
+	         (long long)time(NULL) + 1800);
+}
+
+/* method path json, as the frontend sends a form's write: the run's API token and
+ * Form-Nonce: nonce. Returns the status (r holds the answer). */
+static long with_nonce(const char *method, const char *path, const char *json, const char *nonce,
+                       struct h_resp *r)
+{
+	char auth[256], fn[128];
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", h_env("INTEGRATION_TOKEN"));
+	snprintf(fn, sizeof fn, "Form-Nonce: %s", nonce);
+	const char *const headers[] = { auth, fn, NULL };
+	ck_assert_int_eq(h_request_h(method, path, headers, json ? "application/json" : NULL, json,
+	                             SIZE_MAX, r),
+	                 0);
+	return r->status;
+}
+
+/* Rows of form_nonces holding nonce ("NONCE.EXPIRY"). */
+static long spent_rows(const char *nonce)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM form_nonces WHERE nonce = UNHEX('%.32s')", nonce);
+	return h_sql_count(NULL, sql);
+}
+
+/* Assert r is the "already sent" problem: 409 with its own type. */
+static void already_sent(const struct h_resp *r)
+{
+	cJSON *p = problem(r, 409);
+	ck_assert_str_eq(str_of(p, "type"), "tag:fcgi-users,2026:form-already-sent");
+	ck_assert_str_eq(str_of(p, "title"), "Form already sent");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(p, "existing"));
+	cJSON_Delete(p);
+}
+
+START_TEST(form_nonce_writes_once)
+{
+	char nonce[64];
+	fresh_nonce(nonce);
+	char *a = h_unique("Once"), *b = h_unique("Twice");
+	char *ja = h_user_body(a), *jb = h_user_body(b);
+	struct h_resp r;
+	ck_assert_int_eq(with_nonce("POST", "/api/v1/users", ja, nonce, &r), 201);
+	cJSON *u = h_body_json(&r);
+	long id = num_of(u, "id");
+	h_forget_user(id);
+	cJSON_Delete(u);
+	h_resp_free(&r);
+	ck_assert_int_eq(spent_rows(nonce), 1);
+	/* The same form again, even with another name: nothing written. */
+	with_nonce("POST", "/api/v1/users", jb, nonce, &r);
+	already_sent(&r);
+	h_resp_free(&r);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE userName = '%s'", b);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 0);
+	/* The same again as a rename or a delete: refused before the user is looked at. */
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/users/%ld", id);
+	with_nonce("PATCH", path, jb, nonce, &r);
+	already_sent(&r);
+	h_resp_free(&r);
+	with_nonce("DELETE", path, NULL, nonce, &r);
+	already_sent(&r);
+	h_resp_free(&r);
+	with_nonce("DELETE", "/api/v1/users/4294967295", NULL, nonce, &r);
+	already_sent(&r); /* not 404: the form's write was made */
+	h_resp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE id = %ld AND userName = '%s'", id, a);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 1);
+	/* A rename and a delete each with their own nonce, each once. */
+	char rn[64], dn[64];
+	fresh_nonce(rn);
+	fresh_nonce(dn);
+	ck_assert_int_eq(with_nonce("PATCH", path, jb, rn, &r), 200);
+	h_resp_free(&r);
+	with_nonce("PATCH", path, ja, rn, &r);
+	already_sent(&r);
+	h_resp_free(&r);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE id = %ld AND userName = '%s'", id, b);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 1);
+	ck_assert_int_eq(with_nonce("DELETE", path, NULL, dn, &r), 204);
+	h_resp_free(&r);
+	with_nonce("DELETE", path, NULL, dn, &r);
+	already_sent(&r);
+	h_resp_free(&r);
+	/* Without a nonce a client is as before: a second delete is 404. */
+	ck_assert_int_eq(h_request("DELETE", path, NULL, NULL, 0, &r), 0);
+	cJSON_Delete(problem(&r, 404));
+	h_resp_free(&r);
+	free(ja);
+	free(jb);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* A write refused for what it says (the name is taken) rolls back its nonce: the same
+ * form, the name fixed, is accepted. A malformed nonce is refused before anything. */
+START_TEST(refused_write_spends_no_nonce)
+{
+	char nonce[64];
+	fresh_nonce(nonce);
+	struct h_resp r;
+	char *taken = h_user_body("Bob");
+	with_nonce("POST", "/api/v1/users", taken, nonce, &r);
+	cJSON *p = problem(&r, 409);
+	ck_assert_str_eq(str_of(p, "type"), "about:blank");
+	ck_assert_str_eq(field_error(p, "userName"), "is taken");
+	cJSON_Delete(p);
+	h_resp_free(&r);
+	ck_assert_int_eq(spent_rows(nonce), 0);
+	/* Refused by validation (422): the handler never ran. */
+	with_nonce("POST", "/api/v1/users", "{\"userName\":\"\"}", nonce, &r);
+	cJSON_Delete(problem(&r, 422));
+	h_resp_free(&r);
+	ck_assert_int_eq(spent_rows(nonce), 0);
+	char *name = h_unique("Fixed"), *fixed = h_user_body(name);
+	ck_assert_int_eq(with_nonce("POST", "/api/v1/users", fixed, nonce, &r), 201);
+	cJSON *u = h_body_json(&r);
+	h_forget_user(num_of(u, "id"));
+	cJSON_Delete(u);
+	h_resp_free(&r);
+	ck_assert_int_eq(spent_rows(nonce), 1);
+	/* Malformed: 400 naming the header, nothing written. */
+	char *other = h_unique("Malformed"), *jo = h_user_body(other);
+	const char *bad[] = { "0123", "0123456789ABCDEF0123456789abcdef.1",
+		              "0123456789abcdef0123456789abcdef", "x.1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		with_nonce("POST", "/api/v1/users", jo, bad[i], &r);
+		p = problem(&r, 400);
+		ck_assert_ptr_nonnull(field_error(p, "Form-Nonce"));
+		cJSON_Delete(p);
+		h_resp_free(&r);
+	}
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM users WHERE userName = '%s'", other);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 0);
+	free(jo);
+	free(other);
+	free(fixed);
+	free(name);
+	free(taken);
+}
+END_TEST
+
+/* A double click across pool workers: the same form's write sent by many clients at
+ * once, each with another name, makes exactly one user; the others are told it was
+ * sent already (they wait for the first transaction on the nonce's key). */
+START_TEST(same_nonce_at_once_one_write)
+{
+	char nonce[64], prefix[24];
+	fresh_nonce(nonce);
+	char *base = h_unique("Click");
+	snprintf(prefix, sizeof prefix, "%.20s", base);
+	enum { N = 8 };
+	pid_t kids[N];
+	for (int i = 0; i < N; i++) {
+		kids[i] = fork();
+		ck_assert_int_ge(kids[i], 0);
+		if (kids[i] == 0) {
+			char name[32];
+			snprintf(name, sizeof name, "%s-%d", prefix, i);
+			char *json = h_user_body(name);
+			char auth[256], fn[128];
+			snprintf(auth, sizeof auth, "Authorization: Bearer %s",
+			         h_env("INTEGRATION_TOKEN"));
+			snprintf(fn, sizeof fn, "Form-Nonce: %s", nonce);
+			const char *const headers[] = { auth, fn, NULL };
+			struct h_resp r;
+			if (h_request_h("POST", "/api/v1/users", headers, "application/json", json,
+			                SIZE_MAX, &r) != 0)
+				_exit(3);
+			long st = r.status;
+			cJSON *p = h_body_json(&r);
+			const char *type = p ? str_of(p, "type") : NULL;
+			int sent = st == 409 && type &&
+			           strcmp(type, "tag:fcgi-users,2026:form-already-sent") == 0;
+			_exit(st == 201 ? 0 : sent ? 1 : 2);
+		}
+	}
+	int created = 0, refused = 0;
+	for (int i = 0; i < N; i++) {
+		int st = 0;
+		waitpid(kids[i], &st, 0);
+		ck_assert(WIFEXITED(st));
+		created += WEXITSTATUS(st) == 0;
+		refused += WEXITSTATUS(st) == 1;
+	}
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(refused, N - 1);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT id FROM users WHERE userName LIKE '%s-%%'", prefix);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 1);
+	char *id = h_sql_value(NULL, sql);
+	h_forget_user(atol(id));
+	free(id);
+	free(base);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const api_tests[] = { create_read_rename_delete,
@@ -836,6 +1051,9 @@ int main(void)
 		                           search_uses_the_index,
 		                           counter_follows_writes,
 		                           health_and_ready,
+		                           form_nonce_writes_once,
+		                           refused_write_spends_no_nonce,
+		                           same_nonce_at_once_one_write,
 		                           NULL };
 	Suite *s = check_suite(
 	        "api-users", (const struct check_case[]){

@@ -6,8 +6,10 @@
  * that look like markup are shown as text, every name in <bdi>; rename (409 taken, 422
  * invalid) and delete; issue 20's attacks: cookie tossing (400 for a cookie sent twice,
  * 403 for a cross-site post), a flash replayed on another browser, a token posting
- * another form, names that impersonate;
- * every page is valid HTML (tidy); and with the backend pool stopped the list answers
+ * another form, names that impersonate; one-use form tokens (a form sent twice writes
+ * once and the second send gets "This form was already sent", a form refused for its
+ * name can be sent again, two forms each once, sign-in included, expired nonces
+ * purged); every page is valid HTML (tidy); and with the backend pool stopped the list answers
  * the friendly "unavailable" page, and after the stack is started again the list is
  * back. Each "browser" is a libcurl handle with its own cookie jar; browser_new() is
  * the stack's editor, signed in through the sign-in form (issue 17), and
@@ -699,6 +701,275 @@ START_TEST(token_of_one_form_posts_no_other)
 }
 END_TEST
 
+/* ---- one-use form tokens (issue 20, point 6) ---- */
+
+/* The token of the form on the page at path, as browser c gets it (tok: 128 bytes). */
+static void form_token_at(CURL *c, const char *path, char *tok)
+{
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", path, NULL, &p), 200);
+	token_of(&p, tok, 128);
+	page_free(&p);
+}
+
+/* Rows of form_nonces holding the nonce inside token ("EXPIRY.NONCE.MAC"). */
+static long nonce_rows(const char *token)
+{
+	const char *nonce = strchr(token, '.');
+	ck_assert_ptr_nonnull(nonce);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM form_nonces WHERE nonce = UNHEX('%.32s')",
+	         nonce + 1);
+	return h_sql_count(NULL, sql);
+}
+
+/* The "already sent" page: 409, what happened, a link to a fresh form at fresh. */
+static void assert_already_sent(const struct page *p, const char *fresh)
+{
+	ck_assert_int_eq(p->status, 409);
+	ck_assert_ptr_nonnull(strstr(p->body, "<h1>This form was already sent</h1>"));
+	char link[128];
+	snprintf(link, sizeof link, "href=\"%s\">Open a fresh form</a>", fresh);
+	ck_assert_msg(strstr(p->body, link) != NULL, "no link to a fresh form at %s", fresh);
+}
+
+/* The same form post twice (a double click after the first answer, a replay): the
+ * first writes (303), the second is refused with the page and writes nothing. */
+START_TEST(form_sent_twice_writes_once)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Twice");
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char *body = form_for(c, name, tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 303);
+	char user_path[sizeof p.location];
+	snprintf(user_path, sizeof user_path, "%s", p.location);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 1);
+	ck_assert_int_eq(nonce_rows(tok), 1);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 409);
+	assert_already_sent(&p, "/users");
+	ck_assert_ptr_null(strstr(p.body, "is taken")); /* not mistaken for a taken name */
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(rows_named(name), 1);
+	/* The fresh form it links to works. */
+	ck_assert_int_eq(fetch(c, "GET", "/users", NULL, &p), 200);
+	ck_assert_ptr_nonnull(strstr(p.body, "<h1>Add a user</h1>"));
+	page_free(&p);
+	/* The delete form twice: the second is "already sent", not "page not found". */
+	char del[sizeof user_path + 16];
+	snprintf(del, sizeof del, "%s/delete", user_path);
+	form_token_at(c, del, tok);
+	char form[200];
+	snprintf(form, sizeof form, "csrf_token=%s", tok);
+	ck_assert_int_eq(fetch(c, "POST", del, form, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(name), 0);
+	ck_assert_int_eq(fetch(c, "POST", del, form, &p), 409);
+	assert_already_sent(&p, del);
+	page_free(&p);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+/* A replayed rename, after the name was changed again: refused, the later name kept. */
+START_TEST(replayed_rename_refused)
+{
+	char first[64], second[64], third[64];
+	fresh_name(first, sizeof first, "RenA");
+	fresh_name(second, sizeof second, "RenB");
+	fresh_name(third, sizeof third, "RenC");
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, first, &p), 303);
+	char path[sizeof p.location];
+	snprintf(path, sizeof path, "%s", p.location);
+	page_free(&p);
+	char tok[128], later[128];
+	form_token_at(c, path, tok);
+	char *to_second = form_for(c, second, tok);
+	ck_assert_int_eq(fetch(c, "POST", path, to_second, &p), 303);
+	page_free(&p);
+	form_token_at(c, path, later);
+	char *to_third = form_for(c, third, later);
+	ck_assert_int_eq(fetch(c, "POST", path, to_third, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "POST", path, to_second, &p), 409);
+	assert_already_sent(&p, path);
+	page_free(&p);
+	ck_assert_int_eq(rows_named(second), 0);
+	ck_assert_int_eq(rows_named(third), 1);
+	free(to_second);
+	free(to_third);
+	delete_named(third);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+/* A form refused for what it says (a taken name at the backend, an invalid one at the
+ * frontend) spends nothing: the same token, the name fixed, is accepted. */
+START_TEST(refused_form_can_be_sent_again)
+{
+	char name[64];
+	fresh_name(name, sizeof name, "Again");
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/users/new", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char *body = form_for(c, "Bob", tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 409); /* taken */
+	ck_assert_ptr_nonnull(strstr(p.body, "already has that name"));
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(nonce_rows(tok), 0);
+	body = form_for(c, "", tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 422); /* empty */
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(nonce_rows(tok), 0);
+	body = form_for(c, name, tok);
+	ck_assert_int_eq(fetch(c, "POST", "/users", body, &p), 303);
+	page_free(&p);
+	free(body);
+	ck_assert_int_eq(rows_named(name), 1);
+	ck_assert_int_eq(nonce_rows(tok), 1);
+	delete_named(name);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+/* Two forms open at once (two tabs of the add form, and a user's rename form): each
+ * is sent once, and each is accepted. */
+START_TEST(two_forms_each_once)
+{
+	char a[64], b[64], b2[64];
+	fresh_name(a, sizeof a, "TabA");
+	fresh_name(b, sizeof b, "TabB");
+	fresh_name(b2, sizeof b2, "TabB2");
+	CURL *c = browser_new();
+	struct page p;
+	char ta[128], tb[128];
+	form_token_at(c, "/users/new", ta);
+	form_token_at(c, "/users/new", tb);
+	ck_assert_str_ne(ta, tb);
+	char *fb = form_for(c, b, tb), *fa = form_for(c, a, ta);
+	ck_assert_int_eq(fetch(c, "POST", "/users", fb, &p), 303);
+	char path[sizeof p.location];
+	snprintf(path, sizeof path, "%s", p.location);
+	page_free(&p);
+	ck_assert_int_eq(fetch(c, "POST", "/users", fa, &p), 303);
+	page_free(&p);
+	free(fa);
+	free(fb);
+	ck_assert_int_eq(rows_named(a), 1);
+	ck_assert_int_eq(rows_named(b), 1);
+	char tr[128];
+	form_token_at(c, path, tr);
+	char *fr = form_for(c, b2, tr);
+	ck_assert_int_eq(fetch(c, "POST", path, fr, &p), 303);
+	page_free(&p);
+	free(fr);
+	ck_assert_int_eq(rows_named(b2), 1);
+	delete_named(a);
+	delete_named(b2);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+/* The sign-in form is one-use too: sent again it makes no second session. Sessions are
+ * counted while live (a sign-in purges expired ones). */
+#define LIVE_SESSIONS "SELECT COUNT(*) FROM sessions WHERE expiresAt > UTC_TIMESTAMP()"
+START_TEST(sign_in_form_sent_twice)
+{
+	CURL *c = browser_anonymous();
+	char editor[160], pw[256];
+	editor_credentials(editor, sizeof editor, pw, sizeof pw);
+	struct page p;
+	ck_assert_int_eq(fetch(c, "GET", "/sign-in?next=%2F", NULL, &p), 200);
+	char tok[128];
+	token_of(&p, tok, sizeof tok);
+	page_free(&p);
+	char *n = curl_easy_escape(c, editor, 0), *w = curl_easy_escape(c, pw, 0);
+	char body[1024], wrong[1024];
+	snprintf(body, sizeof body, "name=%s&password=%s&next=%%2F&csrf_token=%s", n, w, tok);
+	snprintf(wrong, sizeof wrong, "name=%s&password=nope&next=%%2F&csrf_token=%s", n, tok);
+	curl_free(n);
+	curl_free(w);
+	/* A wrong password spends nothing. */
+	ck_assert_int_eq(fetch(c, "POST", "/sign-in", wrong, &p), 403);
+	page_free(&p);
+	ck_assert_int_eq(nonce_rows(tok), 0);
+	char *before = h_sql_value(NULL, LIVE_SESSIONS);
+	ck_assert_int_eq(fetch(c, "POST", "/sign-in", body, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(nonce_rows(tok), 1);
+	char *after = h_sql_value(NULL, LIVE_SESSIONS);
+	ck_assert_int_eq(atol(after), atol(before) + 1);
+	ck_assert_int_eq(fetch(c, "POST", "/sign-in", body, &p), 409);
+	assert_already_sent(&p, "/sign-in");
+	ck_assert_ptr_null(strcasestr(p.headers, "Set-Cookie: session="));
+	page_free(&p);
+	char *again = h_sql_value(NULL, LIVE_SESSIONS);
+	ck_assert_int_eq(atol(again), atol(after));
+	free(before);
+	free(after);
+	free(again);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
+/* Spent nonces are kept until their token expires, then purged by later spends: a few
+ * expired rows, put there by hand, are gone after one form is sent; a live one stays. */
+START_TEST(expired_nonces_are_purged)
+{
+	const char *expired[] = { "ee000000000000000000000000000001",
+		                  "ee000000000000000000000000000002",
+		                  "ee000000000000000000000000000003" };
+	const char *live = "ee0000000000000000000000000000ff";
+	char sql[200];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO form_nonces (nonce, expiresAt) VALUES (UNHEX('%s'), "
+		         "UTC_TIMESTAMP() - INTERVAL %zu MINUTE)",
+		         expired[i], i + 1);
+		ck_assert_int_eq(h_sql(NULL, sql), 0);
+	}
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO form_nonces (nonce, expiresAt) VALUES (UNHEX('%s'), "
+	         "UTC_TIMESTAMP() + INTERVAL 1 HOUR)",
+	         live);
+	ck_assert_int_eq(h_sql(NULL, sql), 0);
+	const char *count_ee = "SELECT 1 FROM form_nonces WHERE HEX(nonce) LIKE 'EE%' AND "
+	                       "expiresAt < UTC_TIMESTAMP()";
+	ck_assert_int_eq(h_sql_count(NULL, count_ee), 3);
+	char name[64];
+	fresh_name(name, sizeof name, "Purge");
+	CURL *c = browser_new();
+	struct page p;
+	ck_assert_int_eq(add_via_form(c, name, &p), 303);
+	page_free(&p);
+	ck_assert_int_eq(h_sql_count(NULL, count_ee), 0);
+	snprintf(sql, sizeof sql, "SELECT 1 FROM form_nonces WHERE nonce = UNHEX('%s')", live);
+	ck_assert_int_eq(h_sql_count(NULL, sql), 1);
+	/* Every row left is one a token could still name. */
+	ck_assert_int_eq(
+	        h_sql_count(NULL, "SELECT 1 FROM form_nonces WHERE expiresAt < UTC_TIMESTAMP()"),
+	        0);
+	snprintf(sql, sizeof sql, "DELETE FROM form_nonces WHERE nonce = UNHEX('%s')", live);
+	ck_assert_int_eq(h_sql(NULL, sql), 0);
+	delete_named(name);
+	curl_easy_cleanup(c);
+}
+END_TEST
+
 START_TEST(markup_names_are_text)
 {
 	const char *names[] = { "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>" };
@@ -1201,6 +1472,12 @@ int main(void)
 		                             tossed_cookies_refused,
 		                             flash_stays_with_its_browser,
 		                             token_of_one_form_posts_no_other,
+		                             form_sent_twice_writes_once,
+		                             replayed_rename_refused,
+		                             refused_form_can_be_sent_again,
+		                             two_forms_each_once,
+		                             sign_in_form_sent_twice,
+		                             expired_nonces_are_purged,
 		                             markup_names_are_text,
 		                             rename_through_the_form,
 		                             pages_are_valid_html,

@@ -38,6 +38,10 @@ START_TEST(rows_only_and_audit_append_only)
 	ck_assert_ptr_nonnull(row_of("audit"));
 	ck_assert_uint_eq(row_of("audit")->privileges, PRIV_SELECT | PRIV_INSERT);
 	ck_assert_uint_eq(row_of("editors")->privileges, PRIV_SELECT | PRIV_INSERT | PRIV_UPDATE);
+	/* Spent form nonces (007): inserted by a write, deleted when expired, never changed. */
+	ck_assert_ptr_nonnull(row_of("form_nonces"));
+	ck_assert_uint_eq(row_of("form_nonces")->privileges,
+	                  PRIV_SELECT | PRIV_INSERT | PRIV_DELETE);
 }
 END_TEST
 

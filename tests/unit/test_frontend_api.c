@@ -75,6 +75,17 @@ START_TEST(map_problem_json)
 	api_map_error(409, "{\"title\":\"Conflict\"}", &e);
 	ck_assert_int_eq(e.status, API_CONFLICT);
 	ck_assert_str_eq(e.detail, "Conflict");
+	/* The form's write was made already: its own problem type, not a taken name. */
+	api_map_error(409,
+	              "{\"type\":\"" FORM_SENT_PROBLEM "\",\"title\":\"Form already sent\","
+	              "\"status\":409,\"detail\":\"this form was already sent\"}",
+	              &e);
+	ck_assert_int_eq(e.status, API_REPLAYED);
+	ck_assert_str_eq(e.detail, "this form was already sent");
+	api_map_error(409, "{\"type\":\"about:blank\",\"title\":\"Conflict\"}", &e);
+	ck_assert_int_eq(e.status, API_CONFLICT);
+	api_map_error(422, "{\"type\":\"" FORM_SENT_PROBLEM "\"}", &e);
+	ck_assert_int_eq(e.status, API_INVALID);
 	api_map_error(404, "", &e);
 	ck_assert_int_eq(e.status, API_NOT_FOUND);
 	api_map_error(502, "<html>bad gateway</html>", &e);
@@ -157,7 +168,15 @@ static void serve(int c, int conn)
 			         buf + 18);
 			reply(c, 200, out);
 		} else if (strncmp(buf, "POST /api/v1/users ", 19) == 0) {
-			if (strstr(body, "\"taken\""))
+			/* A spent form nonce, sent as the header a form's write carries. */
+			char *spent = strstr(
+			        buf, "\r\nForm-Nonce: ffffffffffffffffffffffffffffffff.99\r\n");
+			if (spent && spent < buf + hlen)
+				reply(c, 409,
+				      "{\"type\":\"" FORM_SENT_PROBLEM
+				      "\",\"title\":\"Form already "
+				      "sent\",\"status\":409}");
+			else if (strstr(body, "\"taken\""))
 				reply(c, 409, "{\"title\":\"Conflict\",\"detail\":\"name taken\"}");
 			else if (strstr(body, "\"bad\""))
 				reply(c, 422,
@@ -241,6 +260,10 @@ START_TEST(calls_map_answers)
 	ck_assert_str_eq(u.name, "Ann \"A\"");
 	ck_assert_int_eq(api_create_user(&client, "taken", &u, &e), API_CONFLICT);
 	ck_assert_str_eq(e.detail, "name taken");
+	/* A form's nonce goes with the write (Form-Nonce), once. */
+	api_client_spend_form(&client, "ffffffffffffffffffffffffffffffff", 99);
+	ck_assert_int_eq(api_create_user(&client, "Ann", &u, &e), API_REPLAYED);
+	ck_assert_int_eq(api_create_user(&client, "Ann", &u, &e), API_OK);
 	ck_assert_int_eq(api_create_user(&client, "bad", &u, &e), API_INVALID);
 	ck_assert_str_eq(e.field, "userName");
 	ck_assert_str_eq(e.field_message, "not allowed");

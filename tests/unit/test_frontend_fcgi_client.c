@@ -645,6 +645,40 @@ START_TEST(api_client_credentials_over_fcgi)
 }
 END_TEST
 
+/* An accepted form's nonce goes with the request's first write, as a web server passes
+ * the Form-Nonce header (HTTP_FORM_NONCE), once: not with a read before it, not with a
+ * second write, not with the next request's calls. */
+START_TEST(api_client_form_nonce_over_fcgi)
+{
+	struct fake f;
+	fake_start(&f, 0, serve_echo, 0);
+	struct api_client c;
+	ck_assert_int_eq(api_client_config(&c, f.url, 1000, 3000), 0);
+	ck_assert_int_eq(api_client_open(&c), 0);
+	struct api_error e;
+	struct api_user u;
+	const char *nonce = "0123456789abcdef0123456789abcdef";
+	api_client_act_for(&c, NULL);
+	api_client_spend_form(&c, nonce, 1700003600);
+	api_get_user(&c, 7, &u, &e); /* a read first: the rename page reads the user */
+	ck_assert_ptr_nonnull(strstr(c.reply.body, "REQUEST_METHOD=GET"));
+	ck_assert_ptr_null(strstr(c.reply.body, "HTTP_FORM_NONCE"));
+	api_rename_user(&c, 7, "Ann", &u, &e);
+	ck_assert_ptr_nonnull(strstr(c.reply.body, "REQUEST_METHOD=PATCH"));
+	ck_assert_ptr_nonnull(strstr(
+	        c.reply.body, "\nHTTP_FORM_NONCE=0123456789abcdef0123456789abcdef.1700003600\n"));
+	api_delete_user(&c, 7, &e);
+	ck_assert_ptr_null(strstr(c.reply.body, "HTTP_FORM_NONCE"));
+	/* The next request starts without one. */
+	api_client_spend_form(&c, nonce, 1700003600);
+	api_client_act_for(&c, NULL);
+	api_delete_user(&c, 7, &e);
+	ck_assert_ptr_null(strstr(c.reply.body, "HTTP_FORM_NONCE"));
+	api_client_close(&c);
+	fake_stop(&f);
+}
+END_TEST
+
 /* ---- the parser alone ---- */
 
 static enum fcgi_result parse_all(const unsigned char *b, size_t n, size_t max,
@@ -718,6 +752,7 @@ static Suite *suite(void)
 		                              pairs_never_straddle_records,
 		                              no_pool_is_a_connect_error,
 		                              api_client_credentials_over_fcgi,
+		                              api_client_form_nonce_over_fcgi,
 		                              NULL };
 	const TTest *const parser_tests[] = { parser_header_forms, NULL };
 	Suite *s = check_suite("fcgi_client", (const struct check_case[]){

@@ -6,7 +6,9 @@
  * the friendly page when the backend is down (503), 404s, security headers, and
  * the flash cookie: signed, bound to its browser and to a time the server checks.
  * Issue 20's attacks: __Host- cookies over TLS, a cookie sent twice (400), a cross-site
- * post (403), a token of another form (403), the attack names (422). The forms are for
+ * post (403), a token of another form (403), the attack names (422), a form sent twice
+ * (its nonce goes to the backend with the write; the backend's "already sent" becomes
+ * a 409 page linking to a fresh form). The forms are for
  * editors: every request here carries a signed-in editor's session cookie
  * (session_cookie.h; __Host-session over TLS); what an anonymous visitor gets is
  * tests/unit/test_frontend_sign_in.c's. The pages against the real backend are tested
@@ -24,6 +26,7 @@
 
 #include "check_run.h"
 #include "api_client.h"
+#include "backend_double.h"
 #include "browser.h"
 #include "frontend.h"
 #include "http_double.h"
@@ -287,6 +290,54 @@ START_TEST(token_of_another_form_is_403)
 }
 END_TEST
 
+/* The write a form makes carries its token's nonce and expiry (Form-Nonce); when the
+ * backend says the form was sent already, the page says so (409), nothing else. */
+START_TEST(form_sent_again_is_409_with_a_fresh_form)
+{
+	static const struct backend_double_answer answers[] = {
+		{ "POST /api/v1/users ", 409, NULL,
+		  "{\"type\":\"" FORM_SENT_PROBLEM "\",\"title\":\"Form already sent\","
+		  "\"status\":409,\"detail\":\"this form was already sent\"}" },
+		{ "GET /api/v1/users/4 ", 404, NULL, "{\"title\":\"Not Found\"}" },
+		{ "DELETE /api/v1/users/4 ", 409, NULL, "{\"type\":\"" FORM_SENT_PROBLEM "\"}" },
+		{ 0 },
+	};
+	struct backend_double b;
+	ck_assert_int_eq(backend_double_start(&b, answers), 0);
+	api_client_close(&fe.api);
+	ck_assert_int_eq(api_client_config(&fe.api, b.url, 1000, 3000), 0);
+	ck_assert_int_eq(api_client_open(&fe.api), 0);
+	char cookie[160], token[CSRF_TOKEN_MAX], body[512];
+	browser(cookie, sizeof cookie, token);
+	snprintf(body, sizeof body, "userName=Ann&csrf_token=%s", token);
+	ck_assert_int_eq(serve("POST", "/users", cookie, body), 409);
+	ck_assert_ptr_nonnull(strstr(body_of(), "This form was already sent"));
+	ck_assert_ptr_nonnull(strstr(body_of(), "href=\"/users\">Open a fresh form"));
+	ck_assert_ptr_null(strstr(body_of(), "taken")); /* not mistaken for a taken name */
+	/* "EXPIRY.NONCE.MAC" went as "NONCE.EXPIRY", with the write only. */
+	const char *dot = strchr(token, '.');
+	char want[128];
+	snprintf(want, sizeof want, "Form-Nonce: %.*s.%.*s", CSRF_NONCE_LEN, dot + 1,
+	         (int)(dot - token), token);
+	ck_assert_ptr_nonnull(strstr(backend_double_log(&b), want));
+	/* A delete sent again for a user the first send deleted: "already sent", not 404. */
+	char del[CSRF_TOKEN_MAX];
+	ck_assert_int_eq(csrf_token(&fe.key, cookie + 5, "/users/4/delete", time(NULL), 600, del),
+	                 0);
+	snprintf(body, sizeof body, "csrf_token=%s", del);
+	ck_assert_int_eq(serve("POST", "/users/4/delete", cookie, body), 409);
+	ck_assert_ptr_nonnull(strstr(body_of(), "href=\"/users/4/delete\">Open a fresh form"));
+	/* Three calls (add, the delete page's read, delete): the two writes carried one. */
+	const char *log = backend_double_log(&b);
+	ck_assert_ptr_nonnull(strstr(log, "GET /api/v1/users/4 "));
+	int carried = 0;
+	for (const char *p = strstr(log, "Form-Nonce: "); p; p = strstr(p + 1, "Form-Nonce: "))
+		carried++;
+	ck_assert_int_eq(carried, 2);
+	backend_double_stop(&b);
+}
+END_TEST
+
 START_TEST(cookie_sent_twice_is_400)
 {
 	/* Cookie tossing (issue 20): the attacker's cookie first, the victim's second, with
@@ -474,6 +525,7 @@ int main(void)
 		                             expired_token_is_403,
 		                             invalid_name_is_422_beside_the_field,
 		                             token_of_another_form_is_403,
+		                             form_sent_again_is_409_with_a_fresh_form,
 		                             cookie_sent_twice_is_400,
 		                             cross_site_post_is_403,
 		                             backend_down_gives_friendly_page,

@@ -53,6 +53,19 @@ static void h_form(struct request *r, void *svc)
 	resp_send(r, 200, "text/plain", b, strlen(b));
 }
 
+/* A problem of its own type (RFC 9457 §3.1), with one more member. */
+static void h_typed(struct request *r, void *svc)
+{
+	(void)svc;
+	cJSON *extra = cJSON_CreateObject();
+	cJSON_AddStringToObject(extra, "type", "tag:example,2026:typed");
+	cJSON_AddStringToObject(extra, "title", "Typed problem");
+	cJSON_AddNumberToObject(extra, "more", 1);
+	resp_problem_with(r, 409, "why", extra);
+	ck_assert_ptr_null(extra->child); /* moved or consumed */
+	cJSON_Delete(extra);
+}
+
 static void h_silent(struct request *r, void *svc)
 {
 	(void)r;
@@ -126,6 +139,7 @@ static const struct route routes[] = {
 	  .inputs = form_in,
 	  .flags = ROUTE_HANDLE_INVALID },
 	{ .methods = METHOD_GET, .pattern = "/silent", .handler = h_silent },
+	{ .methods = METHOD_GET, .pattern = "/typed", .handler = h_typed },
 	{ .methods = METHOD_POST,
 	  .pattern = "/guarded/{id}",
 	  .handler = h_guarded,
@@ -329,6 +343,18 @@ START_TEST(problems_are_always_utf8)
 }
 END_TEST
 
+/* A problem's own type and title replace about:blank and the status text, once each;
+ * other problems keep about:blank. */
+START_TEST(problem_types)
+{
+	ck_assert_int_eq(serve("GET", "/typed", NULL, NULL), 409);
+	ck_assert_str_eq(body_of(), "{\"type\":\"tag:example,2026:typed\",\"title\":\"Typed "
+	                            "problem\",\"status\":409,\"detail\":\"why\",\"more\":1}");
+	ck_assert_int_eq(serve("GET", "/nope", NULL, NULL), 404);
+	ck_assert_ptr_nonnull(strstr(body_of(), "\"type\":\"about:blank\""));
+}
+END_TEST
+
 START_TEST(form_bodies)
 {
 	ck_assert_int_eq(serve("POST", "/form", "application/x-www-form-urlencoded", "name=Bob+B"),
@@ -394,10 +420,10 @@ END_TEST
 
 int main(void)
 {
-	const TTest *const core_tests[] = { urlencoded_decodes,       utf8_strict,  user_names,
-		                            routes_and_methods,       query_inputs, json_bodies,
-		                            problems_are_always_utf8, form_bodies,  csrf_route_flag,
-		                            response_headers,         NULL };
+	const TTest *const core_tests[] = { urlencoded_decodes,       utf8_strict,      user_names,
+		                            routes_and_methods,       query_inputs,     json_bodies,
+		                            problems_are_always_utf8, problem_types,    form_bodies,
+		                            csrf_route_flag,          response_headers, NULL };
 	Suite *s = check_suite("http", (const struct check_case[]){
 	                                       { .name = "core", .tests = core_tests }, { 0 } });
 	int status = check_run(s);
