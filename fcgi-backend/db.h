@@ -68,11 +68,11 @@ int db_config_read(const struct db_config *cfg, struct db_config *out);
  * A statement. params and cols spell the shapes, one letter each: 'i' a 64-bit
  * integer, 's' text. "" (or NULL) for none. A statement is prepared on first use and
  * kept for the connection's life, unless prepare_each: then it is prepared for each
- * execution and closed after it. MariaDB 10.11 runs a kept statement that walks a
+ * execution and closed after it: MariaDB 10.11 runs a kept statement that walks a
  * thousand index entries (the bounded prefix count, users.c) two to three times slower
  * under concurrent workers than the same statement freshly prepared (measured with the
- * bench at a million users: docs/benchmarks.md), which costs more than the extra
- * round trip of the prepare.
+ * bench at a million users: docs/benchmarks.md), which costs more than the extra round
+ * trip of the prepare. Cheap statements stay kept: preparing costs them more.
  */
 struct db_stmt {
 	const char *sql;

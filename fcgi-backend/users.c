@@ -7,16 +7,17 @@
  * PREFIX_COUNT_BOUND matches past the page asked for and says when it stopped
  * (totalExact false). LIKE patterns escape their metacharacters with '!'.
  *
- * A page is one statement: the total is an uncorrelated subquery in the select list,
- * so it comes on every row of the page in the same round trip; only an empty page (past
- * the end, or no match) asks for its total in a second statement. (It was a derived
+ * A page of the list is one statement: the total is an uncorrelated subquery in the
+ * select list (user_count), so it comes on every row of the page in the same round
+ * trip; only a page past the end asks for it in a second statement. (It was a derived
  * table LEFT JOINed to the page as a second derived table: four temporary tables per
- * page.) The bounded prefix count reads the index alone, with no temporary table: the
- * bound when the bound-th match exists, else the exact count of the fewer matches. The
- * prefix statements are prepared for each execution (db.h, prepare_each): kept and
- * re-executed, MariaDB ran them two to three times slower under concurrent workers; a
- * one-letter prefix at a million users answered 0.5-0.8x php-fpm's, prepared each time
- * 1.1-2.1x (docs/benchmarks.md). The page reads limit + 1 rows: the extra one only says
+ * page.) A search's page carries no total: when the page by offset is not full it ends
+ * the matches, so offset + its rows is the exact total and no count runs (every narrow
+ * search, most pages). Otherwise ST_COUNT_PREFIX counts up to the bound reading the
+ * index alone (the bound-th match, else COUNT), prepared for each execution (db.h,
+ * prepare_each): kept and re-executed, MariaDB 10.11 ran that walk two to three times
+ * slower under concurrent workers, and a one-letter prefix at a million users answered
+ * 0.8x php-fpm's (docs/benchmarks.md). The page reads limit + 1 rows: the extra one only says
  * that a next page exists. After a cursor the page starts through the index where the
  * cursor's user was (keyset), so a deep page costs what the first one costs. Orders by
  * name sort on nameKey alone: its unique index (sql/002) is already a total order, and
@@ -47,6 +48,9 @@
 #define TOTAL_PREFIX                                                                               \
 	"IFNULL((SELECT ? FROM users WHERE " PREFIX_MATCH " ORDER BY nameKey LIMIT 1 OFFSET ?), "  \
 	"(SELECT COUNT(*) FROM users WHERE " PREFIX_MATCH "))"
+/* A search's page carries no total: the page itself tells it when it is the last one,
+ * and otherwise users_list asks ST_COUNT_PREFIX. */
+#define TOTAL_PAGE "0"
 #define PAGE_SQL(total, where, order)                                                              \
 	"SELECT " total " AS n, " PAGE_COLS " FROM users " where " ORDER BY " order                \
 	" LIMIT ? OFFSET ?"
@@ -140,25 +144,21 @@ static const struct db_stmt page_sql[4][2][2] = {
 	                                            BY_NAME_DESC),
 	                            .params = "ssiii",
 	                            .cols = PAGE_COLS_SHAPE },
-	[ORDER_NAME][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH, BY_NAME),
-	                       .params = "isissii",
-	                       .prepare_each = 1,
+	[ORDER_NAME][1][0] = { .sql = PAGE_SQL(TOTAL_PAGE, "WHERE " PREFIX_MATCH, BY_NAME),
+	                       .params = "sii",
 	                       .cols = PAGE_COLS_SHAPE },
-	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
-	                                       "WHERE " PREFIX_MATCH " AND " AFTER_NAME, BY_NAME),
-	                       .params = "isissssiii",
-	                       .prepare_each = 1,
+	[ORDER_NAME][1][1] = { .sql = PAGE_SQL(TOTAL_PAGE, "WHERE " PREFIX_MATCH " AND " AFTER_NAME,
+	                                       BY_NAME),
+	                       .params = "sssiii",
 	                       .cols = PAGE_COLS_SHAPE },
-	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PREFIX, "WHERE " PREFIX_MATCH,
+	[ORDER_NAME_DESC][1][0] = { .sql = PAGE_SQL(TOTAL_PAGE, "WHERE " PREFIX_MATCH,
 	                                            BY_NAME_DESC),
-	                            .params = "isissii",
-	                            .prepare_each = 1,
+	                            .params = "sii",
 	                            .cols = PAGE_COLS_SHAPE },
-	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PREFIX,
+	[ORDER_NAME_DESC][1][1] = { .sql = PAGE_SQL(TOTAL_PAGE,
 	                                            "WHERE " PREFIX_MATCH " AND " AFTER_NAME_DESC,
 	                                            BY_NAME_DESC),
-	                            .params = "isissssiii",
-	                            .prepare_each = 1,
+	                            .params = "sssiii",
 	                            .cols = PAGE_COLS_SHAPE },
 };
 
@@ -264,15 +264,10 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	if (bound < PREFIX_COUNT_BOUND)
 		bound = PREFIX_COUNT_BOUND;
 	/* The parameters in the order the statement names them. */
-	struct db_param p[10];
+	struct db_param p[8];
 	unsigned n = 0;
-	if (by_prefix) {
-		p[n++] = (struct db_param)DB_INT(bound);
+	if (by_prefix)
 		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
-		p[n++] = (struct db_param)DB_INT(bound - 1);
-		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
-		p[n++] = (struct db_param)DB_TEXT(pat, patlen);
-	}
 	if (after && by_name) {
 		p[n++] = (struct db_param)DB_TEXT(after->key, after->key_len);
 		p[n++] = (struct db_param)DB_TEXT(after->key, after->key_len);
@@ -283,17 +278,21 @@ enum db_status users_list(struct db *db, const struct users_list_query *q,
 	p[n++] = (struct db_param)DB_INT(after ? 0 : q->offset);
 	struct page_arg a = { .q = q, .res = res, .fn = fn, .arg = arg };
 	enum db_status st = db_query(db, stmt, p, take_page_row, &a);
-	if (st == DB_OK && a.rows == 0) {
-		/* Past the end, or nothing matches: the total alone. */
-		const struct db_param cp[] = { DB_INT(bound), DB_TEXT(pat, patlen),
-			                       DB_INT(bound - 1), DB_TEXT(pat, patlen) };
-		st = by_prefix ? db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count,
-		                          &res->total)
-		               : db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count,
-		                          &res->total);
-	}
-	if (by_prefix)
+	if (st == DB_OK && by_prefix) {
+		/* A page by offset that is not full ends the matches: offset + its rows is
+		 * the total (when it has rows, or is the first). Else count them. */
+		if (!after && a.rows <= q->limit && (a.rows > 0 || q->offset == 0)) {
+			res->total = q->offset + a.rows;
+		} else {
+			const struct db_param cp[] = { DB_INT(bound), DB_TEXT(pat, patlen),
+				                       DB_INT(bound - 1), DB_TEXT(pat, patlen) };
+			st = db_query(db, &users_sql[ST_COUNT_PREFIX], cp, take_count, &res->total);
+		}
 		res->exact = res->total < bound;
+	} else if (st == DB_OK && a.rows == 0) {
+		/* Past the end of the list: no row carried the total. */
+		st = db_query(db, &users_sql[ST_COUNT_ALL], NULL, take_count, &res->total);
+	}
 	return st == DB_OK && a.bad ? DB_ERROR : st;
 }
 
