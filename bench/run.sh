@@ -299,7 +299,7 @@ backend_workers() { # stack -> pids of its backend pool's workers
 	ours) children_of "$(cat "$RUN_DIR/pids/backend.pid")" ;;
 	php) # one master for both pools: its workers name their pool
 		children_of "$(cat "$PEERS_RUN/php-fpm.pid")" | while read -r k; do
-			tr '\0' ' ' <"/proc/$k/cmdline" 2>/dev/null | grep -q 'pool backend' && echo "$k"
+			[[ $(tr '\0' ' ' <"/proc/$k/cmdline" 2>/dev/null) == *'pool backend'* ]] && echo "$k"
 		done
 		;;
 	flask) children_of "$(cat "$PEERS_RUN/flask-backend.pid")" ;;

@@ -1,13 +1,14 @@
 # make lint: formatting (clang-format, check mode), static analysis (cppcheck) and
-# shell scripts (shellcheck). Part of `make test`.
+# shell scripts (shellcheck, and no pipe into grep -q under pipefail). Part of `make test`.
 C_FILES = $(wildcard fcgi-pool/*.[ch] fcgi-http/*.[ch] contract/*.[ch] fcgi-backend/*.[ch] \
 	fcgi-frontend/*.[ch] tests/*/*.[ch] bench/*/*.c fuzz/*.c)
 SH_FILES = $(shell git ls-files '*.sh' 2>/dev/null) .ci/run
 
 .PHONY: lint
-lint: ## clang-format --dry-run, cppcheck, shellcheck
+lint: ## clang-format --dry-run, cppcheck, shellcheck, no pipe into grep -q
 	clang-format --dry-run --Werror $(C_FILES)
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB -Ifcgi-pool -Ifcgi-http -Icontract $(filter %.c,$(C_FILES))
 	shellcheck -x $(SH_FILES)
+	tests/lint/pipe-into-grep-q.sh $(SH_FILES)
 TEST_STEPS += lint

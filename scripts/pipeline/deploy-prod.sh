@@ -95,7 +95,7 @@ deploy)
 	done
 	# Helm 4 renamed --atomic to --rollback-on-failure; use whichever this helm has.
 	atomic=--atomic
-	"$helm" upgrade --help 2>/dev/null | grep -q -- '--rollback-on-failure' && atomic=--rollback-on-failure
+	[[ $("$helm" upgrade --help 2>/dev/null) == *--rollback-on-failure* ]] && atomic=--rollback-on-failure
 	echo "make deploy-prod: $release at $IMAGE_TAG into $cluster ($env)"
 	"$helm" upgrade --install "$release" helm/fcgi-users -n "$namespace" --create-namespace \
 		-f "$values" "$atomic" --wait --timeout 10m \

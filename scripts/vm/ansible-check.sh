@@ -50,8 +50,9 @@ if bad or "password" in json.dumps(h).lower():
     sys.exit(f"from-terraform.py: wrong inventory: {bad or 'holds a password'}")
 PY
 # host:port endpoints split; a missing output is named, exit 2.
-echo '{"vm_public_ip":{"value":"198.51.100.7"},"db_endpoint":{"value":"db.internal:3307"}}' |
-	inventories/from-terraform.py | grep -q '"fcgi_users_db_port": 3307' ||
+inv=$(echo '{"vm_public_ip":{"value":"198.51.100.7"},"db_endpoint":{"value":"db.internal:3307"}}' |
+	inventories/from-terraform.py)
+grep -q '"fcgi_users_db_port": 3307' <<<"$inv" ||
 	{ echo "from-terraform.py: host:port endpoint not split" >&2; exit 1; }
 rc=0
 echo '{"db_endpoint":{"value":"db"}}' | inventories/from-terraform.py >/dev/null 2>"$tmp/err" || rc=$?

@@ -319,8 +319,19 @@ main_after=$(vmsh "systemctl show -p MainPID --value fcgi-users-backend.service"
 [[ $main_before == "$main_after" ]] || die "the backend restarted during the rotation ($main_before -> $main_after)"
 relogins=$(rootsql "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '$app_user'")
 ((relogins >= 1)) || die "no app connection after the rotation"
-vmsh "sudo journalctl -q -o cat -u fcgi-users-backend.service --since @$since" |
-	grep -q 'DATABASE_PASSWORD_FILE holds now' || die "the backend did not log re-reading its password file"
+# The journal is read into a variable, not piped into grep -q: under pipefail that pipe
+# fails whenever grep quits at its match while ssh still writes (a CI run failed here so).
+# journald may also lag a little behind the workers under emulation: a few tries.
+reread=
+for _ in 1 2 3 4 5; do
+	journal=$(vmsh "sudo journalctl -q -o cat -u fcgi-users-backend.service --since @$since") ||
+		die "cannot read the backend's journal"
+	reread=$(grep -m1 'DATABASE_PASSWORD_FILE holds now' <<<"$journal" || true)
+	[[ -n $reread ]] && break
+	sleep 2
+done
+[[ -n $reread ]] || die "the backend did not log re-reading its password file; its database lines since the" \
+	"rotation began: $(grep -i 'database\|password' <<<"$journal" | tail -n 8 || true)"
 out=$(appsql "$old_pw" 'SELECT 1') && die "the old app password still logs in"
 grep -q 'ERROR 1045' <<<"$out" || die "the old app password failed otherwise: $out"
 echo "rotation: file rewritten, ALTER USER, $(wc -w <<<"$killed") connections killed: $total requests all 200," \

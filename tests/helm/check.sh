@@ -109,14 +109,21 @@ np_of() { # FILE NAME -> that NetworkPolicy's YAML
 		{buf = buf $0 "\n"} /^kind: NetworkPolicy/ {np = 1} $0 ~ "^  " n "$" {hit = 1}
 		END {if (np && hit) print buf}' "$1"
 }
-np_of "$out/default.yaml" rel-fcgi-users-frontend | grep -A10 'backend pool, straight' | grep -q 'component: backend' ||
+# (Outputs are grepped from variables: under pipefail, `producer | grep -q` fails when
+# grep quits at its match while the producer still writes.)
+np=$(np_of "$out/default.yaml" rel-fcgi-users-frontend)
+to_backend=$(grep -A10 'backend pool, straight' <<<"$np" || true)
+grep -q 'component: backend' <<<"$to_backend" ||
 	fail "default: the frontend's NetworkPolicy does not let it reach the backend pods"
-np_of "$out/default.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' ||
+np=$(np_of "$out/default.yaml" rel-fcgi-users-backend)
+grep -q 'component: frontend' <<<"$np" ||
 	fail "default: the backend's NetworkPolicy does not admit the frontend"
 "$helm" template rel "$chart" -f "$sv" --set frontend.backendURL=http://rel-fcgi-users-nginx:80 >"$out/via-nginx.yaml"
-np_of "$out/via-nginx.yaml" rel-fcgi-users-backend | grep -q 'component: frontend' &&
+np=$(np_of "$out/via-nginx.yaml" rel-fcgi-users-backend)
+grep -q 'component: frontend' <<<"$np" &&
 	fail "frontend.backendURL=http://…: the backend still admits the frontend"
-np_of "$out/via-nginx.yaml" rel-fcgi-users-frontend | grep -q 'through nginx' ||
+np=$(np_of "$out/via-nginx.yaml" rel-fcgi-users-frontend)
+grep -q 'through nginx' <<<"$np" ||
 	fail "frontend.backendURL=http://…: the frontend may not reach nginx"
 pass "3: helm template + kubernetes-models validation: default, production, everything, minimal; the frontend reaches the backend pool straight (fcgi://) and the NetworkPolicies follow"
 # The admin credentials reach the migration Job only; it creates the pools' user.
@@ -176,7 +183,7 @@ for img in "${imgs[@]}"; do
 	*fcgi-users/backend* | *fcgi-users/frontend*) fail "a: the project's image $img is not taken from global.imageRegistry" ;;
 	esac
 done
-printf '%s\n' "${imgs[@]}" | grep -q "^docker.io/library/nginx:" || fail "a: nginx's image is not docker.io's"
+[[ " ${imgs[*]} " == *" docker.io/library/nginx:"* ]] || fail "a: nginx's image is not docker.io's"
 # b: kinds a cluster may lack are rendered only where it serves them (PodMonitor and
 #    PrometheusRule: checked in 3 above).
 # c: the database CIDR comes from Terraform (deploy-prod passes vpc_cidr_block), not
@@ -260,7 +267,8 @@ check_ka production "$out/production.yaml" backend 24 24 4
 	--set nginx.upstreamConcurrency.backend=12 --set nginx.upstreamConcurrency.frontend=3 >"$out/ka-c.yaml"
 check_ka bounded "$out/ka-c.yaml" backend 24 12 4       # 8 workers x 3 pods (HPA min); 2 x 2 nginx
 check_ka bounded "$out/ka-c.yaml" frontend 24 3 4
-grep -A4 'upstream fcgi_backend {' "$out/default.yaml" | grep -q 'keepalive [0-9]' && fail "default: keepalive line although 0"
+up=$(grep -A4 'upstream fcgi_backend {' "$out/default.yaml" || true)
+grep -q 'keepalive [0-9]' <<<"$up" && fail "default: keepalive line although 0"
 "$helm" template rel "$chart" -f "$sv" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
 [[ $(keepalive "$out/ka7.yaml" backend) == 7 ]] || fail "nginx.upstreamKeepalive=7 not used"
 # The same numbers as nginx/render.sh for the same P, C, W.

@@ -118,7 +118,8 @@ expect_kept "3 0" --backend unix:/a.sock --backend unix:/b.sock --backend-worker
 # Overrides.
 expect_kept "0 0" --backend-workers 64 --backend-concurrency 1 --keepalive 0
 expect_kept "5 2" --backend-workers 4 --frontend-workers 4 --backend-keepalive 5 --keepalive 2
-if nginx/render.sh local --prefix "$tmp/ka" | grep -q 'keepalive_timeout 10s'; then
+rendered=$(nginx/render.sh local --prefix "$tmp/ka")
+if grep -q 'keepalive_timeout 10s' <<<"$rendered"; then
 	bad "keepalive_timeout rendered in an upstream without keepalive"
 else
 	ok "no upstream keep-alive directives when keep-alive is off"
@@ -154,10 +155,12 @@ refuse "--sso-user-header" local --prefix "$tmp/x" --sso-user-header "X-User: x"
 refuse "--conn-limit" local --prefix "$tmp/x" --conn-limit 0
 refuse "--status-allow" local --prefix "$tmp/x" --status-allow "everyone"
 refuse "unknown option" local --prefix "$tmp/x" --bogus
-if nginx/render.sh --help | grep -q -- '--keepalive'; then ok "--help documents the options"; else bad "--help"; fi
+rendered=$(nginx/render.sh --help)
+if grep -q -- '--keepalive' <<<"$rendered"; then ok "--help documents the options"; else bad "--help"; fi
 # SSO_USER is set only where nginx asked the proxy: every fastcgi_param SSO_USER line
 # sits in a location with auth_request, and none is rendered without --sso-url.
-if nginx/render.sh local --prefix "$tmp/x" | grep -q SSO_USER; then
+rendered=$(nginx/render.sh local --prefix "$tmp/x")
+if grep -q SSO_USER <<<"$rendered"; then
 	bad "SSO_USER rendered without --sso-url"
 else
 	ok "no SSO_USER param without --sso-url"

@@ -89,7 +89,8 @@ for ep in "backend $be_metrics" "frontend $fe_metrics"; do
 	else
 		bad "promtool check metrics ($1): $out"
 	fi
-	curl -s -H 'Accept: application/openmetrics-text; version=1.0.0' "http://$2/metrics" | tail -n 1 | grep -qx '# EOF' &&
+	om=$(curl -s -H 'Accept: application/openmetrics-text; version=1.0.0' "http://$2/metrics")
+	[[ ${om##*$'\n'} == '# EOF' ]] &&
 		ok "$1: OpenMetrics when asked (ends with # EOF)" || bad "$1: no OpenMetrics answer"
 done
 sleep 1.5 # the exporter's first reading of stub_status
