@@ -42,14 +42,9 @@
  * per execution) beside every user of the page. */
 #define PAGE_COLS USER_COLS " AS created, nameKey"
 #define TOTAL_ALL "(SELECT users FROM user_count WHERE id = 1)"
-/* The bounded count of a prefix's matches: the bound when the bound-th match exists (a
- * walk of bound index entries), else the exact count of the fewer matches. Parameters:
- * bound, pattern, bound - 1, pattern. */
-#define TOTAL_PREFIX                                                                               \
-	"IFNULL((SELECT ? FROM users WHERE " PREFIX_MATCH " ORDER BY nameKey LIMIT 1 OFFSET ?), "  \
-	"(SELECT COUNT(*) FROM users WHERE " PREFIX_MATCH "))"
-/* A search's page carries no total: the page itself tells it when it is the last one,
- * and otherwise users_list asks ST_COUNT_PREFIX. */
+/* A search's page carries no total (a constant 0 keeps the list's row shape, so both
+ * share take_page_row): the page itself tells it when it is the last one, and otherwise
+ * users_list asks ST_COUNT_PREFIX. */
 #define TOTAL_PAGE "0"
 #define PAGE_SQL(total, where, order)                                                              \
 	"SELECT " total " AS n, " PAGE_COLS " FROM users " where " ORDER BY " order                \
@@ -84,8 +79,13 @@ enum {
 static const struct db_stmt users_sql[ST__MAX] = {
 	[ST_COMPAT_LIST] = { .sql = "SELECT userName FROM users ORDER BY id", .cols = "s" },
 	[ST_COUNT_ALL] = { .sql = "SELECT users FROM user_count WHERE id = 1", .cols = "i" },
-	/* An empty page has no row to carry its total: it is asked alone. */
-	[ST_COUNT_PREFIX] = { .sql = "SELECT " TOTAL_PREFIX,
+	/* A prefix's matches, counted to a bound, for a full search page or one after a
+	 * cursor: the bound when the bound-th match exists (a walk of bound index entries),
+	 * else the exact count of the fewer matches. Parameters: bound, pattern, bound - 1,
+	 * pattern. */
+	[ST_COUNT_PREFIX] = { .sql = "SELECT IFNULL((SELECT ? FROM users WHERE " PREFIX_MATCH
+	                             " ORDER BY nameKey LIMIT 1 OFFSET ?), (SELECT COUNT(*) FROM "
+	                             "users WHERE " PREFIX_MATCH "))",
 	                      .params = "isis",
 	                      .cols = "i",
 	                      .prepare_each = 1 },
