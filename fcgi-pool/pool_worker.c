@@ -3,7 +3,8 @@
  * It runs worker_init, then loops: wait for a connection (or the next request on a
  * kept-alive one) in ppoll, accept it itself, let libfcgi read the request, answer
  * the status/ping paths or hand it to the application, and update its scoreboard
- * slot at each step.
+ * slot at each step. A connection nginx does not keep is closed right after the
+ * answer, without libfcgi's lingering close.
  *
  * SIGQUIT (graceful stop, reload, scale-down) and SIGUSR1 (reopen logs) are blocked
  * except inside ppoll, so they never interrupt a request: a worker holding a
@@ -136,6 +137,17 @@ static void request_ends(struct scoreboard *sb, struct sb_slot *slot, const stru
 	atomic_store(&slot->state, SLOT_IDLE);
 }
 
+/* The request's input read to its end: what the application left is read here, up to
+ * 64 KiB (a body it refused unread may be larger: that one keeps libfcgi's linger). */
+static int input_drained(FCGX_Stream *in)
+{
+	char scrap[4096];
+	for (int i = 0; i < 16; i++)
+		if (FCGX_GetStr(scrap, sizeof scrap, in) < (int)sizeof scrap)
+			return FCGX_HasSeenEOF(in) == EOF;
+	return 0;
+}
+
 /* Wait for the next request; 1 with a connection in req->ipcFd, 0 to re-check flags. */
 static int wait_for_request(FCGX_Request *req, const struct pool_listener *l,
                             const sigset_t *wait_mask)
@@ -211,6 +223,13 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 			app->handle(&req, app);
 		request_handled(cfg, sb, slot);
 		atomic_store(&slot->state, SLOT_FINISHING);
+		/* nginx did not ask to keep the connection: close it as soon as the answer is
+		 * out. libfcgi would linger first (shutdown, then wait up to 2 s for nginx to
+		 * close its end), holding this worker until nginx gets round to it; a plain
+		 * close is safe once the input is read to its end (nothing unread to turn it
+		 * into a reset). "detached" is libfcgi's flag for exactly that close. */
+		if (!req.keepConnection && input_drained(req.in))
+			req.detached = 1;
 		FCGX_Finish_r(&req);
 		served++;
 		request_ends(sb, slot, &ru0);

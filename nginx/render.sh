@@ -362,6 +362,17 @@ EOF
 	echo "    }"
 }
 
+# keep_conn KA...: fastcgi_keep_conn for every fastcgi_pass (it takes no variable, so it
+# is one switch for both upstreams): on only when an upstream caches connections. Off,
+# nginx does not ask the pool to keep the connection and the worker closes it as soon
+# as it has answered; on without a cache, the worker would wait for nginx to close it.
+keep_conn() {
+	local ka on=off
+	for ka in "$@"; do ((ka > 0)) && on=on; done
+	echo "    # FCGI_KEEP_CONN only where an upstream above keeps connections (keepalive $1/$2)."
+	echo "    fastcgi_keep_conn $on;"
+}
+
 # The single sign-on locations (--sso-url). nginx asks the proxy about each request
 # to the two SSO entry points (auth_request) and hands the pool the editor it names
 # as the FastCGI param SSO_USER: a param only nginx sets (a client's headers reach
@@ -559,6 +570,8 @@ EOF
 	upstream fcgi_backend "$ka_backend" "$backend_pool" "$backend_concurrency" "$nginx_workers" "${backends[@]}"
 	echo
 	upstream fcgi_frontend "$ka_frontend" "$frontend_pool" "$frontend_concurrency" "$nginx_workers" "${frontends[@]}"
+	echo
+	keep_conn "$ka_backend" "$ka_frontend"
 	cat <<EOF
 
     server {

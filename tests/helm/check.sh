@@ -271,6 +271,10 @@ up=$(grep -A4 'upstream fcgi_backend {' "$out/default.yaml" || true)
 grep -q 'keepalive [0-9]' <<<"$up" && fail "default: keepalive line although 0"
 "$helm" template rel "$chart" -f "$sv" --set nginx.upstreamKeepalive=7 >"$out/ka7.yaml"
 [[ $(keepalive "$out/ka7.yaml" backend) == 7 ]] || fail "nginx.upstreamKeepalive=7 not used"
+# FCGI_KEEP_CONN is asked for only when an upstream keeps connections.
+[[ $(grep -c '^ *fastcgi_keep_conn off;' "$out/default.yaml") == 1 ]] || fail "default: fastcgi_keep_conn not off (no upstream keepalive)"
+[[ $(grep -c '^ *fastcgi_keep_conn on;' "$out/ka7.yaml") == 1 ]] || fail "nginx.upstreamKeepalive=7: fastcgi_keep_conn not on"
+[[ $(grep -c '^ *fastcgi_keep_conn on;' "$out/ka-c.yaml") == 1 ]] || fail "bounded concurrency (keepalive > 0): fastcgi_keep_conn not on"
 # The same numbers as nginx/render.sh for the same P, C, W.
 rs=$(nginx/render.sh chart --backend x:1 --backend-workers 24 --backend-concurrency 12 --nginx-workers 4 \
 	--frontend y:1 --frontend-workers 24 --frontend-concurrency 3)

@@ -118,6 +118,18 @@ expect_kept "3 0" --backend unix:/a.sock --backend unix:/b.sock --backend-worker
 # Overrides.
 expect_kept "0 0" --backend-workers 64 --backend-concurrency 1 --keepalive 0
 expect_kept "5 2" --backend-workers 4 --frontend-workers 4 --backend-keepalive 5 --keepalive 2
+# fastcgi_keep_conn follows: off with no upstream cache (the pool closes each answered
+# connection itself), on when either upstream keeps connections.
+expect_keep_conn() { # WANT OPTIONS...
+	local want=$1 got
+	shift
+	got=$(nginx/render.sh local --prefix "$tmp/ka" "$@")
+	got=$(grep -c "^ *fastcgi_keep_conn $want;" <<<"$got" || true)
+	if [[ $got == 1 ]]; then ok "fastcgi_keep_conn $want, once, for ${*:-the defaults}"; else bad "fastcgi_keep_conn $want for ${*:-the defaults}: found $got times"; fi
+}
+expect_keep_conn off
+expect_keep_conn on --backend-keepalive 3
+expect_keep_conn on --frontend-keepalive 1
 rendered=$(nginx/render.sh local --prefix "$tmp/ka")
 if grep -q 'keepalive_timeout 10s' <<<"$rendered"; then
 	bad "keepalive_timeout rendered in an upstream without keepalive"

@@ -1018,6 +1018,37 @@ START_TEST(sigusr1_reopens_log)
 }
 END_TEST
 
+/* nginx with fastcgi_keep_conn off (no upstream keepalive): the worker closes the
+ * connection once it has answered and is free for the next request at once, even while
+ * nginx has not yet closed its end. (libfcgi's lingering close would hold the worker
+ * until the peer closes, up to 2 s: the second request would wait that long.) */
+START_TEST(answered_connection_frees_worker)
+{
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=1" }, .workers = 1 });
+	struct fcgi_resp *r = malloc(sizeof *r);
+	int held = fcgi_connect(p.addr);
+	ck_assert_int_ge(held, 0);
+	ck_assert_int_eq(fcgi_send(held, "/hello"), 0);
+	ck_assert_int_eq(fcgi_recv(held, r, 5000), 0);
+	ck_assert_int_eq(r->status, 200);
+	/* The worker closed its end: EOF, though this side never shut down. */
+	char c;
+	struct timeval tv = { 5, 0 };
+	setsockopt(held, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	ck_assert_int_eq(read(held, &c, 1), 0);
+	/* The one worker serves the next connection while the first is still open. */
+	long t0 = now_ms();
+	ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+	long took = now_ms() - t0;
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(took < 1500, "the next request waited %ld ms for a worker", took);
+	close(held);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
 /* nginx with fastcgi_keep_conn on: one connection, many requests, one worker. */
 START_TEST(keep_conn)
 {
@@ -1118,6 +1149,7 @@ static Suite *pool_suite(void)
 		                                   inherited_sockets,
 		                                   sigusr1_reopens_log,
 		                                   keep_conn,
+		                                   answered_connection_frees_worker,
 		                                   socket_in_use_and_pid_file,
 		                                   NULL };
 	Suite *s = check_suite("pool", (const struct check_case[]){ { .name = "integration",
