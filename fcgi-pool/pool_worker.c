@@ -1,13 +1,13 @@
 /*
  * pool_worker: a worker's life (php-fpm's fpm_request.c and the SAPI accept loop).
- * It runs worker_init, then loops: wait for a connection (or the next request on a
- * kept-alive one) in ppoll, accept it itself, let libfcgi read the request, answer
- * the status/ping paths or hand it to the application, and update its scoreboard
- * slot at each step. A connection nginx does not keep is closed right after the
- * answer, without libfcgi's lingering close.
+ * It runs worker_init, then loops: wait for a connection (epoll, exclusive wakeup)
+ * or the next request on a kept-alive one (ppoll), accept it itself, let libfcgi
+ * read the request, answer the status/ping paths or hand it to the application, and
+ * update its scoreboard slot at each step. A connection nginx does not keep is
+ * closed right after the answer, without libfcgi's lingering close.
  *
  * SIGQUIT (graceful stop, reload, scale-down) and SIGUSR1 (reopen logs) are blocked
- * except inside ppoll, so they never interrupt a request: a worker holding a
+ * except inside ppoll and epoll_pwait, so they never interrupt a request: a worker holding a
  * request finishes it and then sees the flag; an idle one wakes at once. Accepting
  * ourselves, instead of inside FCGX_Accept_r, is what lets an idle worker leave
  * without ever having taken a connection it would drop. SIGTERM keeps its default
@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -148,13 +149,23 @@ static int input_drained(FCGX_Stream *in)
 	return 0;
 }
 
-/* Wait for the next request; 1 with a connection in req->ipcFd, 0 to re-check flags. */
-static int wait_for_request(FCGX_Request *req, const struct pool_listener *l,
+/* Wait for the next request; 1 with a connection in req->ipcFd, 0 to re-check flags.
+ * Idle workers wait on the listening socket through an epoll set with EPOLLEXCLUSIVE:
+ * a new connection wakes one of them, not all (with ppoll each connection woke every
+ * idle worker, and all but one found nothing to accept). */
+static int wait_for_request(FCGX_Request *req, const struct pool_listener *l, int ep,
                             const sigset_t *wait_mask)
 {
 	int kept = req->ipcFd >= 0;
-	struct pollfd p = { .fd = kept ? req->ipcFd : l->fd, .events = POLLIN };
-	if (ppoll(&p, 1, NULL, wait_mask) < 0) {
+	int n;
+	if (kept || ep < 0) {
+		struct pollfd p = { .fd = kept ? req->ipcFd : l->fd, .events = POLLIN };
+		n = ppoll(&p, 1, NULL, wait_mask);
+	} else {
+		struct epoll_event ev;
+		n = epoll_pwait(ep, &ev, 1, -1, wait_mask);
+	}
+	if (n < 0) {
 		if (errno != EINTR)
 			log_kv(LOG_ERROR, "ppoll failed", "error", strerror(errno), NULL);
 		return 0;
@@ -187,6 +198,14 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 	FCGX_Request req;
 	if (FCGX_InitRequest(&req, l->fd, 0) != 0)
 		_exit(POOL_EXIT_INIT);
+	/* Without an epoll set (it cannot fail short of memory) ppoll does the same job,
+	 * waking every idle worker. */
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event lev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+	if (ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, l->fd, &lev) != 0) {
+		close(ep);
+		ep = -1;
+	}
 	atomic_store(&slot->state, SLOT_IDLE);
 
 	long served = 0;
@@ -203,7 +222,7 @@ _Noreturn void pool_worker_main(const struct pool_app *app, const struct pool_co
 			log_kv(LOG_DEBUG, "recycling worker (MAX_REQUESTS)", "requests", n, NULL);
 			break;
 		}
-		if (!wait_for_request(&req, l, &wait_mask))
+		if (!wait_for_request(&req, l, ep, &wait_mask))
 			continue;
 		struct rusage ru0;
 		getrusage(RUSAGE_SELF, &ru0);
