@@ -7,8 +7,8 @@
  * closed right after the answer, without libfcgi's lingering close.
  *
  * SIGQUIT (graceful stop, reload, scale-down) and SIGUSR1 (reopen logs) are blocked
- * except inside ppoll and epoll_pwait, so they never interrupt a request: a worker holding a
- * request finishes it and then sees the flag; an idle one wakes at once. Accepting
+ * except inside ppoll and epoll_pwait, so they never interrupt a request: a worker
+ * holding a request finishes it and then sees the flag; an idle one wakes at once. Accepting
  * ourselves, instead of inside FCGX_Accept_r, is what lets an idle worker leave
  * without ever having taken a connection it would drop. SIGTERM keeps its default
  * action (fast stop).
@@ -167,7 +167,8 @@ static int wait_for_request(FCGX_Request *req, const struct pool_listener *l, in
 	}
 	if (n < 0) {
 		if (errno != EINTR)
-			log_kv(LOG_ERROR, "ppoll failed", "error", strerror(errno), NULL);
+			log_kv(LOG_ERROR, kept || ep < 0 ? "ppoll failed" : "epoll_pwait failed",
+			       "error", strerror(errno), NULL);
 		return 0;
 	}
 	if (kept)

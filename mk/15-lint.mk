@@ -11,4 +11,7 @@ lint: ## clang-format --dry-run, cppcheck, shellcheck, no pipe into grep -q
 		--inline-suppr --suppress=missingIncludeSystem --suppress=varFuncNullUB -Ifcgi-pool -Ifcgi-http -Icontract $(filter %.c,$(C_FILES))
 	shellcheck -x $(SH_FILES)
 	tests/lint/pipe-into-grep-q.sh $(SH_FILES)
+	@# The lint itself must catch the pattern: its fixture holds three cases it must flag.
+	@n=$$(tests/lint/pipe-into-grep-q.sh tests/lint/pipe-into-grep-q.fixture 2>/dev/null | wc -l); \
+		test "$$n" = 3 || { echo "pipe-into-grep-q flags $$n of the fixture's 3 cases" >&2; exit 1; }
 TEST_STEPS += lint
