@@ -1049,6 +1049,55 @@ START_TEST(answered_connection_frees_worker)
 }
 END_TEST
 
+/* A process's voluntary context switches so far (each time it slept and was woken). */
+static long voluntary_switches(pid_t pid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	long v = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1)
+			break;
+	fclose(f);
+	ck_assert_int_ge(v, 0);
+	return v;
+}
+
+/* Idle workers wait through EPOLLEXCLUSIVE: a new connection wakes one of them, not
+ * every idle worker (the thundering herd, where all but one find nothing to accept).
+ * Counted as the workers' wakeups per connection, with every worker idle each time. */
+START_TEST(connection_wakes_one_idle_worker)
+{
+	enum { WORKERS = 4, REQUESTS = 60 };
+	struct pool p = { 0 };
+	pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=4" }, .workers = WORKERS });
+	pid_t pids[WORKERS];
+	ck_assert_int_eq(worker_pids(&p, pids, WORKERS), WORKERS);
+	struct fcgi_resp *r = malloc(sizeof *r);
+	sleep_ms(50); /* the status request's worker is back waiting */
+	long before = 0, after = 0;
+	for (int i = 0; i < WORKERS; i++)
+		before += voluntary_switches(pids[i]);
+	for (int i = 0; i < REQUESTS; i++) {
+		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		sleep_ms(5); /* every worker idle again before the next connection */
+	}
+	for (int i = 0; i < WORKERS; i++)
+		after += voluntary_switches(pids[i]);
+	double per = (double)(after - before) / REQUESTS;
+	printf("FIGURE: %.2f worker wakeups per connection with %d idle workers\n", per, WORKERS);
+	/* The worker that serves sleeps once or twice per connection (waiting for it, and
+	 * for its request if that comes after the connect); a herd adds one wakeup per
+	 * other idle worker, 3 here: at least 4 in all. */
+	ck_assert_msg(per < 3.0, "%.2f wakeups per connection: every idle worker is woken", per);
+	free(r);
+	pool_stop(&p);
+}
+END_TEST
+
 /* nginx with fastcgi_keep_conn on: one connection, many requests, one worker. */
 START_TEST(keep_conn)
 {
@@ -1150,6 +1199,7 @@ static Suite *pool_suite(void)
 		                                   sigusr1_reopens_log,
 		                                   keep_conn,
 		                                   answered_connection_frees_worker,
+		                                   connection_wakes_one_idle_worker,
 		                                   socket_in_use_and_pid_file,
 		                                   NULL };
 	Suite *s = check_suite("pool", (const struct check_case[]){ { .name = "integration",
