@@ -8,7 +8,6 @@
 #include "fcgi_client.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -460,8 +459,9 @@ static long now_ms(void)
 }
 
 /* A blocking connect bounded by SO_SNDTIMEO (Linux honours it for unix and TCP
- * connects; on a unix socket it is also how long we wait in a full listen queue),
- * then non-blocking for the exchange. The fd, or -1. */
+ * connects; on a unix socket it is also how long we wait in a full listen queue). The
+ * socket stays blocking: the exchange sends and reads with MSG_DONTWAIT, which spares
+ * the two fcntl calls per backend call. The fd, or -1. */
 static int connect_addr(const struct sockaddr *sa, socklen_t len, long timeout_ms)
 {
 	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -474,8 +474,7 @@ static int connect_addr(const struct sockaddr *sa, socklen_t len, long timeout_m
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) != 0 ||
 	    connect(fd, sa, len) != 0 ||
 	    (sa->sa_family != AF_UNIX &&
-	     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+	     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)) {
 		close(fd);
 		return -1;
 	}
@@ -515,14 +514,40 @@ static int connect_target(struct fcgi_target *t, long timeout_ms)
 	return fd;
 }
 
-/* Send the request and read the answer at once, until END_REQUEST or the deadline. */
+/* Send the request and read the answer at once, until END_REQUEST or the deadline.
+ * A new connection takes the request at once (it fits the socket buffer), so the first
+ * send goes without a poll; after that, poll says what the socket is ready for. */
 static enum fcgi_result exchange(int fd, const unsigned char *req, size_t req_len,
                                  struct fcgi_parser *p, long deadline)
 {
 	size_t sent = 0;
 	int can_send = 1;
+	short ready = POLLOUT;
 	unsigned char buf[16384];
-	while (!p->done) {
+	for (;;) {
+		if ((ready & POLLOUT) && can_send && sent < req_len) {
+			ssize_t w =
+			        send(fd, req + sent, req_len - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (w > 0)
+				sent += (size_t)w;
+			else if (w < 0 && errno != EAGAIN && errno != EINTR)
+				can_send = 0; /* the pool stopped reading; it may still answer */
+		}
+		if (ready & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t r = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+			if (r == 0)
+				return FCGI_E_CLOSED;
+			if (r < 0 && errno != EAGAIN && errno != EINTR)
+				return errno == ECONNRESET || errno == EPIPE ? FCGI_E_CLOSED
+				                                             : FCGI_E_IO;
+			if (r > 0) {
+				enum fcgi_result res = fcgi_parser_feed(p, buf, (size_t)r);
+				if (res != FCGI_OK)
+					return res;
+				if (p->done)
+					return FCGI_OK;
+			}
+		}
 		long left = deadline - now_ms();
 		if (left <= 0)
 			return FCGI_E_TIMEOUT;
@@ -532,31 +557,8 @@ static enum fcgi_result exchange(int fd, const unsigned char *req, size_t req_le
 		int n = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
 		if (n < 0 && errno != EINTR)
 			return FCGI_E_IO;
-		if (n <= 0)
-			continue;
-		if (pfd.revents & POLLOUT) {
-			ssize_t w = send(fd, req + sent, req_len - sent, MSG_NOSIGNAL);
-			if (w > 0)
-				sent += (size_t)w;
-			else if (w < 0 && errno != EAGAIN && errno != EINTR)
-				can_send = 0; /* the pool stopped reading; it may still answer */
-		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			ssize_t r = recv(fd, buf, sizeof buf, 0);
-			if (r == 0)
-				return FCGI_E_CLOSED;
-			if (r < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					continue;
-				return errno == ECONNRESET || errno == EPIPE ? FCGI_E_CLOSED
-				                                             : FCGI_E_IO;
-			}
-			enum fcgi_result res = fcgi_parser_feed(p, buf, (size_t)r);
-			if (res != FCGI_OK)
-				return res;
-		}
+		ready = n > 0 ? pfd.revents : 0;
 	}
-	return FCGI_OK;
 }
 
 enum fcgi_result fcgi_call(struct fcgi_target *t, const struct fcgi_limits *lim,

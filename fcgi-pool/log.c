@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +67,22 @@ int log_reopen(void)
 	return 0;
 }
 
+/* The pid on every line, kept: glibc no longer caches getpid(), and a call per line is a
+ * system call per request. Every process that logs is a fork of the one that called
+ * log_init (the pool's workers), so a fork handler keeps it true. */
+static long log_pid;
+
+static void log_forked(void)
+{
+	log_pid = (long)getpid();
+}
+
 int log_init(const char *name, enum log_format format, enum log_level level, const char *path)
 {
+	if (!log_pid) {
+		log_pid = (long)getpid();
+		pthread_atfork(NULL, NULL, log_forked);
+	}
 	snprintf(lg.name, sizeof lg.name, "%s", name);
 	lg.format = format;
 	lg.level = level;
@@ -126,7 +141,7 @@ static void emit(enum log_level level, const char *msg, va_list kv)
 	const struct log_line_head h = { .ts = ts,
 		                         .level = level_names[level],
 		                         .name = lg.name,
-		                         .pid = (long)getpid(),
+		                         .pid = log_pid ? log_pid : (long)getpid(),
 		                         .msg = msg };
 	char line[LOG_LINE_MAX + 1];
 	size_t len = log_line_build(line, lg.format == LOG_JSON, &h, f, n);

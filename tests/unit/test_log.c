@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -100,11 +101,39 @@ START_TEST(request_id_on_every_line)
 }
 END_TEST
 
+/* The pid is kept rather than asked for on each line (a system call per request): a
+ * worker forked after log_init must still write its own pid, not its master's. */
+START_TEST(pid_is_the_writing_process_after_fork)
+{
+	ck_assert_int_eq(log_init("backend", LOG_JSON, LOG_INFO, path), 0);
+	log_kv(LOG_INFO, "master line", NULL);
+	cJSON *o = cJSON_Parse(last_line());
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq((int)cJSON_GetObjectItem(o, "pid")->valuedouble, (int)getpid());
+	cJSON_Delete(o);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		log_kv(LOG_INFO, "worker line", NULL);
+		_exit(0);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(child, &st, 0), child);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	o = cJSON_Parse(last_line());
+	ck_assert_ptr_nonnull(o);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "msg")->valuestring, "worker line");
+	ck_assert_int_eq((int)cJSON_GetObjectItem(o, "pid")->valuedouble, (int)child);
+	cJSON_Delete(o);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const lines_tests[] = { text_quotes_stay_inside_one_value,
 		                             json_lines_parse_whatever_the_values,
-		                             request_id_on_every_line, NULL };
+		                             request_id_on_every_line,
+		                             pid_is_the_writing_process_after_fork, NULL };
 	return check_run(check_suite("log", (const struct check_case[]){ { .name = "lines",
 	                                                                   .tests = lines_tests,
 	                                                                   .setup = setup,
