@@ -110,6 +110,13 @@ stop_proc() {
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
 		say "stopped $name"
+	elif [[ -f $PIDS/$name.pid ]] && pid=$(<"$PIDS/$name.pid") && [[ $pid =~ ^[0-9]+$ ]] &&
+		kill -0 "$pid" 2>/dev/null; then
+		# Alive but not our binary: a reused pid, or a stack started from another
+		# checkout with this RUN_DIR. Never signalled; said, and its pid file kept so
+		# that checkout's stop still finds it (a start here writes a new one).
+		say "$name: pid $pid runs $(readlink "/proc/$pid/exe" 2>/dev/null || echo '?'), not $marker; left running"
+		return 0
 	fi
 	rm -f "$PIDS/$name.pid"
 }
