@@ -79,10 +79,9 @@ static void log_forked(void)
 
 int log_init(const char *name, enum log_format format, enum log_level level, const char *path)
 {
-	if (!log_pid) {
+	/* Without the fork handler (it fails only short of memory) every line asks. */
+	if (!log_pid && pthread_atfork(NULL, NULL, log_forked) == 0)
 		log_pid = (long)getpid();
-		pthread_atfork(NULL, NULL, log_forked);
-	}
 	snprintf(lg.name, sizeof lg.name, "%s", name);
 	lg.format = format;
 	lg.level = level;

@@ -81,12 +81,18 @@ fi
 
 # ---- processes, by pid file ------------------------------------------------------
 
-pid_of() { # name -> pid if alive and still ours, else nothing
+live_pid() { # name -> the pid its pid file names, if that process is alive
 	local f=$PIDS/$1.pid pid
 	[[ -f $f ]] || return 1
 	pid=$(<"$f")
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
 	kill -0 "$pid" 2>/dev/null || return 1
+	echo "$pid"
+}
+
+pid_of() { # name -> pid if alive and still ours, else nothing
+	local pid
+	pid=$(live_pid "$1") || return 1
 	# A recycled pid would belong to another program: check it runs the binary we
 	# started (by /proc/PID/exe: a pool may rewrite its command line; a rebuilt binary
 	# shows as "path (deleted)").
@@ -110,8 +116,7 @@ stop_proc() {
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
 		say "stopped $name"
-	elif [[ -f $PIDS/$name.pid ]] && pid=$(<"$PIDS/$name.pid") && [[ $pid =~ ^[0-9]+$ ]] &&
-		kill -0 "$pid" 2>/dev/null; then
+	elif pid=$(live_pid "$name"); then
 		# Alive but not our binary: a reused pid, or a stack started from another
 		# checkout with this RUN_DIR. Never signalled; said, and its pid file kept so
 		# that checkout's stop still finds it (a start here writes a new one).
