@@ -24,6 +24,7 @@
 #include "pool_notify.h"
 
 static const char *const pm_names[] = { "static", "dynamic", NULL };
+static const char *const sched_names[] = { "batch", "inherit", NULL }; /* enum pool_sched */
 
 static int set_listen(const struct setting *s, const char *value, void *field, char *why,
                       size_t whylen)
@@ -164,6 +165,13 @@ const struct setting pool_settings[] = {
 	  .fallback = "",
 	  .help = "host:port where the master answers plain HTTP GET /metrics and /-/ping; "
 	          "empty: off" },
+	{ .name = "SCHED_POLICY",
+	  .set = setting_choice,
+	  .choices = sched_names,
+	  .offset = CONF(sched),
+	  .fallback = "batch",
+	  .help = "workers' CPU scheduling: batch (SCHED_BATCH: a woken peer does not preempt "
+	          "a worker) or inherit (the master's policy)" },
 	{ 0 },
 };
 

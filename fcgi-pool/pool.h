@@ -53,12 +53,19 @@ struct pool_config {
 	const char *pid_file;
 	int reload_exec;            /* SIGUSR2 re-executes the program */
 	const char *metrics_listen; /* "": the master serves no HTTP /metrics */
+	int sched;                  /* enum pool_sched: the workers' CPU scheduling policy */
 };
+
+/* SCHED_POLICY: batch, each worker runs under SCHED_BATCH (a peer it wakes with a
+ * request or an answer does not preempt it); inherit, the policy the master started
+ * with (systemd's CPUSchedulingPolicy=, chrt). docs/pool.md says why batch. */
+enum pool_sched { POOL_SCHED_BATCH, POOL_SCHED_INHERIT };
 
 /*
  * LISTEN, LISTEN_BACKLOG, LISTEN_OWNER/GROUP/MODE, PM, WORKERS, PM_START_SERVERS,
  * PM_MIN/MAX_SPARE_SERVERS, MAX_REQUESTS, REQUEST_TIMEOUT (s), SLOW_REQUEST_TIMEOUT
- * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC, METRICS_LISTEN, into a struct
+ * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC, METRICS_LISTEN, SCHED_POLICY,
+ * into a struct
  * pool_config:
  * list it in the program's settings_load() blocks. docs/pool.md describes each.
  */

@@ -10,6 +10,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -917,6 +918,9 @@ START_TEST(bad_settings_exit_2)
 		             NULL };
 	ck_assert_int_eq(run_app(e6, err, sizeof err), 2);
 	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN_OWNER: no such user 'no-such-user-x'"));
+	const char *e7[] = { "LISTEN=unix:/tmp/pooltest-never.sock", "SCHED_POLICY=fifo", NULL };
+	ck_assert_int_eq(run_app(e7, err, sizeof err), 2);
+	ck_assert_ptr_nonnull(strstr(err, "setting SCHED_POLICY:"));
 	const char *e5[] = { "LISTEN=", NULL }; /* fd 0 is not a socket here */
 	ck_assert_int_eq(run_app(e5, err, sizeof err), 2);
 	ck_assert_ptr_nonnull(strstr(err, "setting LISTEN: not set, and fd 0 is not a listening"));
@@ -1098,6 +1102,32 @@ START_TEST(connection_wakes_one_idle_worker)
 }
 END_TEST
 
+/* Workers run under SCHED_BATCH unless SCHED_POLICY=inherit keeps the master's
+ * policy (the one this test runs under); the master keeps its own either way. */
+START_TEST(workers_sched_policy)
+{
+	const int ours = sched_getscheduler(0);
+	ck_assert_int_ne(ours, SCHED_BATCH); /* else the test could not tell them apart */
+	const char *policies[] = { NULL, "SCHED_POLICY=inherit" };
+	const int want[] = { SCHED_BATCH, ours };
+	for (int k = 0; k < 2; k++) {
+		struct pool p = { 0 };
+		pool_start(&p, &(struct pool_opts){ .env = { "WORKERS=2", policies[k] },
+		                                    .workers = 2 });
+		pid_t pids[2];
+		ck_assert_int_eq(worker_pids(&p, pids, 2), 2);
+		for (int i = 0; i < 2; i++)
+			ck_assert_int_eq(sched_getscheduler(pids[i]), want[k]);
+		ck_assert_int_eq(sched_getscheduler(p.pid), ours);
+		struct fcgi_resp *r = malloc(sizeof *r);
+		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
+		ck_assert_int_eq(r->status, 200);
+		free(r);
+		pool_stop(&p);
+	}
+}
+END_TEST
+
 /* nginx with fastcgi_keep_conn on: one connection, many requests, one worker. */
 START_TEST(keep_conn)
 {
@@ -1200,6 +1230,7 @@ static Suite *pool_suite(void)
 		                                   keep_conn,
 		                                   answered_connection_frees_worker,
 		                                   connection_wakes_one_idle_worker,
+		                                   workers_sched_policy,
 		                                   socket_in_use_and_pid_file,
 		                                   NULL };
 	Suite *s = check_suite("pool", (const struct check_case[]){ { .name = "integration",
