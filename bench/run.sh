@@ -13,7 +13,9 @@
 #
 # Settings (environment): QUICK=1 (short runs), DURATION, WARMUP (seconds per run),
 #   ROUNDS (3; QUICK 1), CLIENTS ("32 64"), THREADS (wrk threads, 2), WORKERS (workers
-#   per pool, every stack), SCALE ("5 10000 1000000"), PROFILE (1 in a full run: perf),
+#   per pool, every stack), SETTLE_IDLE and SETTLE_MAX (idle % and seconds to wait
+#   for before each measurement: 85, 30), SCALE ("5 10000 1000000"), PROFILE (1 in a
+#   full run: perf),
 #   BENCH_RUN_DIR (.run/bench), BENCH_PORT (18500: ours; +10, +11 ceiling, +20 PHP,
 #   +30 Flask).
 set -euo pipefail
@@ -30,6 +32,7 @@ else
 fi
 CLIENTS=${CLIENTS:-32 64}
 THREADS=${THREADS:-2}
+SETTLE_IDLE=${SETTLE_IDLE:-85} SETTLE_MAX=${SETTLE_MAX:-30}
 WORKERS=${WORKERS:-4}
 NGINX_WORKERS=${NGINX_WORKERS:-2}
 export RUN_DIR=${BENCH_RUN_DIR:-.run/bench}
@@ -182,11 +185,36 @@ pool_masters() { # stack -> "name pid" lines for its pools (masters)
 	esac
 }
 
+# settle: wait until the machine is idle again (both cores at least SETTLE_IDLE% idle
+# over half a second, at most SETTLE_MAX seconds) before a measurement starts, so work
+# a stack leaves behind (peers still starting their workers after the run's start, a
+# backlog a peer's pool is still draining after its wrk stopped, MariaDB's background
+# work) is not billed to the next stack. Without it the run's first measurement (ours,
+# the page at 32 clients, seconds after gunicorn forked its 8 workers, which import
+# Flask only then) was the lowest of its three rounds in two full runs of three.
+settle() {
+	local t0=$SECONDS a b
+	while :; do
+		a=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6; exit}' /proc/stat)
+		sleep 0.5
+		b=$(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6; exit}' /proc/stat)
+		# shellcheck disable=SC2086
+		set -- $a $b
+		(( $3 > $1 && ($4 - $2) * 100 >= SETTLE_IDLE * ($3 - $1) )) && break
+		if (( SECONDS - t0 >= SETTLE_MAX )); then
+			log "the machine did not settle in ${SETTLE_MAX} s (idle $((($4 - $2) * 100 / ($3 - $1 + 1)))%): measuring anyway"
+			return 0
+		fi
+	done
+	(( SECONDS - t0 < 3 )) || log "settled after $((SECONDS - t0)) s"
+}
+
 # measure LABEL STACK TARGET CLIENTS URL SCRIPT [extra key=value fields]
 measure() {
 	local label=$1 s=$2 target=$3 c=$4 url=$5 script=$6
 	shift 6
 	local out=$results/wrk-$label-$s-$target-c$c.txt
+	settle
 	wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" -s "bench/wrk/$script" "$url" -- "w$RANDOM" "$BENCH_TOKEN" >/dev/null 2>&1 || true
 	wrk -t"$THREADS" -c"$c" -d"${DURATION}s" --timeout 5s --latency -s "bench/wrk/$script" \
 		"$url" -- "m$RANDOM" "$BENCH_TOKEN" >"$out" 2>&1 &
