@@ -65,9 +65,8 @@ enum pool_sched { POOL_SCHED_BATCH, POOL_SCHED_INHERIT };
  * LISTEN, LISTEN_BACKLOG, LISTEN_OWNER/GROUP/MODE, PM, WORKERS, PM_START_SERVERS,
  * PM_MIN/MAX_SPARE_SERVERS, MAX_REQUESTS, REQUEST_TIMEOUT (s), SLOW_REQUEST_TIMEOUT
  * (ms), STATUS_PATH, PING_PATH, PID_FILE, RELOAD_EXEC, METRICS_LISTEN, SCHED_POLICY,
- * into a struct
- * pool_config:
- * list it in the program's settings_load() blocks. docs/pool.md describes each.
+ * into a struct pool_config: list it in the program's settings_load() blocks.
+ * docs/pool.md describes each.
  */
 extern const struct setting pool_settings[];
 

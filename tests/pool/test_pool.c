@@ -259,6 +259,16 @@ static void pool_start(struct pool *p, const struct pool_opts *o)
 }
 
 /* Wait for the master to exit by itself; 0 when it did within timeout_ms. */
+/* One GET /hello through the pool answers 200. */
+static void hello_ok(struct pool *p)
+{
+	struct fcgi_resp *r = malloc(sizeof *r);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(fcgi_get(p->addr, "/hello", r, 5000), 0);
+	ck_assert_int_eq(r->status, 200);
+	free(r);
+}
+
 static int pool_wait_exit(struct pool *p, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
@@ -985,10 +995,7 @@ START_TEST(inherited_sockets)
 		                                .fd = fd });
 		close(fd);
 		pool_wait_total(&p, 2, 5000);
-		struct fcgi_resp *r = malloc(sizeof *r);
-		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
-		ck_assert_int_eq(r->status, 200);
-		free(r);
+		hello_ok(&p);
 		pool_stop(&p);
 	}
 }
@@ -1119,10 +1126,7 @@ START_TEST(workers_sched_policy)
 		for (int i = 0; i < 2; i++)
 			ck_assert_int_eq(sched_getscheduler(pids[i]), want[k]);
 		ck_assert_int_eq(sched_getscheduler(p.pid), ours);
-		struct fcgi_resp *r = malloc(sizeof *r);
-		ck_assert_int_eq(fcgi_get(p.addr, "/hello", r, 5000), 0);
-		ck_assert_int_eq(r->status, 200);
-		free(r);
+		hello_ok(&p);
 		pool_stop(&p);
 	}
 }
