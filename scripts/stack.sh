@@ -21,8 +21,12 @@
 # RUN_DIR/editor-password),
 # FRONTEND_BACKEND_URL (default fcgi://unix:RUN_DIR/backend.sock: the pool straight),
 # BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
-# /metrics, METRICS_LISTEN; default off). LOG_FORMAT and nginx/render.sh's NGINX_*
-# settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass through the environment.
+# /metrics, METRICS_LISTEN; default off), SCHED_POLICY (batch, the default: the pools'
+# workers, nginx and MariaDB all run under SCHED_BATCH, so on a shared core the process
+# a request is handed to does not preempt the one that handed it over (docs/pool.md,
+# "CPU scheduling"); inherit: all keep this shell's policy). LOG_FORMAT and
+# nginx/render.sh's NGINX_* settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass
+# through the environment.
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +49,8 @@ BACKEND_METRICS_LISTEN=${BACKEND_METRICS_LISTEN:-}
 FRONTEND_METRICS_LISTEN=${FRONTEND_METRICS_LISTEN:-}
 BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
 FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
+SCHED_POLICY=${SCHED_POLICY:-batch}
+CHRT=$(readlink -f "$(command -v chrt || echo /usr/bin/chrt)")
 MARIADBD=$(readlink -f "$(command -v mariadbd || echo /usr/sbin/mariadbd)")
 NGINX=$(readlink -f "$(command -v nginx || echo /usr/sbin/nginx)")
 
@@ -98,7 +104,8 @@ pid_of() { # name -> pid if alive and still ours, else nothing
 	# shows as "path (deleted)").
 	local exe
 	exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
-	[[ $exe == "$2" || $exe == "$2 (deleted)" ]] || return 1
+	# (chrt: the instant before it execs the program it starts, SCHED_POLICY below.)
+	[[ $exe == "$2" || $exe == "$2 (deleted)" || $exe == "$CHRT" ]] || return 1
 	echo "$pid"
 }
 
@@ -137,6 +144,17 @@ spawn() {
 		setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
 	fi
 	echo $! >"$PIDS/$name.pid"
+}
+
+# The pools put their own workers under SCHED_POLICY; MariaDB and nginx, which have no
+# such setting, are started under it by chrt (it execs them: the pid stays theirs).
+sched=()
+sched_init() {
+	case $SCHED_POLICY in
+	batch) sched=(chrt --batch 0) ;;
+	inherit) sched=() ;;
+	*) die "SCHED_POLICY is batch or inherit, not '$SCHED_POLICY'" ;;
+	esac
 }
 
 wait_for() { # seconds description command…
@@ -194,7 +212,7 @@ db_start() {
 	fi
 	rm -f "$SOCK"
 	mkdir -p "$RUN_DIR/tmp"
-	spawn mariadb "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
+	spawn mariadb "${sched[@]}" "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
 		--tmpdir="$RUN_DIR/tmp" \
 		--socket="$SOCK" --pid-file="$RUN_DIR/mariadb.pid" "${net[@]}" \
 		--log-error="$LOGS/mariadb-error.log" \
@@ -250,7 +268,8 @@ backend_start() {
 	rm -f "$RUN_DIR/backend.sock"
 	spawn backend env DATABASE_URI="$APP_DATABASE_URI" \
 		DATABASE_PASSWORD_FILE="$APP_DB_PASSWORD_FILE" LISTEN="unix:$RUN_DIR/backend.sock" \
-		WORKERS="$BACKEND_WORKERS" METRICS_LISTEN="$BACKEND_METRICS_LISTEN" "$BACKEND_BIN"
+		WORKERS="$BACKEND_WORKERS" METRICS_LISTEN="$BACKEND_METRICS_LISTEN" \
+		SCHED_POLICY="$SCHED_POLICY" "$BACKEND_BIN"
 	wait_for 20 "the backend pool" test -S "$RUN_DIR/backend.sock"
 }
 
@@ -269,7 +288,7 @@ frontend_start() {
 	spawn frontend env BACKEND_URL="${FRONTEND_BACKEND_URL:-fcgi://unix:$RUN_DIR/backend.sock}" \
 		SECRET_KEY_FILE="$key" \
 		LISTEN="unix:$RUN_DIR/frontend.sock" WORKERS="$FRONTEND_WORKERS" \
-		METRICS_LISTEN="$FRONTEND_METRICS_LISTEN" "$FRONTEND_BIN"
+		METRICS_LISTEN="$FRONTEND_METRICS_LISTEN" SCHED_POLICY="$SCHED_POLICY" "$FRONTEND_BIN"
 	wait_for 20 "the frontend pool" test -S "$RUN_DIR/frontend.sock"
 }
 
@@ -283,7 +302,7 @@ nginx_start() {
 		-o "$RUN_DIR/nginx.conf"
 	"$NGINX" -t -q -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;' 2>>"$LOGS/nginx.log" ||
 		die "nginx rejects $RUN_DIR/nginx.conf (see $LOGS/nginx.log)"
-	spawn nginx "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
+	spawn nginx "${sched[@]}" "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
 }
 
 # Wait for the API through nginx; give up at once if nginx is gone (port taken…).
@@ -326,6 +345,7 @@ ready() { curl -fsS -o /dev/null --max-time 2 "$BASE_URL/api/v1/ready" 2>/dev/nu
 
 start_all() {
 	[[ -x $BACKEND_BIN ]] || die "$BUILD/fcgi-backend is missing: run make first"
+	sched_init
 	mkdir -p "$LOGS" "$PIDS"
 	if pid_of nginx "$NGINX" >/dev/null && ready; then
 		write_env
@@ -399,6 +419,7 @@ db-stop)
 db-start)
 	mkdir -p "$PIDS" "$LOGS"
 	MODE=start
+	sched_init
 	db_start
 	;;
 migrate) migrate ;;
@@ -408,7 +429,7 @@ token)
 	DATABASE_URI=$DATABASE_URI "$BACKEND_BIN" token create --name "$2" 2>>"$LOGS/editor.log"
 	;;
 *)
-	sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit 2
 	;;
 esac
