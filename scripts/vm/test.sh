@@ -204,6 +204,15 @@ for pool in backend:9100 frontend:9101; do
 	fi
 	echo "fcgi-users-$name: Type=notify; right after systemctl restart: /-/ping pong, /metrics, a worker answers 200; $(grep '^StatusText=' <<<"$out")"
 done
+# nginx runs under SCHED_BATCH (the nginx role's nginx_sched_policy, a systemd drop-in),
+# its workers too: they inherit it from the master.
+# shellcheck disable=SC2016 # expanded on the VM
+out=$(vmsh 'for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = nginx ] && chrt -p "${p#/proc/}"; done; true') ||
+	die "cannot read nginx's scheduling policy on the VM: $out"
+n_all=$(grep -c 'scheduling policy' <<<"$out" || true)
+n_batch=$(grep -c 'scheduling policy: SCHED_BATCH' <<<"$out" || true)
+((n_all >= 2 && n_batch == n_all)) || die "nginx's processes are not all under SCHED_BATCH: $out"
+echo "nginx: master and $((n_all - 1)) workers under SCHED_BATCH"
 # The migration ran against the "managed" database: its rows are there.
 rows=$(mariadb --no-defaults --socket="$RUN_DIR/db/mysql.sock" -N -e \
 	'SELECT (SELECT COUNT(*) FROM users.schema_migrations), (SELECT COUNT(*) FROM users.users)')
