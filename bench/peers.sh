@@ -11,8 +11,8 @@
 #   the project's nginx; 0 = off),
 #   PORT_STATIC PORT_FCGI PORT_PHP PORT_FLASK, DB_SOCKET DB_USER DB_PASSWORD DB_NAME,
 #   CEILING_BIN (the built fcgi_static), CEILING_DIR (the bytes it serves),
-#   SCHED_POLICY (batch, the default, or inherit: the peers' nginx runs under the same
-#   policy as the stack's nginx, as it gets the same upstream keep-alive).
+#   NGINX_SCHED_POLICY (inherit, the default, or batch: the peers' nginx runs under the
+#   same policy as the stack's nginx, as it gets the same upstream keep-alive).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -88,7 +88,7 @@ print(f"mysql+pymysql://{q(sys.argv[1])}:{q(sys.argv[2])}@localhost/{sys.argv[3]
 
 	fill bench/nginx.conf.in >"$run/nginx.conf"
 	local sched=()
-	[[ ${SCHED_POLICY:-batch} == inherit ]] || sched=(chrt --batch 0)
+	[[ ${NGINX_SCHED_POLICY:-inherit} == inherit ]] || sched=(chrt --batch 0)
 	"${sched[@]}" nginx -e "$run/logs/nginx-error.log" -p "$run" -c "$run/nginx.conf"
 
 	wait_socket "$run/ceiling.sock" fcgi_static

@@ -112,8 +112,9 @@ def main():
       f"and upstream keep-alive {meta.get('keepalive')} (the project's rule); no response "
       f"cache anywhere (our micro-cache: {'on' if meta.get('micro_cache') == '1' else 'off'}); "
       f"our nginx's per-address connection limit: {meta.get('conn_limit', '32')} "
-      f"(wrk is one address); scheduling policy of our pool workers, our and the peers' "
-      f"nginx and MariaDB: {meta.get('sched', 'default (not recorded)')}. "
+      f"(wrk is one address); scheduling policy of our pool workers: "
+      f"{meta.get('sched', 'not recorded')}, of nginx (ours and the peers'): "
+      f"{meta.get('nginx_sched', 'not recorded')}, of MariaDB: the system's. "
       f"All stacks measured back to back in this one run: compare ratios, not absolute "
       f"figures.\n")
 

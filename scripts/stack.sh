@@ -22,9 +22,11 @@
 # FRONTEND_BACKEND_URL (default fcgi://unix:RUN_DIR/backend.sock: the pool straight),
 # BACKEND_METRICS_LISTEN / FRONTEND_METRICS_LISTEN (each pool master's own HTTP
 # /metrics, METRICS_LISTEN; default off), SCHED_POLICY (batch, the default: the pools'
-# workers, nginx and MariaDB all run under SCHED_BATCH, so on a shared core the process
-# a request is handed to does not preempt the one that handed it over (docs/pool.md,
-# "CPU scheduling"); inherit: all keep this shell's policy). LOG_FORMAT and
+# workers and nginx run under SCHED_BATCH, so on a shared core the process a request
+# is handed to does not preempt the one that handed it over (docs/pool.md, "CPU
+# scheduling"); inherit: they keep this shell's policy), NGINX_SCHED_POLICY (nginx's
+# alone, default SCHED_POLICY; MariaDB stands in for the managed database and keeps
+# the system's policy). LOG_FORMAT and
 # nginx/render.sh's NGINX_* settings (e.g. NGINX_STUB_STATUS, NGINX_LOG_FORMAT) pass
 # through the environment.
 # Writes RUN_DIR/env (BASE_URL, MYSQL_SOCKET, DATABASE_URI, …) for tests to source.
@@ -50,6 +52,7 @@ FRONTEND_METRICS_LISTEN=${FRONTEND_METRICS_LISTEN:-}
 BACKEND_BIN=$ROOT/$BUILD/fcgi-backend
 FRONTEND_BIN=$ROOT/$BUILD/fcgi-frontend
 SCHED_POLICY=${SCHED_POLICY:-batch}
+NGINX_SCHED_POLICY=${NGINX_SCHED_POLICY:-$SCHED_POLICY}
 CHRT=$(readlink -f "$(command -v chrt || echo /usr/bin/chrt)")
 MARIADBD=$(readlink -f "$(command -v mariadbd || echo /usr/sbin/mariadbd)")
 NGINX=$(readlink -f "$(command -v nginx || echo /usr/sbin/nginx)")
@@ -146,15 +149,17 @@ spawn() {
 	echo $! >"$PIDS/$name.pid"
 }
 
-# The pools put their own workers under SCHED_POLICY; MariaDB and nginx, which have no
-# such setting, are started under it by chrt (it execs them: the pid stays theirs).
-sched=()
+# The pools put their own workers under SCHED_POLICY (and refuse a bad value); nginx,
+# which has no such setting, is started under NGINX_SCHED_POLICY by chrt (it execs
+# nginx: the pid stays nginx's).
+nginx_sched=()
 sched_init() {
-	case $SCHED_POLICY in
-	batch) sched=(chrt --batch 0) ;;
-	inherit) sched=() ;;
-	*) die "SCHED_POLICY is batch or inherit, not '$SCHED_POLICY'" ;;
-	esac
+	local v
+	for v in SCHED_POLICY NGINX_SCHED_POLICY; do
+		[[ ${!v} == batch || ${!v} == inherit ]] || die "$v is batch or inherit, not '${!v}'"
+	done
+	nginx_sched=()
+	[[ $NGINX_SCHED_POLICY == inherit ]] || nginx_sched=(chrt --batch 0)
 }
 
 wait_for() { # seconds description command…
@@ -212,7 +217,7 @@ db_start() {
 	fi
 	rm -f "$SOCK"
 	mkdir -p "$RUN_DIR/tmp"
-	spawn mariadb "${sched[@]}" "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
+	spawn mariadb "$MARIADBD" --no-defaults --datadir="$DATADIR" "${db_user_flag[@]}" \
 		--tmpdir="$RUN_DIR/tmp" \
 		--socket="$SOCK" --pid-file="$RUN_DIR/mariadb.pid" "${net[@]}" \
 		--log-error="$LOGS/mariadb-error.log" \
@@ -302,7 +307,7 @@ nginx_start() {
 		-o "$RUN_DIR/nginx.conf"
 	"$NGINX" -t -q -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;' 2>>"$LOGS/nginx.log" ||
 		die "nginx rejects $RUN_DIR/nginx.conf (see $LOGS/nginx.log)"
-	spawn nginx "${sched[@]}" "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
+	spawn nginx "${nginx_sched[@]}" "$NGINX" -c "$RUN_DIR/nginx.conf" -p "$prefix" -g 'daemon off;'
 }
 
 # Wait for the API through nginx; give up at once if nginx is gone (port taken…).
@@ -419,7 +424,6 @@ db-stop)
 db-start)
 	mkdir -p "$PIDS" "$LOGS"
 	MODE=start
-	sched_init
 	db_start
 	;;
 migrate) migrate ;;

@@ -65,6 +65,21 @@ fi
 export INTEGRATION_TOKEN
 
 rc=0
+# Scheduling (scripts/stack.sh, SCHED_POLICY's default): nginx's master and workers run
+# under SCHED_BATCH, as the pools' workers do; MariaDB, the managed database's stand-in,
+# keeps the system's policy.
+nginx_pid=$(<"$RUN_DIR/pids/nginx.pid")
+policies=$(for p in "$nginx_pid" $(ps --ppid "$nginx_pid" -o pid=); do chrt -p "$p" | grep policy; done)
+db_policy=$(chrt -p "$(<"$RUN_DIR/pids/mariadb.pid")" | grep policy)
+if [[ ${SCHED_POLICY:-batch} != batch || ${NGINX_SCHED_POLICY:-batch} != batch ]]; then
+	echo "integration: SCHEDULING CHECK SKIPPED: SCHED_POLICY/NGINX_SCHED_POLICY set to something other than batch"
+elif (($(grep -c 'SCHED_BATCH' <<<"$policies") < 2)) || grep -qv 'SCHED_BATCH' <<<"$policies" ||
+	[[ $db_policy != *SCHED_OTHER ]]; then
+	echo "integration: nginx should run under SCHED_BATCH and MariaDB under SCHED_OTHER: $policies / $db_policy" >&2
+	rc=1
+else
+	echo "integration: nginx's master and $(($(wc -l <<<"$policies") - 1)) workers under SCHED_BATCH, MariaDB under SCHED_OTHER"
+fi
 for t in "$@"; do
 	echo "-- $t"
 	CK_DEFAULT_TIMEOUT=120 "$t" || rc=1
