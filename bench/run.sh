@@ -388,6 +388,9 @@ deep_page() { # users
 a, b = (json.load(open(f))["items"] for f in sys.argv[1:])
 print(int(a == b and len(a) > 0))' "$results/deep-keyset.json" "$results/deep-offset.json" 2>/dev/null) || same=0
 	echo "DEEP users=$1 depth=$deep after=$id same_items=$same" >>"$raw"
+	# The first page again, right before the deep one: the machine's speed drifts over
+	# minutes, so the ratio holds only between measurements taken side by side.
+	measure deep ours first-page 32 "$base/api/v1/users" report.lua "users=$1"
 	measure deep ours deep-keyset 32 "$base/api/v1/users?after=$after" report.lua "users=$1"
 	code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/users?offset=$deep")
 	if [[ $code == 200 ]]; then
